@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Quick start, command 2: make this machine ready, install with the lockfile
+# frozen, then type-check, lint and run every test suite. Prints one closing line
+# `tests: N passed, N failed` computed from the runners' JSON reports, and exits
+# non-zero if any step failed. Never enters watch mode.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export CI=true
+
+step() { printf '\n==> %s\n' "$*"; }
+failed_steps=()
+run_step() {
+  local name="$1"; shift
+  step "$name"
+  local start=$SECONDS
+  if "$@"; then
+    echo "--- $name: ok ($((SECONDS - start))s)"
+  else
+    echo "--- $name: FAILED ($((SECONDS - start))s)"
+    failed_steps+=("$name")
+  fi
+}
+
+step "bootstrap (Node 22 + yarn)"
+source scripts/bootstrap.sh || { echo "bootstrap failed"; exit 1; }
+step "install (lockfile frozen)"
+yarn install --immutable || { echo "yarn install --immutable failed"; exit 1; }
+
+results="$PWD/.test-results"
+rm -rf "$results" && mkdir -p "$results"
+
+run_step "type-check (tsc)" yarn tsc
+run_step "lint (backstage-cli repo lint)" yarn lint
+run_step "format (prettier --check)" yarn prettier:check
+run_step "unit and integration tests (jest)" \
+  yarn backstage-cli repo test --json --outputFile="$results/jest.json"
+
+step "summary"
+node scripts/summarize-tests.js "$results" || failed_steps+=("summary")
+if [ "${#failed_steps[@]}" -gt 0 ]; then
+  printf 'failed steps: %s\n' "${failed_steps[*]}"
+fi
+node scripts/summarize-tests.js --line "$results"
+[ "${#failed_steps[@]}" -eq 0 ]
