@@ -1,0 +1,18 @@
+import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import type { SecretsProvider } from './provider/types';
+
+/**
+ * Lets backend modules add secrets providers to the External Secrets backend.
+ *
+ * @public
+ */
+export interface ExternalSecretsProvidersExtensionPoint {
+  /** Adds a provider; a second provider with the same `name` is an error at startup. */
+  addProvider(provider: SecretsProvider): void;
+}
+
+/** @public */
+export const externalSecretsProvidersExtensionPoint =
+  createExtensionPoint<ExternalSecretsProvidersExtensionPoint>({
+    id: 'external-secrets.providers',
+  });

@@ -1,0 +1,107 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  ExternalSecretFind,
+  SecretKeySelector,
+  SecretStore,
+  SecretStoreConditionReason,
+  ValidationIssue,
+} from '@internal/backstage-plugin-external-secrets-common';
+import type { SecretValue } from '../values/SecretValue';
+
+/**
+ * One remote secret as the provider returns it: the raw value (before
+ * `property`, decoding or templating, which the reconcile core applies the same
+ * way for every provider) and its metadata.
+ *
+ * @public
+ */
+export type RemoteSecret = {
+  value: SecretValue;
+  /** Provider-side version, when the provider has one. */
+  version?: string;
+  /** Provider-side location where it was found, e.g. `/app/db` for Infisical. */
+  path?: string;
+};
+
+/**
+ * What a provider can do. The reconciler and the validator use this to reject
+ * ExternalSecrets that ask for more, with a clear "not supported by <provider>".
+ *
+ * @public
+ */
+export type ProviderCapabilities = {
+  /** `readScope()` is implemented: one call returns every secret of the store's scope. */
+  readScope: boolean;
+  /** `remoteRef.version` can be honoured. */
+  versions: boolean;
+  find: { path: boolean; nameRegexp: boolean; tags: boolean };
+};
+
+/** @public */
+export type StoreValidationResult = {
+  /** Ready=True: the store is usable. */
+  ready: boolean;
+  reason: SecretStoreConditionReason;
+  /** Names the cause (field, HTTP status, request id) and never a credential. */
+  message: string;
+};
+
+/**
+ * What a provider may ask of its surroundings. The backend implements it with the
+ * cluster client; tests with plain objects.
+ *
+ * @public
+ */
+export type StoreContext = {
+  /**
+   * Namespace used for references without one: a SecretStore's own namespace, or
+   * the ExternalSecret's namespace for a ClusterSecretStore.
+   */
+  namespace?: string;
+  /** Reads one key of a Kubernetes Secret (credentials referenced by the store). */
+  readSecretKey(ref: SecretKeySelector): Promise<SecretValue>;
+  /** Reads one key of a ConfigMap (e.g. a CA bundle). */
+  readConfigMapKey(ref: SecretKeySelector): Promise<string>;
+  logger: LoggerService;
+  signal?: AbortSignal;
+};
+
+/**
+ * A connection to one store for ONE reconcile cycle. Reads within one client may be
+ * served from a single scope snapshot: the reconciler creates one client per
+ * store (and identity) per cycle and closes it at the end. Failures are thrown
+ * as `ProviderError`s carrying the real cause.
+ *
+ * @public
+ */
+export interface SecretsClient {
+  /** The raw value of one key (`data[].remoteRef` and `dataFrom[].extract`). */
+  getSecret(ref: { key: string; version?: string }): Promise<RemoteSecret>;
+  /** Every secret matching `dataFrom[].find`, keyed by the name ESO would use. */
+  findSecrets(find: ExternalSecretFind): Promise<Map<string, RemoteSecret>>;
+  /** Every secret of the store's scope in one call (see capabilities.readScope). */
+  readScope?(): Promise<Map<string, RemoteSecret>>;
+  /** Ends the cycle's use of the client (does NOT revoke cached tokens). */
+  close(): Promise<void>;
+}
+
+/**
+ * A secrets backend, registered on `externalSecretsProvidersExtensionPoint`.
+ * `name` is the key under `spec.provider` (`infisical`, `fake`, ...).
+ *
+ * @public
+ */
+export interface SecretsProvider {
+  readonly name: string;
+  readonly capabilities: ProviderCapabilities;
+  /** Static checks of `spec.provider.<name>`, no I/O. Issues name the field path. */
+  validateStoreSpec(store: SecretStore): ValidationIssue[];
+  /** Connects and checks access: Ready/Valid, or InvalidProviderConfig with the cause. */
+  validateStore(
+    store: SecretStore,
+    context: StoreContext,
+  ): Promise<StoreValidationResult>;
+  newClient(store: SecretStore, context: StoreContext): Promise<SecretsClient>;
+  /** Called once when the backend stops: revoke cached tokens, close agents. */
+  shutdown?(): Promise<void>;
+}
