@@ -7,3 +7,8 @@
 
 export * from './types/eso';
 export * from './types/validation';
+export * from './validation';
+export * from './duration';
+export * from './annotations';
+export * from './permissions';
+export * from './api/types';

@@ -9,3 +9,18 @@ export * from './extensions';
 export * from './provider/types';
 export * from './provider/ProviderError';
 export * from './values/SecretValue';
+export * from './reconcile/types';
+export {
+  computeDataHash,
+  computeCreatedByLabel,
+} from './reconcile/computeDataHash';
+export { syncedResourceVersion } from './reconcile/syncedResourceVersion';
+export { isDue } from './reconcile/isDue';
+export type { DueDecision, DueReason, IsDueInput } from './reconcile/isDue';
+export { planReads, storeRefKey } from './reconcile/planReads';
+export { reconcileExternalSecret } from './reconcile/reconcileExternalSecret';
+export { RECONCILE_MESSAGES } from './reconcile/conditions';
+export { renderTemplate } from './template/renderTemplate';
+export type { RenderTemplateInput } from './template/renderTemplate';
+export { TemplateError } from './template/TemplateError';
+export { createFakeProvider } from './providers/fake/createFakeProvider';

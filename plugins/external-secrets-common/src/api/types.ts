@@ -1,0 +1,124 @@
+/**
+ * Shapes of the `/api/external-secrets` REST API (the OpenAPI document in the
+ * backend package describes the same). They carry key NAMES, references,
+ * versions, hashes and timestamps: never a secret value. Dates are ISO strings.
+ */
+
+/** @public */
+export type ExternalSecretState =
+  | 'Synced'
+  | 'Error'
+  | 'Pending'
+  | 'NotFound'
+  | 'Unsupported';
+
+/** @public */
+export type KeyMappingState =
+  | 'synced'
+  | 'error'
+  | 'unsupported'
+  | 'pending'
+  | 'removed';
+
+/** @public */
+export type StoreRefDto = { kind: string; name: string };
+
+/** One key mapping: `secretKey ← store:remoteKey[.property]`. @public */
+export type KeyMappingDto = {
+  source: string;
+  secretKey?: string;
+  remoteKey?: string;
+  property?: string;
+  store?: StoreRefDto;
+  state: KeyMappingState;
+  reason?: string;
+  message?: string;
+  errorType?: string;
+  remoteVersion?: string;
+};
+
+/** @public */
+export type ExternalSecretStatusDto = {
+  cluster: string;
+  namespace: string;
+  name: string;
+  origin: 'cluster' | 'manifest';
+  mode: 'reconcile' | 'observe';
+  store?: StoreRefDto;
+  targetSecret: string;
+  refreshInterval?: string;
+  refreshPolicy?: string;
+  creationPolicy?: string;
+  deletionPolicy?: string;
+  state: ExternalSecretState;
+  reason?: string;
+  message?: string;
+  lastAttemptAt?: string;
+  lastSyncAt?: string;
+  nextDueAt?: string;
+  keys: KeyMappingDto[];
+};
+
+/** @public */
+export type EntityStatusResponse = {
+  entityRef: string;
+  externalSecrets: ExternalSecretStatusDto[];
+};
+
+/** @public */
+export type SyncEventDto = {
+  cluster: string;
+  namespace: string;
+  name: string;
+  type: string;
+  message?: string;
+  changedKeys?: string[];
+  createdAt: string;
+};
+
+/** @public */
+export type EntityEventsResponse = {
+  entityRef: string;
+  events: SyncEventDto[];
+};
+
+/** @public */
+export type SyncRequest = {
+  /** Limit the sync to one ExternalSecret; all of the entity's when absent. */
+  cluster?: string;
+  namespace?: string;
+  name?: string;
+};
+
+/** @public */
+export type SyncResponse = {
+  requested: {
+    cluster: string;
+    namespace: string;
+    name: string;
+    how: 'force-sync-annotation' | 'scheduled';
+  }[];
+};
+
+/** @public */
+export type StoreStatusDto = {
+  cluster: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  provider?: string;
+  origin: 'config' | 'cluster';
+  ready: boolean;
+  reason?: string;
+  message?: string;
+  lastValidatedAt?: string;
+};
+
+/** @public */
+export type StoresResponse = { stores: StoreStatusDto[] };
+
+/** @public */
+export type OverviewResponse = {
+  counts: Record<ExternalSecretState, number>;
+  failing: { entityRef: string; externalSecret: ExternalSecretStatusDto }[];
+};

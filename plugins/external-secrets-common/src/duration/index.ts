@@ -1,0 +1,2 @@
+export { parseGoDuration } from './parseGoDuration';
+export { formatGoDuration } from './formatGoDuration';

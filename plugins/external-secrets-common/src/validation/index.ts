@@ -1,0 +1,6 @@
+export { parseExternalSecret } from './parseExternalSecret';
+export { parseSecretStore } from './parseSecretStore';
+export { parseManifests } from './parseManifests';
+export type { ParsedManifest } from './parseManifests';
+export { compileGoRegExp } from './compileGoRegExp';
+export type { GoRegExpResult } from './compileGoRegExp';

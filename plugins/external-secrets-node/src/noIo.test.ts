@@ -1,0 +1,79 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+// no I/O: the reconcile core, templates and providers of this package are pure.
+const FORBIDDEN_MODULES = [
+  'fs',
+  'net',
+  'http',
+  'https',
+  'http2',
+  'child_process',
+  'dgram',
+  'tls',
+  'dns',
+  'worker_threads',
+];
+const IMPORT =
+  /(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"](?:node:)?([\w/-]+)['"]/g;
+const FETCH = /(?<![\w.])fetch\s*\(/;
+const TIMERS = /(?<![\w.])(?:setTimeout|setInterval|setImmediate)\s*\(/;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap(name => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return /\.ts$/.test(name) &&
+      !/\.test\.ts$/.test(name) &&
+      name !== 'setupTests.ts'
+      ? [path]
+      : [];
+  });
+}
+
+function violations(text: string): string[] {
+  const found = [...text.matchAll(IMPORT)]
+    .map(m => m[1].split('/')[0])
+    .filter(m => FORBIDDEN_MODULES.includes(m));
+  if (FETCH.test(text)) found.push('fetch()');
+  if (TIMERS.test(text)) found.push('timers');
+  return found;
+}
+
+describe('no I/O guard', () => {
+  const files = sourceFiles(__dirname);
+
+  it('should scan the package sources', () => {
+    expect(files.map(f => relative(__dirname, f))).toEqual(
+      expect.arrayContaining([
+        'reconcile/reconcileExternalSecret.ts',
+        'providers/fake/createFakeProvider.ts',
+        'template/renderTemplate.ts',
+      ]),
+    );
+  });
+
+  it.each(files.map(f => [relative(__dirname, f), f]))(
+    'should find no I/O in %s',
+    (_name, file) => {
+      expect(violations(readFileSync(file, 'utf8'))).toEqual([]);
+    },
+  );
+
+  it('should catch the imports and calls it guards against', () => {
+    const bad = [
+      "import { readFile } from 'node:fs';",
+      "import x from 'fs/promises';",
+      "const cp = require('child_process');",
+      'await fetch(url);',
+      'setTimeout(f, 1);',
+    ];
+    expect(bad.map(violations)).toEqual([
+      ['fs'],
+      ['fs'],
+      ['child_process'],
+      ['fetch()'],
+      ['timers'],
+    ]);
+  });
+});

@@ -1,0 +1,74 @@
+import type {
+  Condition,
+  ExternalSecretConditionReason,
+} from '@internal/backstage-plugin-external-secrets-common';
+import type { KeyStatus } from './types';
+
+/**
+ * Condition texts. The success texts are ESO's own (users grep for them);
+ * error texts start like ESO's and then name the real causes.
+ *
+ * @public
+ */
+export const RECONCILE_MESSAGES = {
+  synced: 'secret synced',
+  syncedRetainEmpty:
+    'secret retained: the provider returned no data, and an empty result is never treated as deletion',
+  deleted: 'secret deleted due to DeletionPolicy=Delete',
+  missing: 'secret will not be created due to CreationPolicy=Merge',
+  notCreatedNone: 'secret synced (CreationPolicy=None: nothing is written)',
+  errorGetSecretData: 'could not get secret data from provider',
+  errorIsOwned: 'target is owned by another controller',
+  errorImmutable: 'could not update secret, target is immutable',
+  errorUpdate: 'could not update secret',
+  errorDelete: 'could not delete secret',
+} as const;
+
+const MAX_CAUSES = 5;
+
+export function readyCondition(
+  status: 'True' | 'False',
+  reason: ExternalSecretConditionReason,
+  message: string,
+  now: Date,
+): Condition<ExternalSecretConditionReason> {
+  return {
+    type: 'Ready',
+    status,
+    reason,
+    message,
+    lastTransitionTime: now.toISOString(),
+  };
+}
+
+export function isFailure(status: KeyStatus): boolean {
+  return (
+    status.state === 'error' ||
+    status.state === 'unsupported' ||
+    status.state === 'pending'
+  );
+}
+
+function describeKey(status: KeyStatus): string {
+  const key = status.secretKey ? ` key "${status.secretKey}"` : '';
+  return `${status.source}${key}: ${status.message ?? status.reason}`;
+}
+
+/** `could not get secret data from provider: 1 of 3 keys failed: data[0] key "a": ...; ...`. */
+export function failureMessage(
+  prefix: string,
+  failures: KeyStatus[],
+  total: number,
+  extra: string[] = [],
+): string {
+  const causes = [...extra, ...failures.map(describeKey)];
+  const shown = causes.slice(0, MAX_CAUSES).join('; ');
+  const more =
+    causes.length > MAX_CAUSES
+      ? `; and ${causes.length - MAX_CAUSES} more`
+      : '';
+  const count = failures.length
+    ? `${failures.length} of ${total} keys failed: `
+    : '';
+  return `${prefix}: ${count}${shown}${more}`;
+}

@@ -1,0 +1,213 @@
+/** Building blocks shared by the data and dataFrom entry resolvers. */
+import type {
+  DecodingStrategy,
+  DeletionPolicy,
+  ParsedExternalSecret,
+  SecretStoreRef,
+} from '@internal/backstage-plugin-external-secrets-common';
+import type { RemoteSecret } from '../provider/types';
+import { SecretValue } from '../values/SecretValue';
+import { decodeValue } from './decodeValue';
+import { describeProviderError } from './describeProviderError';
+import { parseJsonDocument, type JsonNode } from './jsonDocument';
+import { parsePropertyPath, selectJson } from './jsonProperty';
+import { storeRefKey } from './planReads';
+import type { KeyStatus, ReadOutcome, StoreReadiness } from './types';
+
+/** One key (or one keyless entry status) and, when synced, its fresh value. */
+export type KeyOutcome = { status: KeyStatus; value?: SecretValue };
+
+/**
+ * What one data/dataFrom entry yields this cycle.
+ * `complete`: the entry's keys are fully known (false after a failed dataFrom
+ * read or for any `find`, whose listings are never evidence that a key is gone).
+ * `gone`: the provider proved every key of the entry is gone.
+ */
+export type EntryResult = {
+  id: string;
+  outcomes: KeyOutcome[];
+  complete: boolean;
+  gone: boolean;
+};
+
+export type EntryContext = {
+  parsed: ParsedExternalSecret;
+  reads: Map<string, ReadOutcome>;
+  storeStatus?: Map<string, StoreReadiness>;
+  deletionPolicy: DeletionPolicy;
+};
+
+export type Base = Omit<KeyStatus, 'state' | 'reason'>;
+export type Fetched =
+  | { ok: true; secret: RemoteSecret }
+  | { ok: true; secrets: Map<string, RemoteSecret> };
+
+export function failed(
+  base: Base,
+  reason: KeyStatus['reason'],
+  message: string,
+  extra: Partial<KeyStatus> = {},
+): KeyOutcome {
+  return { status: { ...base, state: 'error', reason, message, ...extra } };
+}
+
+export function entryFailure(
+  id: string,
+  outcome: KeyOutcome,
+  complete: boolean,
+): EntryResult {
+  return { id, outcomes: [outcome], complete, gone: false };
+}
+
+/** The read for an entry, or the outcome explaining why there is none. */
+export function fetchFor(
+  ctx: EntryContext,
+  id: string,
+  base: Base,
+  storeRef?: SecretStoreRef,
+): Fetched | KeyOutcome {
+  if (!storeRef) {
+    return failed(
+      base,
+      'NoStore',
+      `${id} has no store: set spec.secretStoreRef or ${id}.sourceRef.storeRef`,
+    );
+  }
+  const readiness = ctx.storeStatus?.get(storeRefKey(storeRef));
+  if (readiness && !readiness.ready) {
+    return failed(
+      base,
+      'StoreNotReady',
+      `store ${storeRefKey(storeRef)} is not ready: ${readiness.message}`,
+    );
+  }
+  const outcome = ctx.reads.get(id);
+  if (!outcome) {
+    return {
+      status: {
+        ...base,
+        state: 'pending',
+        reason: 'NotRead',
+        message: `${id} was not read this cycle`,
+      },
+    };
+  }
+  if (!outcome.ok) {
+    const { error } = outcome;
+    const state = error.errorType === 'UNSUPPORTED' ? 'unsupported' : 'error';
+    return {
+      status: {
+        ...base,
+        state,
+        reason: 'ProviderError',
+        message: describeProviderError(error),
+        errorType: error.errorType,
+      },
+    };
+  }
+  return outcome;
+}
+
+export function goneOutcome(
+  ctx: EntryContext,
+  base: Base,
+  storeRef: SecretStoreRef,
+  keyed: boolean,
+): KeyOutcome {
+  const where = `remote key "${
+    base.remoteKey
+  }" no longer exists in ${storeRefKey(storeRef)}`;
+  if (ctx.deletionPolicy === 'Retain') {
+    return failed(
+      base,
+      'RemoteKeyGone',
+      `${where}; the Secret keeps the last value because deletionPolicy is Retain (set Merge or Delete to remove it)`,
+      { errorType: 'KEY_NOT_FOUND' },
+    );
+  }
+  const what = keyed
+    ? 'the key is removed'
+    : 'the keys it produced are removed';
+  return {
+    status: {
+      ...base,
+      state: 'removed',
+      reason: 'RemoteKeyGone',
+      message: `${where}; ${what} (deletionPolicy ${ctx.deletionPolicy})`,
+      errorType: 'KEY_NOT_FOUND',
+    },
+  };
+}
+
+/** Reads `value` as JSON and selects `property`; the error never quotes the value. */
+export function selectProperty(
+  value: SecretValue,
+  property: string,
+  remoteKey: string,
+): { node: JsonNode } | { reason: KeyStatus['reason']; message: string } {
+  const path = parsePropertyPath(property);
+  if (!path.ok) return { reason: 'PropertyNotFound', message: path.message };
+  let root: JsonNode;
+  try {
+    root = parseJsonDocument(value.text());
+  } catch (e) {
+    return {
+      reason: 'NotJson',
+      message: `property "${property}" needs a JSON value, but remote key "${remoteKey}" is not JSON (${
+        (e as Error).message
+      })`,
+    };
+  }
+  const node = selectJson(root, path.parts);
+  if (!node)
+    return {
+      reason: 'PropertyNotFound',
+      message: `property "${property}" does not exist in remote key "${remoteKey}"`,
+    };
+  return { node };
+}
+
+export function decodeOutcome(
+  base: Base,
+  strategy: DecodingStrategy,
+  bytes: Uint8Array,
+  version?: string,
+): KeyOutcome {
+  const decoded = decodeValue(strategy, bytes);
+  if (!decoded.ok)
+    return failed(
+      base,
+      'DecodeFailed',
+      `remote key "${base.remoteKey}": ${decoded.message}`,
+    );
+  return {
+    status: {
+      ...base,
+      state: 'synced',
+      reason: 'Synced',
+      ...(version ? { remoteVersion: version } : {}),
+    },
+    value: SecretValue.fromBytes(decoded.bytes),
+  };
+}
+
+export function unsupportedEntry(
+  id: string,
+  base: Base,
+  field: string,
+): EntryResult {
+  const outcome: KeyOutcome = {
+    status: {
+      ...base,
+      state: 'unsupported',
+      reason: 'Unsupported',
+      message: `unsupported: ${id}.${field}`,
+    },
+  };
+  return entryFailure(id, outcome, false);
+}
+
+export function isGone(ctx: EntryContext, id: string): boolean {
+  const outcome = ctx.reads.get(id);
+  return !!outcome && !outcome.ok && outcome.error.provesKeyIsGone;
+}

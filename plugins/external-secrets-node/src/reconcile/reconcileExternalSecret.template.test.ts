@@ -1,0 +1,225 @@
+import { LABEL_MANAGED } from '@internal/backstage-plugin-external-secrets-common';
+import {
+  parsedExternalSecret,
+  type ExternalSecretFixture,
+} from '../testUtils/parsedExternalSecret';
+import { currentSecret, readFailed, readOk, texts } from '../testUtils/reads';
+import { NOW } from '../testUtils/syncWithFake';
+import { reconcileExternalSecret } from './reconcileExternalSecret';
+import type { CurrentSecret } from './types';
+
+const OWNED = {
+  ownerReferences: [
+    {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      name: 'my-secret',
+      uid: 'es-uid-1',
+      controller: true,
+      blockOwnerDeletion: true,
+    },
+  ],
+};
+const DATA = [
+  { secretKey: 'user', remoteRef: { key: 'DB_USER' } },
+  { secretKey: 'password', remoteRef: { key: 'DB_PASSWORD' } },
+];
+const OK_READS = new Map([
+  ['data[0]', readOk('admin')],
+  ['data[1]', readOk('s3cret')],
+]);
+
+function reconcile(
+  target: ExternalSecretFixture['target'],
+  reads = OK_READS,
+  current?: CurrentSecret,
+) {
+  const parsed = parsedExternalSecret({ target, data: DATA });
+  return reconcileExternalSecret({ parsed, reads, current, now: NOW });
+}
+
+describe('reconcileExternalSecret template', () => {
+  it('should write only the rendered keys with mergePolicy Replace', () => {
+    const result = reconcile({
+      template: {
+        data: { dsn: 'postgres://{{ .user }}:{{ .password }}@db:5432/app' },
+      },
+    });
+    expect(texts(result.desired?.data)).toEqual({
+      dsn: 'postgres://admin:s3cret@db:5432/app',
+    });
+    expect(result.keys.map(k => [k.source, k.state])).toEqual([
+      ['data[0]', 'synced'],
+      ['data[1]', 'synced'],
+      ['template.data[dsn]', 'synced'],
+    ]);
+  });
+
+  it('should merge the rendered keys over the fetched keys with mergePolicy Merge', () => {
+    const result = reconcile({
+      template: {
+        mergePolicy: 'Merge',
+        data: { user: '{{ .user | upper }}', greeting: 'hi {{ .user }}' },
+      },
+    });
+    expect(texts(result.desired?.data)).toEqual({
+      user: 'ADMIN',
+      password: 's3cret',
+      greeting: 'hi admin',
+    });
+  });
+
+  it('should set the type and render metadata labels and annotations', () => {
+    const result = reconcile({
+      template: {
+        type: 'kubernetes.io/basic-auth',
+        metadata: {
+          labels: { app: 'db', owner: '{{ .user }}' },
+          annotations: { 'example.com/note': 'rendered for {{ .user }}' },
+        },
+        data: { username: '{{ .user }}', password: '{{ .password }}' },
+      },
+    });
+    expect(result.desired?.type).toBe('kubernetes.io/basic-auth');
+    expect(result.desired?.metadata.labels).toMatchObject({
+      app: 'db',
+      owner: 'admin',
+      [LABEL_MANAGED]: 'true',
+    });
+    expect(result.desired?.metadata.annotations).toMatchObject({
+      'example.com/note': 'rendered for admin',
+    });
+  });
+
+  it('should keep the fetched keys when the template only sets the type (as ESO does)', () => {
+    const result = reconcile({ template: { type: 'kubernetes.io/tls' } });
+    expect(texts(result.desired?.data)).toEqual({
+      user: 'admin',
+      password: 's3cret',
+    });
+    expect(result.desired?.type).toBe('kubernetes.io/tls');
+  });
+
+  it('should keep the current value of a rendered key whose input failed, saying which input', () => {
+    const reads = new Map([
+      ['data[0]', readOk('admin')],
+      ['data[1]', readFailed('TIMEOUT', 'no answer within 10s')],
+    ]);
+    const current = currentSecret({ dsn: 'old-dsn', static: 'x' }, OWNED);
+    const result = reconcile(
+      {
+        template: {
+          data: { dsn: '{{ .user }}:{{ .password }}', static: 'fixed' },
+        },
+      },
+      reads,
+      current,
+    );
+    expect(texts(result.desired?.data)).toEqual({
+      dsn: 'old-dsn',
+      static: 'fixed',
+    });
+    const dsn = result.keys.find(k => k.source === 'template.data[dsn]');
+    expect(dsn).toMatchObject({ state: 'error', reason: 'InputUnavailable' });
+    expect(dsn?.message).toContain(
+      'input "password" is unavailable: data[1] failed (ProviderError)',
+    );
+  });
+
+  it('should not render an empty value through index when its input failed', () => {
+    const reads = new Map([
+      ['data[0]', readOk('admin')],
+      ['data[1]', readFailed('TIMEOUT', 'slow')],
+    ]);
+    const result = reconcile(
+      {
+        template: {
+          data: { pw: '{{ index . "password" }}', u: '{{ .user }}' },
+        },
+      },
+      reads,
+      currentSecret({ pw: 'kept' }, OWNED),
+    );
+    expect(texts(result.desired?.data)).toEqual({ pw: 'kept', u: 'admin' });
+  });
+
+  it('should let a rendered key win over a fetched key of the same name whose read failed (Merge)', () => {
+    const reads = new Map([
+      ['data[0]', readFailed('TIMEOUT', 'slow')],
+      ['data[1]', readOk('s3cret')],
+    ]);
+    const current = currentSecret({ user: 'old-user', password: 'old' }, OWNED);
+    const result = reconcile(
+      { template: { mergePolicy: 'Merge', data: { user: 'static-user' } } },
+      reads,
+      current,
+    );
+    expect(texts(result.desired?.data)).toEqual({
+      user: 'static-user',
+      password: 's3cret',
+    });
+  });
+
+  it('should fail a template key with a syntax error, naming the key and position', () => {
+    const result = reconcile({
+      template: { data: { good: '{{ .user }}', bad: 'x {{ .user | nope }}' } },
+    });
+    expect(texts(result.desired?.data)).toEqual({ good: 'admin' });
+    expect(result.keys.find(k => k.secretKey === 'bad')).toMatchObject({
+      state: 'error',
+      reason: 'TemplateError',
+      message: 'template "bad" 1:14: function "nope" not defined',
+    });
+    expect(result.condition.reason).toBe('SecretSyncedError');
+  });
+
+  it('should fail a template key that is not a valid Secret key', () => {
+    const result = reconcile({
+      template: { data: { 'bad key': '{{ .user }}', ok: 'x' } },
+    });
+    expect(result.keys.find(k => k.secretKey === 'bad key')).toMatchObject({
+      reason: 'InvalidKey',
+    });
+    expect(texts(result.desired?.data)).toEqual({ ok: 'x' });
+  });
+
+  it.each([
+    [
+      { engineVersion: 'v1' as const, data: { a: '{{ .user }}' } },
+      'unsupported: spec.target.template.engineVersion v1 (only v2 is supported)',
+    ],
+    [
+      { templateFrom: [{ literal: '{{ .user }}: x' }] },
+      'unsupported: spec.target.template.templateFrom',
+    ],
+    [
+      { type: 'bootstrap.kubernetes.io/token' },
+      'spec.target.template.type "bootstrap.kubernetes.io/token" is not allowed',
+    ],
+    [
+      {
+        type: 'kubernetes.io/service-account-token',
+        metadata: {
+          annotations: { 'kubernetes.io/service-account.name': 'admin' },
+        },
+      },
+      'with annotation "kubernetes.io/service-account.name" is not allowed',
+    ],
+    [
+      { metadata: { labels: { app: '{{ .password }}!' } } },
+      'the rendered label value is not a valid label value',
+    ],
+    [
+      { metadata: { labels: { app: '{{ .missing }}' } } },
+      'map has no entry for key "missing"',
+    ],
+  ])(
+    'should write nothing for a template that cannot be used (%#)',
+    (template, message) => {
+      const result = reconcile({ template });
+      expect(result.action).toBe('none');
+      expect(result.desired).toBeUndefined();
+      expect(result.condition.message).toContain(message);
+    },
+  );
+});

@@ -1,0 +1,283 @@
+import type {
+  DecodingStrategy,
+  ExternalSecretDataFromRemoteRef,
+  ExternalSecretRewrite,
+} from '@internal/backstage-plugin-external-secrets-common';
+import type { KeyStatus } from './types';
+import { SecretValue } from '../values/SecretValue';
+import {
+  decodeOutcome,
+  entryFailure,
+  failed,
+  fetchFor,
+  goneOutcome,
+  isGone,
+  selectProperty,
+  unsupportedEntry,
+  type Base,
+  type EntryContext,
+  type EntryResult,
+  type KeyOutcome,
+} from './entryOutcomes';
+import { compileGoRegexp, goReplaceAll, GoRegexpError } from './goRegexp';
+import { jsonLeafText, parseJsonDocument, type JsonNode } from './jsonDocument';
+import { effectiveStoreRef, storeRefKey } from './planReads';
+import { convertKey, secretKeyProblem } from './secretKeys';
+
+type Item = {
+  name: string;
+  value: SecretValue;
+  version?: string;
+  field?: string;
+};
+
+function rewriteKey(
+  rewrites: ExternalSecretRewrite[],
+  compiled: (RegExp | undefined)[],
+  key: string,
+): string {
+  return rewrites.reduce(
+    (current, op, i) => goReplaceAll(compiled[i]!, current, op.regexp!.target),
+    key,
+  );
+}
+
+/** Turns the items of an extract/find into key outcomes: rewrite, convert, validate, decode. */
+function itemsToOutcomes(
+  id: string,
+  entry: ExternalSecretDataFromRemoteRef,
+  base: Base,
+  items: Item[],
+  strategy: DecodingStrategy,
+  conversion: 'Default' | 'Unicode' | undefined,
+): KeyOutcome[] | KeyOutcome {
+  const rewrites = entry.rewrite ?? [];
+  let compiled: (RegExp | undefined)[];
+  try {
+    compiled = rewrites.map(op =>
+      op.regexp ? compileGoRegexp(op.regexp.source) : undefined,
+    );
+  } catch (e) {
+    if (!(e instanceof GoRegexpError)) throw e;
+    return failed(base, 'RewriteFailed', `${id}.rewrite: ${e.message}`);
+  }
+  const targets = new Map<string, Item[]>();
+  for (const item of items) {
+    const key = rewrites.length
+      ? rewriteKey(rewrites, compiled, item.name)
+      : convertKey(conversion, item.name);
+    targets.set(key, [...(targets.get(key) ?? []), item]);
+  }
+  return [...targets].flatMap(([key, sources]) =>
+    sources.map(item => {
+      const itemBase: Base = {
+        ...base,
+        secretKey: key,
+        ...(item.field !== undefined
+          ? { property: item.field }
+          : { remoteKey: item.name }),
+      };
+      if (sources.length > 1) {
+        const names = sources.map(s => `"${s.name}"`).join(' and ');
+        return failed(
+          itemBase,
+          'DuplicateKey',
+          `${id}: remote ${names} both become key "${key}"; change the rewrite so each key is unique`,
+        );
+      }
+      const problem = secretKeyProblem(key);
+      if (problem)
+        return failed(
+          itemBase,
+          'InvalidKey',
+          `${id}: remote "${item.name}" becomes key "${key}": ${problem}; use rewrite or conversionStrategy to change it`,
+        );
+      return decodeOutcome(
+        itemBase,
+        strategy,
+        item.value.bytes(),
+        item.version,
+      );
+    }),
+  );
+}
+
+function extractItems(
+  value: SecretValue,
+  property: string | undefined,
+  remoteKey: string,
+): Item[] | { reason: KeyStatus['reason']; message: string } {
+  let node: JsonNode;
+  if (property) {
+    const selected = selectProperty(value, property, remoteKey);
+    if (!('node' in selected)) return selected;
+    node = selected.node;
+  } else {
+    try {
+      node = parseJsonDocument(value.text());
+    } catch (e) {
+      return {
+        reason: 'NotJson',
+        message: `extract needs a JSON object, but remote key "${remoteKey}" is not JSON (${
+          (e as Error).message
+        })`,
+      };
+    }
+  }
+  if (node.type !== 'object')
+    return {
+      reason: 'NotJson',
+      message: `extract needs a JSON object, but remote key "${remoteKey}" holds a JSON ${node.type}`,
+    };
+  return [...node.entries].map(([field, child]) => ({
+    name: field,
+    field,
+    value: SecretValue.fromString(jsonLeafText(child)),
+  }));
+}
+
+/**
+ * One `spec.dataFrom` entry: `extract` (a JSON object's fields) or `find` (many
+ * secrets), then rewrite or key conversion, key checks and decoding.
+ */
+export function resolveDataFromEntry(
+  ctx: EntryContext,
+  entry: ExternalSecretDataFromRemoteRef,
+  index: number,
+): EntryResult {
+  const id = `dataFrom[${index}]`;
+  const storeRef = effectiveStoreRef(ctx.parsed, entry.sourceRef);
+  const remoteKey =
+    entry.extract?.key ?? entry.find?.path ?? entry.find?.name?.regexp;
+  const base: Base = {
+    source: id,
+    storeRef,
+    ...(remoteKey !== undefined ? { remoteKey } : {}),
+  };
+  if (entry.sourceRef?.generatorRef)
+    return unsupportedEntry(id, base, 'sourceRef.generatorRef');
+  const unsupportedRewrite = (entry.rewrite ?? []).findIndex(op => !op.regexp);
+  if (unsupportedRewrite >= 0) {
+    const field = entry.rewrite![unsupportedRewrite].transform
+      ? 'transform'
+      : 'merge';
+    return unsupportedEntry(
+      id,
+      base,
+      `rewrite[${unsupportedRewrite}].${field}`,
+    );
+  }
+  if (entry.extract?.metadataPolicy === 'Fetch')
+    return unsupportedEntry(id, base, 'extract.metadataPolicy: Fetch');
+  if (!entry.extract && !entry.find)
+    return entryFailure(
+      id,
+      failed(base, 'InvalidEntry', `${id} needs extract or find`),
+      false,
+    );
+  const fetched = fetchFor(ctx, id, base, storeRef);
+  if ('status' in fetched) {
+    if (entry.extract && isGone(ctx, id)) {
+      const outcome = goneOutcome(ctx, base, storeRef!, false);
+      return {
+        id,
+        outcomes: [outcome],
+        complete: ctx.deletionPolicy !== 'Retain',
+        gone: true,
+      };
+    }
+    return entryFailure(id, fetched, false);
+  }
+  if (entry.extract) {
+    if (!('secret' in fetched))
+      return entryFailure(
+        id,
+        failed(
+          base,
+          'ProviderError',
+          `${id}: the provider answered a get with a list`,
+        ),
+        false,
+      );
+    const items = extractItems(
+      fetched.secret.value,
+      entry.extract.property,
+      entry.extract.key,
+    );
+    if (!Array.isArray(items))
+      return entryFailure(id, failed(base, items.reason, items.message), false);
+    const version = fetched.secret.version;
+    const withVersion = items.map(item => ({
+      ...item,
+      ...(version ? { version } : {}),
+    }));
+    const outcomes = itemsToOutcomes(
+      id,
+      entry,
+      base,
+      withVersion,
+      entry.extract.decodingStrategy,
+      entry.extract.conversionStrategy,
+    );
+    if (!Array.isArray(outcomes)) return entryFailure(id, outcomes, false);
+    if (outcomes.length === 0)
+      return {
+        id,
+        outcomes: [
+          {
+            status: {
+              ...base,
+              state: 'synced',
+              reason: 'EmptyResult',
+              message: `remote key "${entry.extract.key}" is an empty JSON object`,
+            },
+          },
+        ],
+        complete: true,
+        gone: false,
+      };
+    return { id, outcomes, complete: true, gone: false };
+  }
+  const find = entry.find!;
+  if (!('secrets' in fetched))
+    return entryFailure(
+      id,
+      failed(
+        base,
+        'ProviderError',
+        `${id}: the provider answered a find with a single secret`,
+      ),
+      false,
+    );
+  if (fetched.secrets.size === 0) {
+    const message = `find matched no secrets in ${storeRefKey(
+      storeRef!,
+    )}; existing keys are kept (an empty result is never treated as deletion)`;
+    return {
+      id,
+      outcomes: [
+        {
+          status: { ...base, state: 'synced', reason: 'EmptyResult', message },
+        },
+      ],
+      complete: false,
+      gone: false,
+    };
+  }
+  const items = [...fetched.secrets].map(([name, secret]) => ({
+    name,
+    value: secret.value,
+    ...(secret.version ? { version: secret.version } : {}),
+  }));
+  const outcomes = itemsToOutcomes(
+    id,
+    entry,
+    base,
+    items,
+    find.decodingStrategy,
+    find.conversionStrategy,
+  );
+  return Array.isArray(outcomes)
+    ? { id, outcomes, complete: false, gone: false }
+    : entryFailure(id, outcomes, false);
+}
