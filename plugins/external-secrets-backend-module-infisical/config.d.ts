@@ -1,0 +1,20 @@
+export interface Config {
+  externalSecrets?: {
+    providers?: {
+      /** Settings of the Infisical provider module. Stores themselves are ESO SecretStores. */
+      infisical?: {
+        /**
+         * Timeout of one HTTP request to Infisical: milliseconds, or a duration
+         * such as "10s", "500ms", "1m". Default "10s".
+         */
+        requestTimeout?: number | string;
+        /**
+         * Retries of a request that failed with 429, 5xx, a timeout or a network
+         * error (capped exponential backoff with jitter; Retry-After honoured up
+         * to 60 s). Default 3.
+         */
+        maxRetries?: number;
+      };
+    };
+  };
+}

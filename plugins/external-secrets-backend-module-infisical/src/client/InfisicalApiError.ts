@@ -1,0 +1,100 @@
+import type { InfisicalApiCall } from './apiCalls';
+
+/** Infisical's error body: `{reqId, statusCode, message, error, details?}`. */
+export type InfisicalErrorBody = {
+  reqId?: string;
+  /** A string, or an array of validation issues on 422. */
+  message?: unknown;
+  /** The error class name, e.g. `TokenError`, `PermissionDenied`, `NotFound`. */
+  error?: string;
+  details?: unknown;
+};
+
+/**
+ * A non-2xx answer from Infisical. Carries what the operator needs (status,
+ * request id, Infisical's own message) and never the request's credentials.
+ */
+export class InfisicalApiError extends Error {
+  readonly name = 'InfisicalApiError';
+  readonly call: InfisicalApiCall;
+  readonly status: number;
+  readonly requestId?: string;
+  /** Infisical's `error` field (`TokenError`, `PermissionDenied`, ...). */
+  readonly errorName?: string;
+  readonly details?: unknown;
+  /** Infisical's message, flattened to text (422 issue arrays are joined). */
+  readonly serverMessage: string;
+  /** From `Retry-After`, when the answer carried one. */
+  readonly retryAfterMs?: number;
+
+  constructor(options: {
+    call: InfisicalApiCall;
+    status: number;
+    body?: InfisicalErrorBody;
+    retryAfterMs?: number;
+  }) {
+    const serverMessage = flattenMessage(options.body?.message);
+    super(`HTTP ${options.status} from ${options.call}: ${serverMessage}`);
+    this.call = options.call;
+    this.status = options.status;
+    this.requestId = options.body?.reqId;
+    this.errorName = options.body?.error;
+    this.details = options.body?.details;
+    this.serverMessage = serverMessage;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** Reads the error body leniently: proxies answer with HTML or nothing. */
+export function parseErrorBody(text: string): InfisicalErrorBody | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null) return undefined;
+    const body = parsed as Record<string, unknown>;
+    return {
+      reqId: typeof body.reqId === 'string' ? body.reqId : undefined,
+      message: body.message,
+      error: typeof body.error === 'string' ? body.error : undefined,
+      details: body.details,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** 422 answers carry zod issues `[{path, message}]`: show them as `path: message; ...`. */
+function flattenMessage(message: unknown): string {
+  if (typeof message === 'string') return message;
+  if (!Array.isArray(message)) return 'no message';
+  return message
+    .map(issue => {
+      if (typeof issue !== 'object' || issue === null) return String(issue);
+      const { path, message: text } = issue as {
+        path?: unknown;
+        message?: unknown;
+      };
+      const where =
+        Array.isArray(path) && path.length ? `${path.join('.')}: ` : '';
+      return `${where}${typeof text === 'string' ? text : 'invalid'}`;
+    })
+    .join('; ');
+}
+
+/** The `error` name marking answers that are not Infisical's API shape. */
+export const UNEXPECTED_RESPONSE = 'UnexpectedResponse';
+
+/** A 2xx whose body is not what this Infisical route returns. */
+export function unexpectedResponse(
+  call: InfisicalApiCall,
+  status: number,
+  what: string,
+): InfisicalApiError {
+  return new InfisicalApiError({
+    call,
+    status,
+    body: {
+      error: UNEXPECTED_RESPONSE,
+      message: `${what}; check that hostAPI points at the Infisical API`,
+    },
+  });
+}

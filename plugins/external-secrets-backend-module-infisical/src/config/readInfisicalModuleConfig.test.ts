@@ -1,0 +1,43 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { readInfisicalModuleConfig } from './readInfisicalModuleConfig';
+
+const configWith = (infisical: object) =>
+  mockServices.rootConfig({
+    data: { externalSecrets: { providers: { infisical } } },
+  });
+
+describe('readInfisicalModuleConfig', () => {
+  it('should return no options when the section is absent', () => {
+    expect(
+      readInfisicalModuleConfig(mockServices.rootConfig({ data: {} })),
+    ).toEqual({});
+  });
+
+  it.each([
+    [2500, 2500],
+    ['10s', 10_000],
+    ['500ms', 500],
+    ['1m', 60_000],
+  ])('should read requestTimeout %j as %d ms', (requestTimeout, expected) => {
+    expect(
+      readInfisicalModuleConfig(configWith({ requestTimeout }))
+        .requestTimeoutMs,
+    ).toBe(expected);
+  });
+
+  it('should read maxRetries', () => {
+    expect(
+      readInfisicalModuleConfig(configWith({ maxRetries: 0 })).retry,
+    ).toEqual({ maxRetries: 0 });
+  });
+
+  it.each([
+    [{ requestTimeout: 'soon' }, /requestTimeout must be/],
+    [{ requestTimeout: -1 }, /requestTimeout must be/],
+    [{ maxRetries: 1.5 }, /maxRetries must be a non-negative integer/],
+  ])('should reject %j with the key named', (section, message) => {
+    expect(() => readInfisicalModuleConfig(configWith(section))).toThrow(
+      message,
+    );
+  });
+});

@@ -1,0 +1,174 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  SecretStore,
+  ValidationIssue,
+} from '@internal/backstage-plugin-external-secrets-common';
+import type {
+  ProviderCapabilities,
+  SecretsClient,
+  SecretsProvider,
+  StoreContext,
+  StoreValidationResult,
+} from '@internal/backstage-plugin-external-secrets-node';
+import type { Meter } from '@opentelemetry/api';
+import {
+  DEFAULT_LOGIN_BACKOFF,
+  LoginBackoff,
+  type LoginBackoffOptions,
+} from '../auth/LoginBackoff';
+import { readServiceAccountTokenFile } from '../auth/readServiceAccountTokenFile';
+import { TokenCache } from '../auth/TokenCache';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../client/retryPolicy';
+import {
+  realSleep,
+  systemClock,
+  type Clock,
+  type Sleep,
+} from '../client/timing';
+import {
+  ProviderApiMetrics,
+  type ApiCallCount,
+} from '../metrics/ProviderApiMetrics';
+import { InfisicalSecretsClient } from './InfisicalSecretsClient';
+import { ProviderState } from './ProviderState';
+import { StoreSession } from './StoreSession';
+import { PROVIDER_NAME } from './toProviderError';
+import { validateInfisicalStoreSpec } from './validateInfisicalStoreSpec';
+
+/** Default per-request timeout. @public */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * Options of the Infisical provider. Everything that touches the outside world
+ * can be replaced, so tests run against a simulator with a fake clock.
+ *
+ * @public
+ */
+export type InfisicalProviderOptions = {
+  /** Provider-level logs (token revocation at shutdown); per-store logs use StoreContext.logger. */
+  logger?: LoggerService;
+  /** Timeout of one HTTP attempt. Default 10 s. */
+  requestTimeoutMs?: number;
+  /** Retries of 429/5xx/network errors. Default: 3 retries, 500 ms doubling to 30 s, Retry-After up to 60 s. */
+  retry?: Partial<RetryPolicy>;
+  /** Pause after failed logins. Default: 35 s doubling to 5 min (5 min when Infisical reports a lockout). */
+  loginBackoff?: Partial<LoginBackoffOptions>;
+  /** Reads the service-account JWT for Kubernetes auth. Default: reads the file at the path. */
+  readServiceAccountToken?: (path: string) => Promise<string>;
+  fetch?: typeof fetch;
+  clock?: Clock;
+  sleep?: Sleep;
+  random?: () => number;
+  /** Meter for `externalsecret_provider_api_calls_count`. Default: the global OpenTelemetry meter provider. */
+  meter?: Meter;
+  /** Scope snapshots kept across cycles (LRU). Default 1000. */
+  snapshotCacheSize?: number;
+};
+
+/**
+ * The `infisical` secrets provider: ESO's `spec.provider.infisical` on a small
+ * typed HTTP client. Tokens are cached per identity and renewed, each scope is
+ * listed once per cycle (with ETag across cycles), and failures are typed
+ * ProviderErrors naming store, key, path, HTTP status and request id.
+ *
+ * @public
+ */
+export class InfisicalProvider implements SecretsProvider {
+  readonly name = PROVIDER_NAME;
+  readonly capabilities: ProviderCapabilities = {
+    // getSecret is already served from one list per scope and cycle; a
+    // flattened readScope would turn one recursive collision into a failure of every key.
+    readScope: false,
+    versions: false,
+    find: { path: true, nameRegexp: true, tags: true },
+  };
+
+  readonly #state: ProviderState;
+  readonly #metrics: ProviderApiMetrics;
+  #shutdown?: Promise<void>;
+
+  constructor(options: InfisicalProviderOptions = {}) {
+    const clock = options.clock ?? systemClock;
+    this.#metrics = new ProviderApiMetrics(options.meter);
+    const backoff = new LoginBackoff(clock, {
+      ...DEFAULT_LOGIN_BACKOFF,
+      ...options.loginBackoff,
+    });
+    this.#state = new ProviderState(
+      {
+        fetch:
+          options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+        clock,
+        sleep: options.sleep ?? realSleep,
+        random: options.random ?? Math.random,
+        requestTimeoutMs:
+          options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+        retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+        readServiceAccountToken:
+          options.readServiceAccountToken ?? readServiceAccountTokenFile,
+        metrics: this.#metrics,
+      },
+      new TokenCache(clock, backoff, options.logger),
+      options.snapshotCacheSize,
+    );
+  }
+
+  validateStoreSpec(store: SecretStore): ValidationIssue[] {
+    return validateInfisicalStoreSpec(store);
+  }
+
+  /** Logs in (or reuses the cached token), resolves the project and lists the scope. */
+  async validateStore(
+    store: SecretStore,
+    context: StoreContext,
+  ): Promise<StoreValidationResult> {
+    try {
+      const session = await StoreSession.open(store, context, this.#state);
+      const client = new InfisicalSecretsClient(session);
+      const snapshot = await client.readStoreScope();
+      await client.close();
+      const { projectSlug, environment, secretsPath, recursive } =
+        session.scope;
+      return {
+        ready: true,
+        reason: 'Valid',
+        message: `Authenticated with ${
+          session.identity.kind
+        } and listed ${projectSlug}/${environment}:${secretsPath}${
+          recursive ? ' (recursive)' : ''
+        }: ${snapshot.size} secret(s) visible`,
+      };
+    } catch (error) {
+      return {
+        ready: false,
+        reason: 'InvalidProviderConfig',
+        message: (error as Error).message,
+      };
+    }
+  }
+
+  async newClient(
+    store: SecretStore,
+    context: StoreContext,
+  ): Promise<SecretsClient> {
+    return new InfisicalSecretsClient(
+      await StoreSession.open(store, context, this.#state),
+    );
+  }
+
+  /** Revokes every cached access token and closes the TLS agents. Safe to call more than once. */
+  shutdown(): Promise<void> {
+    this.#shutdown ??= (async () => {
+      await this.#state.tokens.revokeAll();
+      await this.#state.agents.closeAll();
+      this.#state.snapshots.clear();
+      this.#state.projectIds.clear();
+    })();
+    return this.#shutdown;
+  }
+
+  /** In-process counts of HTTP attempts by call and status, for tests and benchmarks. */
+  apiCallCounts(): ApiCallCount[] {
+    return this.#metrics.counts();
+  }
+}

@@ -1,0 +1,332 @@
+import type { ExternalSecretFind } from '@internal/backstage-plugin-external-secrets-common';
+import type {
+  RemoteSecret,
+  SecretsClient,
+} from '@internal/backstage-plugin-external-secrets-node';
+import { CycleReader, type ListScope, type ProbeResult } from './CycleReader';
+import {
+  isWithinFolder,
+  resolveSecretAddress,
+  type SecretAddress,
+} from './resolveSecretAddress';
+import {
+  entryFromWire,
+  type ScopeSnapshot,
+  type SnapshotEntry,
+} from './ScopeSnapshot';
+import type { StoreSession } from './StoreSession';
+import { tagSlugsFromFind } from './tagSlugsFromFind';
+import {
+  providerError,
+  toProviderError,
+  type ErrorContext,
+} from './toProviderError';
+
+/**
+ * The Infisical SecretsClient for ONE reconcile cycle of one store. Every
+ * `getSecret` of keys in the store's scope is answered from one list call;
+ * keys in other folders cost one list per folder; a key absent from its
+ * folder's listing costs one single-secret read to tell "key missing" (with
+ * the folder confirmed) from "folder missing".
+ */
+export class InfisicalSecretsClient implements SecretsClient {
+  readonly #reader: CycleReader;
+
+  constructor(private readonly session: StoreSession) {
+    this.#reader = new CycleReader(session);
+  }
+
+  /** The scope read once per cycle; also what validateStore lists. */
+  async readStoreScope(): Promise<ScopeSnapshot> {
+    const scope = this.scopeList();
+    try {
+      return await this.#reader.list(scope);
+    } catch (error) {
+      throw toProviderError(
+        error,
+        this.session.errorContext(
+          'listing the store scope',
+          undefined,
+          scope.folder,
+        ),
+      );
+    }
+  }
+
+  async getSecret(ref: {
+    key: string;
+    version?: string;
+  }): Promise<RemoteSecret> {
+    const address = resolveSecretAddress(
+      this.session.scope.secretsPath,
+      ref.key,
+    );
+    const context = this.session.errorContext(
+      `reading key "${ref.key}"`,
+      ref.key,
+      address.folder,
+    );
+    try {
+      if (ref.version) {
+        throw providerError(
+          'UNSUPPORTED',
+          `remoteRef.version "${ref.version}" is not supported by the Infisical provider`,
+          context,
+        );
+      }
+      if (!address.name) {
+        throw providerError(
+          'INVALID_REQUEST',
+          `key "${ref.key}" ends with "/" and names no secret`,
+          context,
+        );
+      }
+      const snapshot = await this.#reader.list(this.listFor(address.folder));
+      const entry = snapshot.lookup(address.folder, address.name);
+      if (entry) return this.toRemote(entry, context);
+      return await this.resolveAbsent(address, context);
+    } catch (error) {
+      throw toProviderError(error, context);
+    }
+  }
+
+  async findSecrets(
+    find: ExternalSecretFind,
+  ): Promise<Map<string, RemoteSecret>> {
+    const scope = this.scopeList();
+    const context = this.session.errorContext(
+      'finding secrets (dataFrom.find)',
+      undefined,
+      scope.folder,
+    );
+    try {
+      const tags = tagSlugsFromFind(find.tags);
+      if ('invalid' in tags) {
+        throw providerError(
+          'UNSUPPORTED',
+          `find.tags ${tags.invalid.join(
+            ', ',
+          )}: Infisical tags have no values; write each tag as {<tag slug>: ""}`,
+          context,
+        );
+      }
+      const name = compileNameFilter(find.name?.regexp, context);
+      const snapshot = await this.#reader.list(scope);
+      if (snapshot.size === 0 && this.#reader.emptied(scope)) {
+        throw providerError(
+          'UNAVAILABLE',
+          `Infisical listed no secrets in ${scope.folder} although the previous read had some; the result is not used until an empty listing is seen twice in a row`,
+          context,
+        );
+      }
+      const tagged = await this.taggedEntries(snapshot, tags.slugs);
+      const matches = (entry: SnapshotEntry) =>
+        (!name || name.test(entry.key)) &&
+        (find.path === undefined || entry.path.startsWith(find.path)) &&
+        (!tagged || tagged.has(entryId(entry)));
+      return this.collect(snapshot, matches, context);
+    } catch (error) {
+      throw toProviderError(error, context);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#reader.clear();
+  }
+
+  private collect(
+    snapshot: ScopeSnapshot,
+    matches: (entry: SnapshotEntry) => boolean,
+    context: ErrorContext,
+  ): Map<string, RemoteSecret> {
+    const result = new Map<string, RemoteSecret>();
+    const collisions: string[] = [];
+    const hidden: string[] = [];
+    for (const [key, entries] of snapshot.byKey()) {
+      const matching = entries.filter(matches);
+      if (matching.length > 1) {
+        collisions.push(
+          `"${key}" in ${matching.map(e => e.path).join(' and ')}`,
+        );
+      } else if (matching[0]?.hidden) {
+        hidden.push(key);
+      } else if (matching[0]) {
+        result.set(key, remoteOf(matching[0]));
+      }
+    }
+    if (collisions.length) {
+      throw providerError(
+        'INVALID_CONFIG',
+        `the recursive read found the same key in several folders: ${collisions.join(
+          '; ',
+        )}`,
+        context,
+        {
+          hint: 'Rename one of them, narrow find.path, or read each with a folder key (/folder/KEY) in spec.data.',
+        },
+      );
+    }
+    if (hidden.length) {
+      throw providerError(
+        'PERMISSION_DENIED',
+        `the identity may list but not read the values of ${hidden
+          .map(k => `"${k}"`)
+          .join(', ')}`,
+        context,
+      );
+    }
+    return result;
+  }
+
+  /**
+   * Entries carrying every tag of `slugs`, or undefined when no tag filter is
+   * asked. Tags are matched on the scope's own listing (no extra call). An
+   * instance that returns no tag data is asked once per tag with `tagSlugs`
+   * (a single slug is unambiguous whatever Infisical does with several) and the
+   * answers are intersected.
+   */
+  private async taggedEntries(
+    snapshot: ScopeSnapshot,
+    slugs: string[],
+  ): Promise<Set<string> | undefined> {
+    if (slugs.length === 0) return undefined;
+    if (snapshot.hasTagData) {
+      return new Set(
+        snapshot.entries
+          .filter(entry => slugs.every(slug => entry.tagSlugs?.includes(slug)))
+          .map(entryId),
+      );
+    }
+    const perTag = await Promise.all(
+      slugs.map(slug =>
+        this.#reader.list({ ...this.scopeList(), tagSlug: slug }),
+      ),
+    );
+    const [first, ...rest] = perTag.map(
+      tagged => new Set(tagged.entries.map(entryId)),
+    );
+    return new Set([...first].filter(id => rest.every(set => set.has(id))));
+  }
+
+  private async resolveAbsent(
+    address: SecretAddress,
+    context: ErrorContext,
+  ): Promise<RemoteSecret> {
+    const probe = await this.#reader.probe(address.folder, address.name);
+    if (probe.kind === 'found') {
+      // Found by name although the listing lacked it (e.g. through a subfolder's import).
+      const entry = entryFromWire(
+        { ...probe.secret, secretPath: address.folder },
+        address.folder,
+      );
+      return this.toRemote(entry, context);
+    }
+    const { projectSlug, environment } = this.session.scope;
+    const where = `project ${projectSlug}, environment ${environment}`;
+    const evidence = evidenceOf(probe, context);
+    if (probe.kind === 'keyMissing') {
+      throw providerError(
+        'KEY_NOT_FOUND',
+        `key "${address.name}" does not exist in folder "${address.folder}" (${where}); Infisical confirmed that the folder exists (${evidence.text})`,
+        context,
+        {
+          ...evidence.details,
+          folderExists: true,
+          hint: await this.keyHint(address),
+        },
+      );
+    }
+    const cause =
+      probe.kind === 'folderMissing'
+        ? `folder "${address.folder}" does not exist (${where}; ${evidence.text})`
+        : `key "${address.name}" was not found and Infisical did not confirm that folder "${address.folder}" exists (${where}; ${evidence.text})`;
+    throw providerError('FOLDER_NOT_FOUND', cause, context, {
+      ...evidence.details,
+      folderExists: false,
+      hint: 'Create the folder in Infisical, or fix the key path or spec.provider.infisical.secretsScope.secretsPath.',
+    });
+  }
+
+  /** Points at the folders holding the key when the scope is recursive (a bare key reads only the scope folder, as in ESO). */
+  private async keyHint(address: SecretAddress): Promise<string> {
+    const base = 'Create the key in Infisical or fix remoteRef.key.';
+    if (!this.session.scope.recursive) return base;
+    const elsewhere = (await this.#reader.list(this.scopeList()))
+      .foldersHolding(address.name)
+      .filter(folder => folder !== address.folder);
+    if (!elsewhere.length) return base;
+    return `${base} The key exists in ${elsewhere.join(', ')}: address it as ${
+      elsewhere[0] === '/' ? '' : elsewhere[0]
+    }/${address.name}.`;
+  }
+
+  private toRemote(entry: SnapshotEntry, context: ErrorContext): RemoteSecret {
+    if (entry.hidden) {
+      throw providerError(
+        'PERMISSION_DENIED',
+        `the identity may list "${entry.key}" in ${entry.path} but not read its value (Infisical returned it hidden)`,
+        context,
+      );
+    }
+    return remoteOf(entry);
+  }
+
+  /** The scope folder's listing, or (outside a recursive scope) the key's own folder. */
+  private listFor(folder: string): ListScope {
+    const scope = this.scopeList();
+    const covered =
+      folder === scope.folder ||
+      (scope.recursive && isWithinFolder(folder, scope.folder));
+    return covered ? scope : { folder, recursive: false };
+  }
+
+  private scopeList(): ListScope {
+    const { secretsPath, recursive } = this.session.scope;
+    return { folder: secretsPath, recursive };
+  }
+}
+
+function remoteOf(entry: SnapshotEntry): RemoteSecret {
+  return { value: entry.value, version: entry.version, path: entry.path };
+}
+
+function entryId(entry: SnapshotEntry): string {
+  return `${entry.path}\u0000${entry.key}`;
+}
+
+function evidenceOf(
+  probe: Exclude<ProbeResult, { kind: 'found' }>,
+  context: ErrorContext,
+) {
+  const { error } = probe;
+  const reqId = error.requestId ? ` (reqId ${error.requestId})` : '';
+  return {
+    text: `${error.call} answered HTTP ${
+      error.status
+    }${reqId}: ${context.redactor.apply(error.serverMessage)}`,
+    details: {
+      call: error.call,
+      httpStatus: error.status,
+      requestId: error.requestId,
+    },
+  };
+}
+
+/** ESO matches `find.name.regexp` anywhere in the key (Go's MatchString); so does RegExp#test without flags. */
+function compileNameFilter(
+  source: string | undefined,
+  context: ErrorContext,
+): RegExp | undefined {
+  if (source === undefined) return undefined;
+  try {
+    return new RegExp(source);
+  } catch (error) {
+    throw providerError(
+      'INVALID_REQUEST',
+      `find.name.regexp "${source}" is not a valid regular expression: ${
+        (error as Error).message
+      }`,
+      context,
+    );
+  }
+}

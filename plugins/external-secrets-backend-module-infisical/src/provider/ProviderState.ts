@@ -1,0 +1,44 @@
+import { AgentPool } from '../client/AgentPool';
+import type { RetryPolicy } from '../client/retryPolicy';
+import type { Clock, Sleep } from '../client/timing';
+import { TokenCache } from '../auth/TokenCache';
+import { SnapshotCache } from '../cache/SnapshotCache';
+import type { ProviderApiMetrics } from '../metrics/ProviderApiMetrics';
+
+/** How the provider reaches the outside world; every part is injectable for tests. */
+export type ProviderRuntime = {
+  fetch: typeof fetch;
+  clock: Clock;
+  sleep: Sleep;
+  random: () => number;
+  requestTimeoutMs: number;
+  retry: RetryPolicy;
+  readServiceAccountToken: (path: string) => Promise<string>;
+  metrics: ProviderApiMetrics;
+};
+
+/** How long a host that lacks the v4 routes is read through v3 before v4 is tried again. */
+export const LEGACY_HOST_RECHECK_MS = 60 * 60_000;
+
+/**
+ * What lives as long as the provider and is shared by its stores: tokens,
+ * project ids and snapshots (each keyed by identity), the v3-only hosts and
+ * the TLS agents.
+ */
+export class ProviderState {
+  readonly projectIds = new Map<string, string>();
+  /** Lookups in flight, so concurrent stores of one identity resolve a slug once. */
+  readonly projectIdLookups = new Map<string, Promise<string>>();
+  /** API base → time until which it is read through v3. */
+  readonly legacyHosts = new Map<string, number>();
+  readonly agents = new AgentPool();
+  readonly snapshots: SnapshotCache;
+
+  constructor(
+    readonly runtime: ProviderRuntime,
+    readonly tokens: TokenCache,
+    snapshotCacheSize?: number,
+  ) {
+    this.snapshots = new SnapshotCache(snapshotCacheSize);
+  }
+}
