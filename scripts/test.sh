@@ -32,6 +32,10 @@ rm -rf "$results" && mkdir -p "$results"
 run_step "type-check (tsc)" yarn tsc
 run_step "lint (backstage-cli repo lint)" yarn lint
 run_step "format (prettier --check)" yarn prettier:check
+step "PostgreSQL for the database tests"
+eval "$(bash scripts/postgres.sh start)" || { echo "could not start PostgreSQL"; exit 1; }
+trap 'bash scripts/postgres.sh stop' EXIT
+
 run_step "unit and integration tests (jest)" \
   yarn backstage-cli repo test --json --outputFile="$results/jest.json"
 

@@ -1,0 +1,152 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
+export interface Config {
+  /** Configuration of the External Secrets backend plugin. */
+  externalSecrets?: {
+    /**
+     * When the reconcile cycle runs. Default: every minute, timeout 15 minutes
+     * (keep it above the worst cycle: after the timeout another replica may start
+     * a cycle), initial delay 10 seconds.
+     */
+    schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    /**
+     * The `spec.controller` class this plugin reconciles for in `reconcile` mode.
+     * ExternalSecrets whose store names another class (or none, on clusters not
+     * declared ESO-free) are left to the ESO running there. Default `backstage`.
+     */
+    controllerClass?: string;
+    /** Concurrency limits. */
+    concurrency?: {
+      /** Provider reads in flight at once. Default 8. */
+      providerReads?: number;
+      /** Kubernetes requests in flight at once per cluster. Default 8. */
+      kubernetesRequests?: number;
+    };
+    /**
+     * SecretStores and ClusterSecretStores declared by platform admins, in the ESO
+     * shape (`kind`, `metadata`, `spec.provider.infisical` / `spec.provider.fake`).
+     * They are used for ExternalSecrets in every configured cluster, after the
+     * stores found in that cluster.
+     */
+    stores?: Array<{
+      apiVersion?: string;
+      kind: 'SecretStore' | 'ClusterSecretStore';
+      metadata: { name: string; namespace?: string };
+      spec: object;
+    }>;
+    /**
+     * Credentials in the shape of Kubernetes Secrets. A store's SecretKeySelector
+     * `{name, key, namespace}` resolves here first (then in the cluster), so store
+     * manifests keep the ESO shape while their values come from `${ENV}`.
+     */
+    credentials?: Array<{
+      name: string;
+      namespace?: string;
+      /**
+       * Key to value.
+       * @visibility secret
+       */
+      data: { [key: string]: string };
+    }>;
+    /** Sync-now rate limit, shared by all replicas through the database. */
+    syncNow?: {
+      /** Sync-now requests per entity per minute. Default 6. */
+      maxPerEntityPerMinute?: number;
+    };
+    /** Sync event history. */
+    events?: {
+      /** Events kept per ExternalSecret. Default 50. */
+      keepPerExternalSecret?: number;
+    };
+    /**
+     * Clusters this plugin reads (observe) or reconciles. Entries here win a
+     * name clash with the Kubernetes plugin's `kubernetes.clusterLocatorMethods`.
+     * Unknown keys are rejected, so a typo fails at startup.
+     */
+    clusters?: Array<{
+      /** Unique cluster name, shown in the UI and matched by `backstage.io/kubernetes-cluster`. */
+      name: string;
+      /**
+       * The apiserver URL, e.g. `https://10.0.0.1:6443`. Required unless
+       * `inCluster` is true.
+       */
+      url?: string;
+      /**
+       * Use the cluster the backend runs in: service host from the environment,
+       * mounted service account token and CA. Default false.
+       */
+      inCluster?: boolean;
+      /**
+       * Server-side credentials only; user-delegated auth (google, oidc) cannot
+       * run in a scheduled task. Default `serviceAccount`.
+       */
+      authProvider?: 'serviceAccount' | 'localKubectlProxy';
+      /**
+       * Bearer token of the plugin's service account. Omit to use the token
+       * mounted into the backend's pod (re-read as it rotates).
+       * @visibility secret
+       */
+      serviceAccountToken?: string;
+      /**
+       * Base64-encoded PEM of the cluster CA (like a kubeconfig's
+       * `certificate-authority-data`). Set either caData or caFile.
+       * @visibility secret
+       */
+      caData?: string;
+      /**
+       * Path to the cluster CA PEM file.
+       * @visibility secret
+       */
+      caFile?: string;
+      /** Do not verify the apiserver's certificate. Never in production. Default false. */
+      dangerouslySkipTLSVerify?: boolean;
+      /**
+       * `observe`: ESO runs in the cluster, the plugin only reads and reports
+       * (plus an explicit, permitted sync-now annotation). `reconcile`: the
+       * plugin writes Secrets and ExternalSecret status. Default `observe`.
+       */
+      mode?: 'reconcile' | 'observe';
+      /**
+       * The cluster runs no ESO controller, so in reconcile mode every store is
+       * ours. Default false: only stores whose `spec.controller` is
+       * `controllerClass` are reconciled.
+       */
+      esoFree?: boolean;
+      /** The `spec.controller` class this plugin reconciles in this cluster. */
+      controllerClass?: string;
+    }>;
+
+    /**
+     * One cluster from a kubeconfig file, e.g. a local kind cluster. Its
+     * credentials (token, client certificate, exec plugin) come from the file.
+     */
+    kubeconfig?: {
+      /** Cluster name. Default: `context`, else `kubeconfig`. */
+      name?: string;
+      /** Default: `$KUBECONFIG`, else `~/.kube/config`. */
+      path?: string;
+      /** Default: the file's current context. */
+      context?: string;
+      /** Default `observe`. */
+      mode?: 'reconcile' | 'observe';
+      /** Default false. */
+      esoFree?: boolean;
+      controllerClass?: string;
+    };
+
+    /**
+     * Also use the clusters of `kubernetes.clusterLocatorMethods` (type
+     * `config` with server-side auth, and `localKubectlProxy`), in observe mode.
+     * Default true.
+     */
+    useKubernetesPluginClusters?: boolean;
+
+    /** Where entity-declared manifests (`external-secrets.io/manifests`) go. */
+    manifests?: {
+      /** Cluster for entities without `backstage.io/kubernetes-cluster`. */
+      defaultCluster?: string;
+      /** Namespace for manifests without one and entities without `backstage.io/kubernetes-namespace`. */
+      defaultNamespace?: string;
+    };
+  };
+}

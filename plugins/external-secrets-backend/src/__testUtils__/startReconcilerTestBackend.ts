@@ -1,0 +1,93 @@
+import {
+  mockServices,
+  ServiceMock,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import {
+  SchedulerService,
+  SchedulerServiceTaskFunction,
+} from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { JsonObject } from '@backstage/types';
+import { Knex } from 'knex';
+import { externalSecretsPlugin } from '../plugin';
+import { KubernetesSimulator } from '../testUtils/kubernetes';
+
+export type ReconcilerTestBackend = {
+  server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  /** Runs one reconcile cycle to completion, as the scheduler would. */
+  runCycle(): Promise<void>;
+  scheduler: ServiceMock<SchedulerService>;
+  auditor: ServiceMock<import('@backstage/backend-plugin-api').AuditorService>;
+  stop(): Promise<void>;
+};
+
+/**
+ * Boots the real plugin on a test backend, wired to a Kubernetes simulator and
+ * the fake provider, with the scheduler captured so a test runs cycles itself.
+ */
+export async function startReconcilerTestBackend(options: {
+  sim: KubernetesSimulator;
+  entities: Entity[];
+  config?: JsonObject;
+  knex?: Knex;
+  permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+  extraFeatures?: Parameters<typeof startTestBackend>[0]['features'];
+}): Promise<ReconcilerTestBackend> {
+  let task: SchedulerServiceTaskFunction | undefined;
+  const scheduler = mockServices.scheduler.mock({
+    async scheduleTask(definition) {
+      task = definition.fn;
+    },
+  });
+  const auditor = mockServices.auditor.mock({
+    createEvent: jest.fn(async () => ({
+      success: jest.fn(async () => {}),
+      fail: jest.fn(async () => {}),
+    })),
+  });
+  const { sim } = options;
+  const backend = await startTestBackend({
+    features: [
+      externalSecretsPlugin,
+      scheduler.factory,
+      auditor.factory,
+      catalogServiceMock.factory({ entities: options.entities }),
+      mockServices.permissions.factory({
+        result: options.permission ?? AuthorizeResult.ALLOW,
+      }),
+      ...(options.knex
+        ? [mockServices.database.factory({ knex: options.knex })]
+        : []),
+      mockServices.rootConfig.factory({
+        data: {
+          externalSecrets: {
+            clusters: [
+              {
+                name: 'test',
+                url: sim.url,
+                serviceAccountToken: sim.token,
+                mode: 'reconcile',
+                esoFree: true,
+              },
+            ],
+            ...options.config,
+          },
+        },
+      }),
+      ...(options.extraFeatures ?? []),
+    ],
+  });
+  return {
+    server: backend.server,
+    scheduler,
+    auditor,
+    async runCycle() {
+      if (!task) throw new Error('the reconcile task was not scheduled');
+      await task(new AbortController().signal);
+    },
+    stop: () => backend.stop(),
+  };
+}

@@ -1,0 +1,118 @@
+import {
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
+
+/** Stores declared by platform admins, in the ESO shape, before parsing. */
+export type ConfiguredStoreManifest = {
+  /** `externalSecrets.stores[i]`, for messages. */
+  configPath: string;
+  manifest: Record<string, unknown>;
+};
+
+/**
+ * Kubernetes-Secret-shaped credentials kept in app-config (values from `${ENV}`),
+ * so a store manifest can stay in the ESO shape: its SecretKeySelectors
+ * `{name, key, namespace}` resolve here before any cluster is asked.
+ */
+export type ConfiguredCredentials = Map<string, Map<string, SecretValue>>;
+
+export type ExternalSecretsConfig = {
+  schedule: SchedulerServiceTaskScheduleDefinition;
+  /** `spec.controller` class this plugin reconciles for (reconcile mode). */
+  controllerClass: string;
+  concurrency: { providerReads: number; kubernetesRequests: number };
+  stores: ConfiguredStoreManifest[];
+  credentials: ConfiguredCredentials;
+  syncNow: { maxPerEntityPerMinute: number };
+  eventsPerExternalSecret: number;
+  manifests: { defaultCluster?: string; defaultNamespace?: string };
+};
+
+export const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { minutes: 1 },
+  timeout: { minutes: 15 },
+  initialDelay: { seconds: 10 },
+};
+export const DEFAULT_CONTROLLER_CLASS = 'backstage';
+
+/** Key of a credentials entry, as a SecretKeySelector resolves it. */
+export function credentialsKey(namespace: string | undefined, name: string) {
+  return `${namespace ?? ''}/${name}`;
+}
+
+/** Reads `externalSecrets.*` once at startup; errors name the config key. */
+export function readExternalSecretsConfig(root: Config): ExternalSecretsConfig {
+  const config = root.getOptionalConfig('externalSecrets');
+  const schedule = config?.has('schedule')
+    ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+        config.getConfig('schedule'),
+      )
+    : DEFAULT_SCHEDULE;
+  return {
+    schedule,
+    controllerClass:
+      config?.getOptionalString('controllerClass') ?? DEFAULT_CONTROLLER_CLASS,
+    concurrency: {
+      providerReads: positive(config, 'concurrency.providerReads', 8),
+      kubernetesRequests: positive(config, 'concurrency.kubernetesRequests', 8),
+    },
+    stores: (config?.getOptionalConfigArray('stores') ?? []).map(
+      (store, i) => ({
+        configPath: `externalSecrets.stores[${i}]`,
+        manifest: store.get<Record<string, unknown>>(),
+      }),
+    ),
+    credentials: readCredentials(config),
+    syncNow: {
+      maxPerEntityPerMinute: positive(
+        config,
+        'syncNow.maxPerEntityPerMinute',
+        6,
+      ),
+    },
+    eventsPerExternalSecret: positive(
+      config,
+      'events.keepPerExternalSecret',
+      50,
+    ),
+    manifests: {
+      defaultCluster: config?.getOptionalString('manifests.defaultCluster'),
+      defaultNamespace: config?.getOptionalString('manifests.defaultNamespace'),
+    },
+  };
+}
+
+function positive(config: Config | undefined, key: string, fallback: number) {
+  const value = config?.getOptionalNumber(key) ?? fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new InputError(
+      `externalSecrets.${key}: must be a whole number of at least 1, got ${value}`,
+    );
+  }
+  return value;
+}
+
+function readCredentials(config: Config | undefined): ConfiguredCredentials {
+  const credentials: ConfiguredCredentials = new Map();
+  (config?.getOptionalConfigArray('credentials') ?? []).forEach((entry, i) => {
+    const name = entry.getString('name');
+    const key = credentialsKey(entry.getOptionalString('namespace'), name);
+    if (credentials.has(key)) {
+      throw new InputError(
+        `externalSecrets.credentials[${i}]: duplicate credentials "${key}"`,
+      );
+    }
+    const data = entry.getConfig('data');
+    credentials.set(
+      key,
+      new Map(
+        data.keys().map(k => [k, SecretValue.fromString(data.getString(k))]),
+      ),
+    );
+  });
+  return credentials;
+}

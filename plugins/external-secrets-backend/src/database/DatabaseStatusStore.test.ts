@@ -1,0 +1,232 @@
+import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
+import { Knex } from 'knex';
+import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { DatabaseStatusStore } from './DatabaseStatusStore';
+import { ExternalSecretRecord } from './StatusStore';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+
+function record(
+  overrides: Partial<ExternalSecretRecord> = {},
+): ExternalSecretRecord {
+  return {
+    entityRef: 'component:payments/checkout-service',
+    cluster: 'demo',
+    namespace: 'payments',
+    name: 'checkout-secrets',
+    origin: 'cluster',
+    mode: 'reconcile',
+    storeKind: 'ClusterSecretStore',
+    storeName: 'infisical-archon-platform',
+    targetSecret: 'checkout-secrets',
+    refreshInterval: '1h',
+    refreshPolicy: 'Periodic',
+    creationPolicy: 'Owner',
+    deletionPolicy: 'Retain',
+    state: 'Synced',
+    reason: 'SecretSynced',
+    message: 'secret synced',
+    dataHash: 'abc123',
+    lastAttemptAt: new Date('2026-11-23T10:00:00.000Z'),
+    lastSuccessAt: new Date('2026-11-23T10:00:00.000Z'),
+    nextDueAt: new Date('2026-11-23T11:00:00.000Z'),
+    consecutiveFailures: 0,
+    keys: [
+      {
+        source: 'data[0]',
+        secretKey: 'api-key',
+        remoteKey: 'MY_SECRET_NAME',
+        storeKind: 'ClusterSecretStore',
+        storeName: 'infisical-archon-platform',
+        state: 'synced',
+        remoteVersion: '3',
+      },
+      {
+        source: 'data[1]',
+        secretKey: 'db-password',
+        remoteKey: '/db/PASSWORD',
+        state: 'error',
+        reason: 'KEY_NOT_FOUND',
+        message:
+          'key /db/PASSWORD not found in folder /db (HTTP 404, request id req-1)',
+        errorType: 'KEY_NOT_FOUND',
+      },
+    ],
+    ...overrides,
+  };
+}
+
+describe.each(databases.eachSupportedId())(
+  'DatabaseStatusStore (%s)',
+  databaseId => {
+    let knex: Knex;
+    let store: DatabaseStatusStore;
+
+    beforeAll(async () => {
+      knex = await databases.init(databaseId as TestDatabaseId);
+      store = await DatabaseStatusStore.create({
+        database: mockServices.database({ knex, migrations: { skip: false } }),
+      });
+    });
+
+    afterEach(async () => {
+      await knex('es_events').delete();
+      await knex('es_keys').delete();
+      await knex('es_external_secrets').delete();
+      await knex('es_stores').delete();
+    });
+
+    it('should return what was saved, keys in order, dates intact', async () => {
+      await store.saveExternalSecret(record());
+      const [saved] = await store.listByEntity(
+        'component:payments/checkout-service',
+      );
+      expect(saved).toEqual(record());
+    });
+
+    it('should replace the keys of an ExternalSecret on every save', async () => {
+      await store.saveExternalSecret(record());
+      await store.saveExternalSecret(
+        record({
+          state: 'Error',
+          consecutiveFailures: 2,
+          keys: [
+            {
+              source: 'data[0]',
+              secretKey: 'api-key',
+              state: 'error',
+              message: 'HTTP 503',
+            },
+          ],
+        }),
+      );
+      const saved = await store.getExternalSecret({
+        cluster: 'demo',
+        namespace: 'payments',
+        name: 'checkout-secrets',
+      });
+      expect(saved?.state).toBe('Error');
+      expect(saved?.consecutiveFailures).toBe(2);
+      expect(saved?.keys).toEqual([
+        {
+          source: 'data[0]',
+          secretKey: 'api-key',
+          state: 'error',
+          message: 'HTTP 503',
+        },
+      ]);
+      expect(await knex('es_keys').select('id')).toHaveLength(1);
+    });
+
+    it('should tell ExternalSecrets of the same name in different clusters apart', async () => {
+      await store.saveExternalSecret(record());
+      await store.saveExternalSecret(
+        record({ cluster: 'prod', state: 'Error' }),
+      );
+      const all = await store.listAll();
+      expect(all.map(r => [r.cluster, r.state]).sort()).toEqual([
+        ['demo', 'Synced'],
+        ['prod', 'Error'],
+      ]);
+    });
+
+    it('should delete an ExternalSecret with its keys', async () => {
+      await store.saveExternalSecret(record());
+      await store.deleteExternalSecrets([
+        { cluster: 'demo', namespace: 'payments', name: 'checkout-secrets' },
+      ]);
+      expect(await store.listAll()).toEqual([]);
+      expect(await knex('es_keys').select('id')).toHaveLength(0);
+    });
+
+    it('should keep only the newest events per ExternalSecret, newest first', async () => {
+      for (let i = 0; i < 7; i++) {
+        await store.addEvent(
+          {
+            entityRef: 'component:payments/checkout-service',
+            cluster: 'demo',
+            namespace: 'payments',
+            name: 'checkout-secrets',
+            type: i % 2 ? 'updated' : 'synced',
+            message: `event ${i}`,
+            changedKeys: i % 2 ? ['api-key'] : undefined,
+            createdAt: new Date(Date.UTC(2026, 10, 23, 10, i)),
+          },
+          5,
+        );
+      }
+      const events = await store.listEvents(
+        'component:payments/checkout-service',
+        10,
+      );
+      expect(events.map(e => e.message)).toEqual([
+        'event 6',
+        'event 5',
+        'event 4',
+        'event 3',
+        'event 2',
+      ]);
+      expect(events[1]).toMatchObject({
+        type: 'updated',
+        changedKeys: ['api-key'],
+      });
+      expect(events[0].createdAt.toISOString()).toBe(
+        '2026-11-23T10:06:00.000Z',
+      );
+    });
+
+    it('should upsert store validation state', async () => {
+      const base = {
+        cluster: '',
+        kind: 'ClusterSecretStore' as const,
+        namespace: '',
+        name: 'infisical-archon-platform',
+        provider: 'infisical',
+        origin: 'config' as const,
+      };
+      await store.saveStore({
+        ...base,
+        ready: false,
+        reason: 'InvalidProviderConfig',
+        message: 'HTTP 401',
+      });
+      await store.saveStore({
+        ...base,
+        ready: true,
+        reason: 'Valid',
+        lastValidatedAt: new Date('2026-11-23T10:00:00.000Z'),
+      });
+      expect(await store.listStores()).toEqual([
+        {
+          ...base,
+          ready: true,
+          reason: 'Valid',
+          message: undefined,
+          lastValidatedAt: new Date('2026-11-23T10:00:00.000Z'),
+        },
+      ]);
+    });
+
+    it('should count states and list the longest-failing first', async () => {
+      await store.saveExternalSecret(record());
+      await store.saveExternalSecret(
+        record({ name: 'a', state: 'Error', consecutiveFailures: 1 }),
+      );
+      await store.saveExternalSecret(
+        record({ name: 'b', state: 'Error', consecutiveFailures: 9 }),
+      );
+      await store.saveExternalSecret(record({ name: 'c', state: 'Pending' }));
+      const { counts, failing } = await store.overview(1);
+      expect(counts).toEqual({
+        Synced: 1,
+        Error: 2,
+        Pending: 1,
+        NotFound: 0,
+        Unsupported: 0,
+      });
+      expect(failing.map(f => f.name)).toEqual(['b']);
+    });
+  },
+);

@@ -1,0 +1,439 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+import {
+  ExternalSecretId,
+  ExternalSecretRecord,
+  ExternalSecretState,
+  KeyStatusRecord,
+  StateCounts,
+  StatusStore,
+  StoreStatusRecord,
+  SyncEvent,
+} from './StatusStore';
+
+const migrationsDir = resolvePackagePath(
+  '@internal/backstage-plugin-external-secrets-backend',
+  'migrations',
+);
+
+const DEFAULT_EVENTS_KEPT = 50;
+const ALL_STATES: ExternalSecretState[] = [
+  'Synced',
+  'Error',
+  'Pending',
+  'NotFound',
+  'Unsupported',
+];
+
+type RawExternalSecretRow = {
+  id: number;
+  entity_ref: string;
+  cluster: string;
+  namespace: string;
+  name: string;
+  origin: string;
+  mode: string;
+  store_kind: string | null;
+  store_name: string | null;
+  target_secret: string;
+  refresh_interval: string | null;
+  refresh_policy: string | null;
+  creation_policy: string | null;
+  deletion_policy: string | null;
+  state: string;
+  reason: string | null;
+  message: string | null;
+  data_hash: string | null;
+  synced_resource_version: string | null;
+  last_attempt_at: Date | string | null;
+  last_success_at: Date | string | null;
+  next_due_at: Date | string | null;
+  sync_requested_at: Date | string | null;
+  consecutive_failures: number;
+  updated_at: Date | string;
+};
+
+type RawKeyRow = {
+  id: number;
+  external_secret_id: number;
+  source: string;
+  secret_key: string | null;
+  remote_key: string | null;
+  property: string | null;
+  store_kind: string | null;
+  store_name: string | null;
+  state: string;
+  reason: string | null;
+  message: string | null;
+  error_type: string | null;
+  remote_version: string | null;
+};
+
+type RawEventRow = {
+  id: number;
+  entity_ref: string;
+  cluster: string;
+  namespace: string;
+  name: string;
+  type: string;
+  message: string | null;
+  changed_keys: string | null;
+  created_at: Date | string;
+};
+
+type RawStoreRow = {
+  cluster: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  provider: string | null;
+  origin: string;
+  ready: boolean | number;
+  reason: string | null;
+  message: string | null;
+  last_validated_at: Date | string | null;
+};
+
+/** Knex implementation of {@link StatusStore} for SQLite and PostgreSQL. */
+export class DatabaseStatusStore implements StatusStore {
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DatabaseStatusStore> {
+    const client = await options.database.getClient();
+    if (!options.database.migrations?.skip) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseStatusStore(client);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async ping(): Promise<void> {
+    await this.db.raw('select 1');
+  }
+
+  async saveExternalSecret(record: ExternalSecretRecord): Promise<void> {
+    await this.db.transaction(async tx => {
+      const row = toExternalSecretRow(record);
+      await tx('es_external_secrets')
+        .insert(row)
+        .onConflict(['cluster', 'namespace', 'name'])
+        .merge();
+      const { id } = await tx('es_external_secrets')
+        .where(idFilter(record))
+        .first('id');
+      await tx('es_keys').where({ external_secret_id: id }).delete();
+      if (record.keys.length > 0) {
+        await tx.batchInsert(
+          'es_keys',
+          record.keys.map(key => toKeyRow(id, key)),
+          100,
+        );
+      }
+    });
+  }
+
+  async getExternalSecret(
+    id: ExternalSecretId,
+  ): Promise<ExternalSecretRecord | undefined> {
+    const row = await this.db<RawExternalSecretRow>('es_external_secrets')
+      .where(idFilter(id))
+      .first();
+    if (!row) return undefined;
+    const [record] = await this.withKeys([row]);
+    return record;
+  }
+
+  async listByEntity(entityRef: string): Promise<ExternalSecretRecord[]> {
+    const rows = await this.db<RawExternalSecretRow>('es_external_secrets')
+      .where({ entity_ref: entityRef })
+      .orderBy(['cluster', 'namespace', 'name']);
+    return this.withKeys(rows);
+  }
+
+  async listAll(): Promise<ExternalSecretRecord[]> {
+    const rows = await this.db<RawExternalSecretRow>('es_external_secrets');
+    return rows.map(row => fromExternalSecretRow(row, []));
+  }
+
+  async deleteExternalSecrets(ids: ExternalSecretId[]): Promise<void> {
+    for (const id of ids) {
+      await this.db('es_external_secrets').where(idFilter(id)).delete();
+    }
+  }
+
+  async requestSync(ids: ExternalSecretId[], at: Date): Promise<void> {
+    for (const id of ids) {
+      await this.db('es_external_secrets')
+        .where(idFilter(id))
+        .update({ sync_requested_at: at.toISOString() });
+    }
+  }
+
+  async takeSyncBudget(
+    entityRef: string,
+    now: Date,
+    max: number,
+    windowMs: number,
+  ): Promise<boolean> {
+    const since = new Date(now.getTime() - windowMs).toISOString();
+    return this.db.transaction(async tx => {
+      await tx('es_sync_requests').where('created_at', '<', since).delete();
+      const [{ count }] = await tx('es_sync_requests')
+        .where({ entity_ref: entityRef })
+        .andWhere('created_at', '>=', since)
+        .count({ count: '*' });
+      if (Number(count) >= max) return false;
+      await tx('es_sync_requests').insert({
+        entity_ref: entityRef,
+        created_at: now.toISOString(),
+      });
+      return true;
+    });
+  }
+
+  async addEvent(
+    event: SyncEvent,
+    keepPerExternalSecret = DEFAULT_EVENTS_KEPT,
+  ): Promise<void> {
+    await this.db.transaction(async tx => {
+      await tx('es_events').insert({
+        entity_ref: event.entityRef,
+        cluster: event.cluster,
+        namespace: event.namespace,
+        name: event.name,
+        type: event.type,
+        message: event.message ?? null,
+        changed_keys: event.changedKeys
+          ? JSON.stringify(event.changedKeys)
+          : null,
+        created_at: event.createdAt.toISOString(),
+      });
+      const stale = await tx('es_events')
+        .where(idFilter(event))
+        .orderBy('id', 'desc')
+        .offset(keepPerExternalSecret)
+        .limit(1000)
+        .select('id');
+      if (stale.length > 0) {
+        await tx('es_events')
+          .whereIn(
+            'id',
+            stale.map(r => r.id),
+          )
+          .delete();
+      }
+    });
+  }
+
+  async listEvents(entityRef: string, limit: number): Promise<SyncEvent[]> {
+    const rows = await this.db<RawEventRow>('es_events')
+      .where({ entity_ref: entityRef })
+      .orderBy('id', 'desc')
+      .limit(limit);
+    return rows.map(row => ({
+      entityRef: row.entity_ref,
+      cluster: row.cluster,
+      namespace: row.namespace,
+      name: row.name,
+      type: row.type as SyncEvent['type'],
+      message: row.message ?? undefined,
+      changedKeys: row.changed_keys ? JSON.parse(row.changed_keys) : undefined,
+      createdAt: toDate(row.created_at)!,
+    }));
+  }
+
+  async saveStore(record: StoreStatusRecord): Promise<void> {
+    await this.db('es_stores')
+      .insert({
+        cluster: record.cluster,
+        kind: record.kind,
+        namespace: record.namespace,
+        name: record.name,
+        provider: record.provider ?? null,
+        origin: record.origin,
+        ready: record.ready,
+        reason: record.reason ?? null,
+        message: record.message ?? null,
+        last_validated_at: record.lastValidatedAt?.toISOString() ?? null,
+        updated_at: new Date().toISOString(),
+      })
+      .onConflict(['cluster', 'kind', 'namespace', 'name'])
+      .merge();
+  }
+
+  async listStores(): Promise<StoreStatusRecord[]> {
+    const rows = await this.db<RawStoreRow>('es_stores').orderBy([
+      'cluster',
+      'kind',
+      'namespace',
+      'name',
+    ]);
+    return rows.map(row => ({
+      cluster: row.cluster,
+      kind: row.kind as StoreStatusRecord['kind'],
+      namespace: row.namespace,
+      name: row.name,
+      provider: row.provider ?? undefined,
+      origin: row.origin as StoreStatusRecord['origin'],
+      ready: Boolean(row.ready),
+      reason: row.reason ?? undefined,
+      message: row.message ?? undefined,
+      lastValidatedAt: toDate(row.last_validated_at),
+    }));
+  }
+
+  async overview(
+    worstLimit: number,
+  ): Promise<{ counts: StateCounts; failing: ExternalSecretRecord[] }> {
+    const grouped: { state: string; count: string | number }[] = await this.db(
+      'es_external_secrets',
+    )
+      .select('state')
+      .count({ count: '*' })
+      .groupBy('state');
+    const counts = Object.fromEntries(
+      ALL_STATES.map(state => [state, 0]),
+    ) as StateCounts;
+    for (const { state, count } of grouped) {
+      counts[state as ExternalSecretState] = Number(count);
+    }
+    const failingRows = await this.db<RawExternalSecretRow>(
+      'es_external_secrets',
+    )
+      .whereIn('state', ['Error', 'Unsupported', 'NotFound'])
+      .orderBy([
+        { column: 'consecutive_failures', order: 'desc' },
+        { column: 'last_success_at', order: 'asc' },
+      ])
+      .limit(worstLimit);
+    return { counts, failing: await this.withKeys(failingRows) };
+  }
+
+  private async withKeys(
+    rows: RawExternalSecretRow[],
+  ): Promise<ExternalSecretRecord[]> {
+    if (rows.length === 0) return [];
+    const keyRows = await this.db<RawKeyRow>('es_keys')
+      .whereIn(
+        'external_secret_id',
+        rows.map(r => r.id),
+      )
+      .orderBy('id');
+    const keysById = new Map<number, KeyStatusRecord[]>();
+    for (const keyRow of keyRows) {
+      const list = keysById.get(keyRow.external_secret_id) ?? [];
+      list.push(fromKeyRow(keyRow));
+      keysById.set(keyRow.external_secret_id, list);
+    }
+    return rows.map(row =>
+      fromExternalSecretRow(row, keysById.get(row.id) ?? []),
+    );
+  }
+}
+
+function idFilter(id: ExternalSecretId) {
+  return { cluster: id.cluster, namespace: id.namespace, name: id.name };
+}
+
+function toDate(value: Date | string | number | null | undefined) {
+  if (value === null || value === undefined) return undefined;
+  return value instanceof Date ? value : new Date(value);
+}
+
+function toExternalSecretRow(record: ExternalSecretRecord) {
+  return {
+    entity_ref: record.entityRef,
+    cluster: record.cluster,
+    namespace: record.namespace,
+    name: record.name,
+    origin: record.origin,
+    mode: record.mode,
+    store_kind: record.storeKind ?? null,
+    store_name: record.storeName ?? null,
+    target_secret: record.targetSecret,
+    refresh_interval: record.refreshInterval ?? null,
+    refresh_policy: record.refreshPolicy ?? null,
+    creation_policy: record.creationPolicy ?? null,
+    deletion_policy: record.deletionPolicy ?? null,
+    state: record.state,
+    reason: record.reason ?? null,
+    message: record.message ?? null,
+    data_hash: record.dataHash ?? null,
+    synced_resource_version: record.syncedResourceVersion ?? null,
+    last_attempt_at: record.lastAttemptAt?.toISOString() ?? null,
+    last_success_at: record.lastSuccessAt?.toISOString() ?? null,
+    next_due_at: record.nextDueAt?.toISOString() ?? null,
+    sync_requested_at: record.syncRequestedAt?.toISOString() ?? null,
+    consecutive_failures: record.consecutiveFailures,
+    updated_at: new Date().toISOString(),
+  };
+}
+
+function fromExternalSecretRow(
+  row: RawExternalSecretRow,
+  keys: KeyStatusRecord[],
+): ExternalSecretRecord {
+  return {
+    entityRef: row.entity_ref,
+    cluster: row.cluster,
+    namespace: row.namespace,
+    name: row.name,
+    origin: row.origin as ExternalSecretRecord['origin'],
+    mode: row.mode as ExternalSecretRecord['mode'],
+    storeKind: row.store_kind ?? undefined,
+    storeName: row.store_name ?? undefined,
+    targetSecret: row.target_secret,
+    refreshInterval: row.refresh_interval ?? undefined,
+    refreshPolicy: row.refresh_policy ?? undefined,
+    creationPolicy: row.creation_policy ?? undefined,
+    deletionPolicy: row.deletion_policy ?? undefined,
+    state: row.state as ExternalSecretState,
+    reason: row.reason ?? undefined,
+    message: row.message ?? undefined,
+    dataHash: row.data_hash ?? undefined,
+    syncedResourceVersion: row.synced_resource_version ?? undefined,
+    lastAttemptAt: toDate(row.last_attempt_at),
+    lastSuccessAt: toDate(row.last_success_at),
+    nextDueAt: toDate(row.next_due_at),
+    syncRequestedAt: toDate(row.sync_requested_at),
+    consecutiveFailures: Number(row.consecutive_failures),
+    keys,
+  };
+}
+
+function toKeyRow(externalSecretId: number, key: KeyStatusRecord) {
+  return {
+    external_secret_id: externalSecretId,
+    source: key.source,
+    secret_key: key.secretKey ?? null,
+    remote_key: key.remoteKey ?? null,
+    property: key.property ?? null,
+    store_kind: key.storeKind ?? null,
+    store_name: key.storeName ?? null,
+    state: key.state,
+    reason: key.reason ?? null,
+    message: key.message ?? null,
+    error_type: key.errorType ?? null,
+    remote_version: key.remoteVersion ?? null,
+  };
+}
+
+function fromKeyRow(row: RawKeyRow): KeyStatusRecord {
+  return {
+    source: row.source,
+    secretKey: row.secret_key ?? undefined,
+    remoteKey: row.remote_key ?? undefined,
+    property: row.property ?? undefined,
+    storeKind: row.store_kind ?? undefined,
+    storeName: row.store_name ?? undefined,
+    state: row.state as KeyStatusRecord['state'],
+    reason: row.reason ?? undefined,
+    message: row.message ?? undefined,
+    errorType: row.error_type ?? undefined,
+    remoteVersion: row.remote_version ?? undefined,
+  };
+}

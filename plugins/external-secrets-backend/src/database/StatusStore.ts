@@ -1,0 +1,133 @@
+/**
+ * Persistence of sync status. Holds key NAMES, references, versions, hashes and
+ * timestamps only: a secret value never reaches this interface.
+ */
+
+import type { ExternalSecretState } from '@internal/backstage-plugin-external-secrets-common';
+
+export type { ExternalSecretState };
+
+export type ExternalSecretOrigin = 'cluster' | 'manifest';
+export type ClusterMode = 'reconcile' | 'observe';
+
+/** Identity of an ExternalSecret in one cluster. */
+export type ExternalSecretId = {
+  cluster: string;
+  namespace: string;
+  name: string;
+};
+
+export type KeyStatusRecord = {
+  source: string;
+  secretKey?: string;
+  remoteKey?: string;
+  property?: string;
+  storeKind?: string;
+  storeName?: string;
+  state: 'synced' | 'error' | 'unsupported' | 'pending' | 'removed';
+  reason?: string;
+  message?: string;
+  errorType?: string;
+  remoteVersion?: string;
+};
+
+export type ExternalSecretRecord = ExternalSecretId & {
+  entityRef: string;
+  origin: ExternalSecretOrigin;
+  mode: ClusterMode;
+  storeKind?: string;
+  storeName?: string;
+  targetSecret: string;
+  refreshInterval?: string;
+  refreshPolicy?: string;
+  creationPolicy?: string;
+  deletionPolicy?: string;
+  state: ExternalSecretState;
+  reason?: string;
+  message?: string;
+  dataHash?: string;
+  syncedResourceVersion?: string;
+  lastAttemptAt?: Date;
+  lastSuccessAt?: Date;
+  nextDueAt?: Date;
+  /** Set by sync-now; the next cycle syncs when it is newer than lastAttemptAt. */
+  syncRequestedAt?: Date;
+  consecutiveFailures: number;
+  keys: KeyStatusRecord[];
+};
+
+export type SyncEventType =
+  | 'synced'
+  | 'created'
+  | 'updated'
+  | 'deleted'
+  | 'error'
+  | 'refused'
+  | 'sync-requested';
+
+export type SyncEvent = ExternalSecretId & {
+  entityRef: string;
+  type: SyncEventType;
+  message?: string;
+  changedKeys?: string[];
+  createdAt: Date;
+};
+
+export type StoreStatusRecord = {
+  /** '' for stores declared in app-config. */
+  cluster: string;
+  kind: 'SecretStore' | 'ClusterSecretStore';
+  /** '' for ClusterSecretStores. */
+  namespace: string;
+  name: string;
+  provider?: string;
+  origin: 'config' | 'cluster';
+  ready: boolean;
+  reason?: string;
+  message?: string;
+  lastValidatedAt?: Date;
+};
+
+export type StateCounts = Record<ExternalSecretState, number>;
+
+export interface StatusStore {
+  /** Throws when the database does not answer (readiness). */
+  ping(): Promise<void>;
+  /** Writes the ExternalSecret's row and replaces its key rows, atomically. */
+  saveExternalSecret(record: ExternalSecretRecord): Promise<void>;
+  getExternalSecret(
+    id: ExternalSecretId,
+  ): Promise<ExternalSecretRecord | undefined>;
+  listByEntity(entityRef: string): Promise<ExternalSecretRecord[]>;
+  /** Every row, without keys: what the reconciler needs to decide what is due. */
+  listAll(): Promise<ExternalSecretRecord[]>;
+  /** Removes rows of ExternalSecrets that no longer exist (entity or CR gone). */
+  deleteExternalSecrets(ids: ExternalSecretId[]): Promise<void>;
+
+  /** Marks ExternalSecrets for an immediate sync (sync-now of declared manifests). */
+  requestSync(ids: ExternalSecretId[], at: Date): Promise<void>;
+  /**
+   * Counts a sync-now request of an entity and tells whether it fits in the
+   * budget of `max` per `windowMs`. Kept in the database so the limit holds
+   * across replicas.
+   */
+  takeSyncBudget(
+    entityRef: string,
+    now: Date,
+    max: number,
+    windowMs: number,
+  ): Promise<boolean>;
+
+  /** Appends an event and keeps at most `keepPerExternalSecret` per ExternalSecret. */
+  addEvent(event: SyncEvent, keepPerExternalSecret?: number): Promise<void>;
+  listEvents(entityRef: string, limit: number): Promise<SyncEvent[]>;
+
+  saveStore(record: StoreStatusRecord): Promise<void>;
+  listStores(): Promise<StoreStatusRecord[]>;
+
+  /** Counts by state across the catalog, and the rows failing longest. */
+  overview(worstLimit: number): Promise<{
+    counts: StateCounts;
+    failing: ExternalSecretRecord[];
+  }>;
+}

@@ -1,0 +1,1 @@
+export { externalSecretsPlugin as default } from './plugin';

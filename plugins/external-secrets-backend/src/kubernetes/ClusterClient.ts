@@ -1,0 +1,135 @@
+import type { ExternalSecretStatus } from '@internal/backstage-plugin-external-secrets-common';
+import type { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
+import type {
+  KubernetesSecret,
+  NamespaceInfo,
+  ObjectMetadata,
+  UnparsedKubernetesObject,
+} from './types';
+
+/** @public */
+export type ListExternalSecretsOptions = {
+  /** Omit to list across all namespaces (one request for the cluster). */
+  namespace?: string;
+  /** A Kubernetes label selector, e.g. `backstage.io/kubernetes-id=web`. */
+  labelSelector?: string;
+};
+
+/** @public */
+export type ListSecretsMetadataOptions = {
+  namespace: string;
+  labelSelector?: string;
+};
+
+/** @public */
+export type DeleteSecretOptions = {
+  /** Delete only if the Secret still has this resourceVersion (else CONFLICT). */
+  resourceVersion?: string;
+};
+
+/** `{namespace, name, key}` of a Secret or ConfigMap key. @public */
+export type ObjectKeyRef = {
+  namespace: string;
+  name: string;
+  key: string;
+};
+
+/**
+ * The plugin's only door to Kubernetes: one instance per cluster. Every method
+ * either resolves or rejects with a `ClusterError` (typed errorType, HTTP
+ * status, cluster, verb, resource path, apiserver message); none of them puts a
+ * Secret value into an error, and only `getSecret`/`readSecretKey` return values.
+ *
+ * Lists are one request per namespace, or per cluster without a namespace
+ * (paged transparently), never a get per object.
+ *
+ * @public
+ */
+export interface ClusterClient {
+  /** The configured cluster name. */
+  readonly clusterName: string;
+
+  /** ExternalSecrets (`external-secrets.io/v1`), raw, for the ESO parser. */
+  listExternalSecrets(
+    options?: ListExternalSecretsOptions,
+  ): Promise<UnparsedKubernetesObject[]>;
+
+  /** SecretStores in one namespace, or in all namespaces. */
+  listSecretStores(options?: {
+    namespace?: string;
+  }): Promise<UnparsedKubernetesObject[]>;
+
+  listClusterSecretStores(): Promise<UnparsedKubernetesObject[]>;
+
+  /** The whole Secret with its values, or undefined when it does not exist. */
+  getSecret(
+    namespace: string,
+    name: string,
+  ): Promise<KubernetesSecret | undefined>;
+
+  /**
+   * The Secrets of a namespace WITH their values, one list request (paged).
+   * Reconcile mode reads the Secrets it manages this way
+   * (`labelSelector: reconcile.external-secrets.io/managed=true`), never a get
+   * per Secret.
+   */
+  listSecrets(options: ListSecretsMetadataOptions): Promise<KubernetesSecret[]>;
+
+  /**
+   * Metadata of the Secrets in a namespace, fetched as PartialObjectMetadata so
+   * no value leaves the apiserver (observe mode).
+   */
+  listSecretsMetadata(
+    options: ListSecretsMetadataOptions,
+  ): Promise<ObjectMetadata[]>;
+
+  /** Metadata of one Secret (PartialObjectMetadata), or undefined when absent. */
+  getSecretMetadata(
+    namespace: string,
+    name: string,
+  ): Promise<ObjectMetadata | undefined>;
+
+  /** Creates a Secret; CONFLICT (`alreadyExists`) when it exists. */
+  createSecret(secret: KubernetesSecret): Promise<KubernetesSecret>;
+
+  /**
+   * Replaces a Secret. `metadata.resourceVersion` is required: a stale one is a
+   * CONFLICT, so a concurrent writer is never overwritten.
+   */
+  replaceSecret(secret: KubernetesSecret): Promise<KubernetesSecret>;
+
+  /** Deletes a Secret; resolves false when it was already gone. */
+  deleteSecret(
+    namespace: string,
+    name: string,
+    options?: DeleteSecretOptions,
+  ): Promise<boolean>;
+
+  /**
+   * Writes `status` through the status subresource. With a resourceVersion, a
+   * stale one is a CONFLICT; without, the current object is read first and its
+   * resourceVersion used (last writer wins on status).
+   */
+  replaceExternalSecretStatus(
+    namespace: string,
+    name: string,
+    status: ExternalSecretStatus,
+    resourceVersion?: string,
+  ): Promise<UnparsedKubernetesObject>;
+
+  /** Merge-patches annotations (`null` removes one); used for force-sync. */
+  patchExternalSecretAnnotations(
+    namespace: string,
+    name: string,
+    annotations: Record<string, string | null>,
+  ): Promise<UnparsedKubernetesObject>;
+
+  /** One key of a Secret; NOT_FOUND names the missing Secret or key. */
+  readSecretKey(ref: ObjectKeyRef): Promise<SecretValue>;
+
+  /** One key of a ConfigMap (`data`, or `binaryData` decoded as UTF-8). */
+  readConfigMapKey(ref: ObjectKeyRef): Promise<string>;
+
+  /** A Namespace's labels, or undefined when it does not exist. */
+  getNamespace(name: string): Promise<NamespaceInfo | undefined>;
+}

@@ -1,0 +1,36 @@
+/**
+ * The Kubernetes layer: the ClusterClient seam, its client-node implementation
+ * and the cluster configuration reader.
+ */
+
+export type {
+  ClusterClient,
+  DeleteSecretOptions,
+  ListExternalSecretsOptions,
+  ListSecretsMetadataOptions,
+  ObjectKeyRef,
+} from './ClusterClient';
+export { ClusterError, isClusterError } from './ClusterError';
+export type {
+  ClusterErrorCause,
+  ClusterErrorDetails,
+  ClusterErrorType,
+  ClusterVerb,
+} from './ClusterError';
+export type {
+  ClusterConfig,
+  ClusterConfigs,
+  ClusterConfigSource,
+  ClusterConnection,
+  ClusterMode,
+  UnusableCluster,
+} from './ClusterConfig';
+export { KubernetesClusterClient } from './KubernetesClusterClient';
+export type { KubernetesClusterClientOptions } from './KubernetesClusterClient';
+export { readClusterConfigs } from './readClusterConfigs';
+export type {
+  KubernetesSecret,
+  NamespaceInfo,
+  ObjectMetadata,
+  UnparsedKubernetesObject,
+} from './types';

@@ -1,0 +1,50 @@
+/**
+ * The Kubernetes object shapes that cross the ClusterClient seam. They are
+ * plain data (no client-library classes, dates as RFC 3339 strings), except
+ * Secret values, which travel as `SecretValue` so a logged Secret prints
+ * `[redacted]`.
+ */
+import type { KubernetesObjectMeta } from '@internal/backstage-plugin-external-secrets-common';
+import type { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
+
+/** Object metadata as the plugin reads it. @public */
+export type ObjectMetadata = KubernetesObjectMeta & {
+  /** RFC 3339, e.g. `2026-01-01T00:00:00Z`. */
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  finalizers?: string[];
+};
+
+/**
+ * An object as the apiserver returned it, not yet validated: the ESO parser in
+ * `-common` turns it into a typed ExternalSecret / SecretStore.
+ *
+ * @public
+ */
+export type UnparsedKubernetesObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMetadata;
+  [field: string]: unknown;
+};
+
+/**
+ * A core/v1 Secret. `data` maps keys to their decoded bytes in `SecretValue`s
+ * (`.base64()` gives the wire form). On write, `data` is the whole content.
+ *
+ * @public
+ */
+export type KubernetesSecret = {
+  metadata: ObjectMetadata & { namespace: string };
+  /** Default `Opaque`. */
+  type?: string;
+  data: Record<string, SecretValue>;
+  immutable?: boolean;
+};
+
+/** Labels of a Namespace (for ClusterSecretStore `namespaceSelector`s). @public */
+export type NamespaceInfo = {
+  name: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+};

@@ -1,0 +1,128 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { externalSecretsPermissions } from '@internal/backstage-plugin-external-secrets-common';
+import {
+  createFakeProvider,
+  externalSecretsProvidersExtensionPoint,
+} from '@internal/backstage-plugin-external-secrets-node';
+import { ManifestReader } from './catalog/ManifestReader';
+import { readExternalSecretsConfig } from './config/readExternalSecretsConfig';
+import { readConfigStores } from './config/readConfigStores';
+import { DatabaseStatusStore } from './database/DatabaseStatusStore';
+import { KubernetesClusterClient } from './kubernetes/KubernetesClusterClient';
+import { readClusterConfigs } from './kubernetes/readClusterConfigs';
+import { ClusterRegistry } from './reconciler/ClusterRegistry';
+import { DatabaseSyncRequester } from './reconciler/DatabaseSyncRequester';
+import { ProviderRegistry } from './reconciler/ProviderRegistry';
+import { ReconcileCycle } from './reconciler/ReconcileCycle';
+import { scheduleReconcileTask } from './reconciler/ReconcileTask';
+import { EntityAccess } from './service/EntityAccess';
+import { createRouter } from './service/router';
+
+/**
+ * The External Secrets backend plugin: the reconciler as a scheduled task, the
+ * status store, and the REST API under `/api/external-secrets`.
+ *
+ * @public
+ */
+export const externalSecretsPlugin = createBackendPlugin({
+  pluginId: 'external-secrets',
+  register(env) {
+    const providers = new ProviderRegistry();
+    providers.add(createFakeProvider());
+    env.registerExtensionPoint(externalSecretsProvidersExtensionPoint, {
+      addProvider: provider => providers.add(provider),
+    });
+
+    env.registerInit({
+      deps: {
+        rootConfig: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
+        urlReader: coreServices.urlReader,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
+      },
+      async init(deps) {
+        const { logger } = deps;
+        const config = readExternalSecretsConfig(deps.rootConfig);
+        const configStores = readConfigStores(config.stores, providers, logger);
+
+        const clusters = new ClusterRegistry();
+        const clusterConfigs = readClusterConfigs(deps.rootConfig);
+        for (const cluster of clusterConfigs.clusters) {
+          clusters.add({
+            config: cluster,
+            client: KubernetesClusterClient.fromConfig(cluster),
+          });
+        }
+        for (const unusable of clusterConfigs.unusable) {
+          clusters.addUnusable(unusable);
+          logger.warn(
+            `Cluster ${unusable.name} is not used by External Secrets: ${unusable.reason}`,
+          );
+        }
+        if (clusters.list().length === 0) {
+          logger.warn(
+            'No usable cluster configured (externalSecrets.clusters or kubernetes.clusterLocatorMethods): nothing will be synced',
+          );
+        }
+
+        deps.permissionsRegistry.addPermissions(externalSecretsPermissions);
+        const statusStore = await DatabaseStatusStore.create({
+          database: deps.database,
+        });
+        const cycle = new ReconcileCycle({
+          config,
+          configStores,
+          providers,
+          clusters,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          statusStore,
+          manifestReader: new ManifestReader(deps.urlReader),
+          logger,
+          auditor: deps.auditor,
+        });
+        await scheduleReconcileTask({
+          scheduler: deps.scheduler,
+          schedule: config.schedule,
+          cycle,
+          logger,
+        });
+
+        deps.httpRouter.addAuthPolicy({
+          path: '/health',
+          allow: 'unauthenticated',
+        });
+        deps.httpRouter.use(
+          await createRouter({
+            httpAuth: deps.httpAuth,
+            auditor: deps.auditor,
+            access: new EntityAccess(deps.catalog, deps.permissions),
+            statusStore,
+            syncRequester: new DatabaseSyncRequester({
+              statusStore,
+              clusters,
+              scheduler: deps.scheduler,
+              logger,
+              maxPerEntityPerMinute: config.syncNow.maxPerEntityPerMinute,
+            }),
+            checkHealth: () => statusStore.ping(),
+          }),
+        );
+        deps.lifecycle.addShutdownHook(() => providers.shutdown());
+      },
+    });
+  },
+});

@@ -1,0 +1,85 @@
+import {
+  parseSecretStore,
+  SecretStore,
+  ValidationIssue,
+} from '@internal/backstage-plugin-external-secrets-common';
+import { ClusterClient } from '../kubernetes/ClusterClient';
+import { ClusterConfig } from '../kubernetes/ClusterConfig';
+import { NamespaceInfo, UnparsedKubernetesObject } from '../kubernetes/types';
+
+/** A store manifest that failed to parse, reported on the stores page. */
+export type InvalidStore = {
+  kind: string;
+  namespace: string;
+  name: string;
+  issues: ValidationIssue[];
+};
+
+/**
+ * What one cluster holds this cycle, read with one list per resource type (never
+ * a get per object). A cluster that cannot be listed carries `error` and no
+ * objects: its ExternalSecrets keep their last known state.
+ */
+export type ClusterInventory = {
+  config: ClusterConfig;
+  client: ClusterClient;
+  externalSecrets: UnparsedKubernetesObject[];
+  stores: SecretStore[];
+  invalidStores: InvalidStore[];
+  namespaces: Map<string, NamespaceInfo | undefined>;
+  error?: Error;
+};
+
+export async function readClusterInventory(
+  config: ClusterConfig,
+  client: ClusterClient,
+): Promise<ClusterInventory> {
+  const inventory: ClusterInventory = {
+    config,
+    client,
+    externalSecrets: [],
+    stores: [],
+    invalidStores: [],
+    namespaces: new Map(),
+  };
+  try {
+    const [externalSecrets, secretStores, clusterSecretStores] =
+      await Promise.all([
+        client.listExternalSecrets(),
+        client.listSecretStores(),
+        client.listClusterSecretStores(),
+      ]);
+    inventory.externalSecrets = externalSecrets;
+    for (const raw of [...secretStores, ...clusterSecretStores]) {
+      const parsed = parseSecretStore(raw);
+      if (parsed.ok) inventory.stores.push(parsed.value);
+      else {
+        inventory.invalidStores.push({
+          kind: raw.kind,
+          namespace: raw.metadata.namespace ?? '',
+          name: raw.metadata.name,
+          issues: parsed.issues,
+        });
+      }
+    }
+  } catch (e) {
+    inventory.error = e as Error;
+  }
+  return inventory;
+}
+
+/** Namespace labels for ClusterSecretStore selectors, read once per namespace per cycle. */
+export async function loadNamespaces(
+  inventory: ClusterInventory,
+  names: Iterable<string>,
+): Promise<void> {
+  const missing = [...new Set(names)].filter(n => !inventory.namespaces.has(n));
+  await Promise.all(
+    missing.map(async name => {
+      inventory.namespaces.set(
+        name,
+        await inventory.client.getNamespace(name).catch(() => undefined),
+      );
+    }),
+  );
+}

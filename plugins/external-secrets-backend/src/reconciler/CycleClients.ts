@@ -1,0 +1,88 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  isProviderError,
+  ProviderError,
+  SecretsClient,
+} from '@internal/backstage-plugin-external-secrets-node';
+import { ClusterClient } from '../kubernetes/ClusterClient';
+import { ConfiguredCredentials } from '../config/readExternalSecretsConfig';
+import { ResolvedStore } from './StoreResolver';
+import { createStoreContext } from './StoreContextFactory';
+
+/**
+ * One provider client per store per cycle (ESO's client manager), created on
+ * first use and closed when the cycle ends: every read of a store in one cycle
+ * goes through the same client, which is what lets a provider serve a whole
+ * scope from one list call.
+ */
+export class CycleClients {
+  private readonly clients = new Map<
+    string,
+    Promise<SecretsClient | ProviderError>
+  >();
+
+  constructor(
+    private readonly options: {
+      credentials: ConfiguredCredentials;
+      logger: LoggerService;
+      signal?: AbortSignal;
+    },
+  ) {}
+
+  get(
+    resolved: ResolvedStore,
+    cluster: ClusterClient | undefined,
+    namespace: string,
+  ): Promise<SecretsClient | ProviderError> {
+    let client = this.clients.get(resolved.key);
+    if (!client) {
+      client = this.create(resolved, cluster, namespace);
+      this.clients.set(resolved.key, client);
+    }
+    return client;
+  }
+
+  async closeAll(): Promise<void> {
+    const clients = await Promise.all(this.clients.values());
+    this.clients.clear();
+    await Promise.all(
+      clients.map(client =>
+        isProviderError(client)
+          ? undefined
+          : client
+              .close()
+              .catch(e =>
+                this.options.logger.warn(
+                  `Closing a provider client failed: ${(e as Error).message}`,
+                ),
+              ),
+      ),
+    );
+  }
+
+  private async create(
+    resolved: ResolvedStore,
+    cluster: ClusterClient | undefined,
+    namespace: string,
+  ): Promise<SecretsClient | ProviderError> {
+    const storeNamespace = resolved.store.metadata.namespace ?? namespace;
+    const context = createStoreContext({
+      credentials: this.options.credentials,
+      cluster,
+      namespace:
+        resolved.store.kind === 'SecretStore' ? storeNamespace : namespace,
+      logger: this.options.logger,
+      signal: this.options.signal,
+    });
+    try {
+      return await resolved.provider.newClient(resolved.store, context);
+    } catch (e) {
+      if (isProviderError(e)) return e;
+      return new ProviderError(
+        'INVALID_CONFIG',
+        `${resolved.refKey}: cannot connect: ${(e as Error).message}`,
+        { provider: resolved.provider.name, store: resolved.refKey },
+      );
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import { ANNOTATION_FORCE_SYNC } from '@internal/backstage-plugin-external-secrets-common';
+import { NotFoundError } from '@backstage/errors';
+import { StatusStore } from '../database/StatusStore';
+import {
+  SyncRateLimitedError,
+  SyncRequester,
+  SyncTarget,
+} from '../service/SyncRequester';
+import { ClusterRegistry } from './ClusterRegistry';
+import { triggerReconcile } from './ReconcileTask';
+
+const WINDOW_MS = 60_000;
+
+/**
+ * Sync-now: ExternalSecret CRs get ESO's documented `force-sync` annotation (the
+ * one write observe mode allows), declared manifests are marked in the database;
+ * then the cycle is triggered. The per-entity budget lives in the database, so
+ * it holds across replicas.
+ */
+export class DatabaseSyncRequester implements SyncRequester {
+  constructor(
+    private readonly options: {
+      statusStore: StatusStore;
+      clusters: ClusterRegistry;
+      scheduler: SchedulerService;
+      logger: LoggerService;
+      maxPerEntityPerMinute: number;
+      now?: () => Date;
+    },
+  ) {}
+
+  async requestSync({
+    entityRef,
+    target,
+  }: {
+    entityRef: string;
+    target: SyncTarget;
+  }) {
+    const { statusStore, clusters, maxPerEntityPerMinute } = this.options;
+    const now = this.options.now?.() ?? new Date();
+    const matching = (await statusStore.listByEntity(entityRef)).filter(
+      r =>
+        (!target.cluster || r.cluster === target.cluster) &&
+        (!target.namespace || r.namespace === target.namespace) &&
+        (!target.name || r.name === target.name),
+    );
+    if (matching.length === 0) {
+      throw new NotFoundError(
+        `${entityRef} has no ExternalSecret${describeTarget(target)} to sync`,
+      );
+    }
+    if (
+      !(await statusStore.takeSyncBudget(
+        entityRef,
+        now,
+        maxPerEntityPerMinute,
+        WINDOW_MS,
+      ))
+    ) {
+      throw new SyncRateLimitedError(
+        `sync-now for ${entityRef} is limited to ${maxPerEntityPerMinute} requests per minute; try again in a minute`,
+      );
+    }
+    const requested = [];
+    for (const record of matching) {
+      const id = {
+        cluster: record.cluster,
+        namespace: record.namespace,
+        name: record.name,
+      };
+      const cluster = clusters.get(record.cluster);
+      if (record.origin === 'cluster' && cluster) {
+        await cluster.client.patchExternalSecretAnnotations(
+          record.namespace,
+          record.name,
+          {
+            [ANNOTATION_FORCE_SYNC]: String(Math.floor(now.getTime() / 1000)),
+          },
+        );
+        requested.push({ ...id, how: 'force-sync-annotation' as const });
+      } else {
+        await statusStore.requestSync([id], now);
+        requested.push({ ...id, how: 'scheduled' as const });
+      }
+    }
+    await triggerReconcile(this.options.scheduler, this.options.logger);
+    return requested;
+  }
+}
+
+function describeTarget(target: SyncTarget): string {
+  const parts = [target.cluster, target.namespace, target.name].filter(Boolean);
+  return parts.length > 0 ? ` matching ${parts.join('/')}` : '';
+}

@@ -1,0 +1,455 @@
+import {
+  AuditorService,
+  AuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { Entity } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  LABEL_MANAGED,
+  SecretStore,
+} from '@internal/backstage-plugin-external-secrets-common';
+import { createHash } from 'node:crypto';
+import { parseAllDocuments } from 'yaml';
+import pLimit from 'p-limit';
+import { ManifestReader } from '../catalog/ManifestReader';
+import {
+  BINDING_ANNOTATIONS,
+  bindingClaims,
+  bindingFromEntity,
+  EntityBinding,
+} from '../catalog/entityBinding';
+import { ExternalSecretsConfig } from '../config/readExternalSecretsConfig';
+import { ExternalSecretRecord, StatusStore } from '../database/StatusStore';
+import { KubernetesSecret } from '../kubernetes/types';
+import {
+  ClusterInventory,
+  loadNamespaces,
+  readClusterInventory,
+} from './ClusterInventory';
+import { ClusterRegistry } from './ClusterRegistry';
+import { CycleClients } from './CycleClients';
+import { ProviderRegistry } from './ProviderRegistry';
+import { CycleContext, syncExternalSecret } from './syncExternalSecret';
+import { WorkItem, workItemKey } from './WorkItem';
+
+const ANNOTATION_MANIFEST_HASH = 'external-secrets.backstage.io/manifest-hash';
+
+/** What one cycle did, for logs, metrics and tests. */
+export type CycleReport = {
+  entities: number;
+  externalSecrets: number;
+  synced: number;
+  failed: number;
+  skipped: number;
+  durationMs: number;
+};
+
+export type ReconcileCycleOptions = {
+  config: ExternalSecretsConfig;
+  configStores: SecretStore[];
+  providers: ProviderRegistry;
+  clusters: ClusterRegistry;
+  catalog: CatalogService;
+  auth: AuthService;
+  statusStore: StatusStore;
+  manifestReader: ManifestReader;
+  logger: LoggerService;
+  auditor: AuditorService;
+  now?: () => Date;
+  /** Called with each ExternalSecret's outcome (metrics). */
+  onOutcome?: (record: ExternalSecretRecord, durationMs: number) => void;
+};
+
+/**
+ * One reconcile cycle: catalog entities → their ExternalSecrets (CRs in the
+ * clusters, manifests they declare) → each synced through the pure core →
+ * status saved. Reads are batched: one list per resource type per cluster, one
+ * provider client per store, managed Secrets listed once per namespace.
+ */
+export class ReconcileCycle {
+  constructor(private readonly options: ReconcileCycleOptions) {}
+
+  async run(signal?: AbortSignal): Promise<CycleReport> {
+    const started = Date.now();
+    const { options } = this;
+    const now = options.now?.() ?? new Date();
+    const bindings = await this.loadBindings();
+    const inventories = await this.loadInventories();
+    const items = await this.collectItems(bindings, inventories);
+    const previous = new Map(
+      (await options.statusStore.listAll()).map(r => [workItemKey(r), r]),
+    );
+    const clients = new CycleClients({
+      credentials: options.config.credentials,
+      logger: options.logger,
+      signal,
+    });
+    const secretLists = new Map<
+      string,
+      Promise<Map<string, KubernetesSecret>>
+    >();
+    const ctx: CycleContext = {
+      now,
+      providers: options.providers,
+      configStores: options.configStores,
+      controllerClass: options.config.controllerClass,
+      clients,
+      readLimit: pLimit(options.config.concurrency.providerReads),
+      logger: options.logger,
+      auditor: options.auditor,
+      previous: item =>
+        previous.get(
+          workItemKey({ cluster: item.inventory.config.name, ...item }),
+        ),
+      currentSecret: (item, name) => currentSecret(item, name, secretLists),
+    };
+
+    const report: CycleReport = {
+      entities: bindings.length,
+      externalSecrets: items.length,
+      synced: 0,
+      failed: 0,
+      skipped: 0,
+      durationMs: 0,
+    };
+    const itemLimit = pLimit(options.config.concurrency.kubernetesRequests);
+    try {
+      await Promise.all(
+        items.map(item =>
+          itemLimit(async () => {
+            if (signal?.aborted) {
+              report.skipped++;
+              return;
+            }
+            const itemStarted = Date.now();
+            const outcome = await syncExternalSecret(item, ctx).catch(e => {
+              options.logger.error(
+                `ExternalSecret ${workItemKey({
+                  cluster: item.inventory.config.name,
+                  ...item,
+                })} failed unexpectedly: ${(e as Error).message}`,
+              );
+              return undefined;
+            });
+            if (!outcome) {
+              report.failed++;
+              return;
+            }
+            if (outcome.record.state === 'Error') report.failed++;
+            else report.synced++;
+            if (outcome.changed)
+              await options.statusStore.saveExternalSecret(outcome.record);
+            for (const event of outcome.events) {
+              await options.statusStore.addEvent(
+                event,
+                options.config.eventsPerExternalSecret,
+              );
+            }
+            options.onOutcome?.(outcome.record, Date.now() - itemStarted);
+          }),
+        ),
+      );
+    } finally {
+      await clients.closeAll();
+    }
+    await this.markUnreadableClusters(inventories, previous, now);
+    if (!signal?.aborted) {
+      await this.forgetVanished(items, inventories, previous);
+    }
+    report.durationMs = Date.now() - started;
+    return report;
+  }
+
+  private async loadBindings(): Promise<
+    { entity: Entity; binding: EntityBinding }[]
+  > {
+    const credentials = await this.options.auth.getOwnServiceCredentials();
+    const found: { entity: Entity; binding: EntityBinding }[] = [];
+    const filter = BINDING_ANNOTATIONS.map(annotation => ({
+      [`metadata.annotations.${annotation}`]: CATALOG_FILTER_EXISTS,
+    }));
+    for await (const page of this.options.catalog.streamEntities(
+      {
+        filter,
+        fields: [
+          'kind',
+          'metadata.name',
+          'metadata.namespace',
+          'metadata.annotations',
+        ],
+      },
+      { credentials },
+    )) {
+      for (const entity of page) {
+        const binding = bindingFromEntity(entity);
+        if (binding) found.push({ entity, binding });
+      }
+    }
+    return found.sort((a, b) =>
+      a.binding.entityRef.localeCompare(b.binding.entityRef),
+    );
+  }
+
+  private async loadInventories(): Promise<ClusterInventory[]> {
+    return Promise.all(
+      this.options.clusters
+        .list()
+        .map(({ config, client }) => readClusterInventory(config, client)),
+    );
+  }
+
+  private async collectItems(
+    bindings: { entity: Entity; binding: EntityBinding }[],
+    inventories: ClusterInventory[],
+  ): Promise<WorkItem[]> {
+    const items = new Map<string, WorkItem>();
+    const add = (item: WorkItem) => {
+      const key = workItemKey({ cluster: item.inventory.config.name, ...item });
+      if (!items.has(key)) items.set(key, item);
+    };
+    for (const inventory of inventories) {
+      for (const raw of inventory.externalSecrets) {
+        const namespace = raw.metadata.namespace ?? '';
+        const owner = bindings.find(({ binding }) =>
+          bindingClaims(binding, {
+            cluster: inventory.config.name,
+            namespace,
+            labels: raw.metadata.labels,
+          }),
+        );
+        if (!owner) continue;
+        add({
+          entityRef: owner.binding.entityRef,
+          origin: 'cluster',
+          inventory,
+          namespace,
+          name: raw.metadata.name,
+          raw,
+        });
+      }
+    }
+    for (const { entity, binding } of bindings) {
+      if (binding.manifestLocations.length === 0) continue;
+      for (const item of await this.manifestItems(entity, binding, inventories))
+        add(item);
+    }
+    await Promise.all(
+      inventories.map(inventory => {
+        const selectorStores = inventory.stores.some(s =>
+          s.spec.conditions?.some(c => c.namespaceSelector),
+        );
+        if (!selectorStores) return undefined;
+        return loadNamespaces(
+          inventory,
+          [...items.values()]
+            .filter(i => i.inventory === inventory)
+            .map(i => i.namespace),
+        );
+      }),
+    );
+    return [...items.values()];
+  }
+
+  /** Entity-declared manifests, placed in the entity's cluster and namespace. */
+  private async manifestItems(
+    entity: Entity,
+    binding: EntityBinding,
+    inventories: ClusterInventory[],
+  ): Promise<WorkItem[]> {
+    const { manifests } = this.options.config;
+    const clusterName =
+      binding.cluster ??
+      manifests.defaultCluster ??
+      (inventories.length === 1 ? inventories[0].config.name : undefined);
+    const inventory = inventories.find(i => i.config.name === clusterName);
+    if (!inventory) {
+      this.options.logger.warn(
+        `${
+          binding.entityRef
+        }: declared ExternalSecret manifests have no cluster: set backstage.io/kubernetes-cluster or externalSecrets.manifests.defaultCluster (clusters: ${
+          inventories.map(i => i.config.name).join(', ') || 'none'
+        })`,
+      );
+      return [];
+    }
+    const fallbackNamespace =
+      binding.namespace ?? manifests.defaultNamespace ?? 'default';
+    const failure = (
+      name: string,
+      location: string,
+      error: string,
+    ): WorkItem => ({
+      entityRef: binding.entityRef,
+      origin: 'manifest',
+      inventory,
+      namespace: fallbackNamespace,
+      name,
+      raw: undefined,
+      location,
+      error,
+    });
+    const items: WorkItem[] = [];
+    for (const text of await this.options.manifestReader.read(
+      entity,
+      binding.manifestLocations,
+    )) {
+      if (!text.ok) {
+        items.push(failure(text.location, text.location, text.message));
+        continue;
+      }
+      for (const [index, raw] of readDocuments(text.text, text.location)) {
+        if (raw instanceof Error) {
+          items.push(
+            failure(`${text.location}#${index}`, text.location, raw.message),
+          );
+          continue;
+        }
+        if (raw.kind !== 'ExternalSecret') continue;
+        const declared = raw.metadata?.namespace;
+        const namespace = declared ?? fallbackNamespace;
+        const mismatch =
+          declared && binding.namespace && declared !== binding.namespace
+            ? `manifest ${text.location} declares namespace "${declared}" but the entity's backstage.io/kubernetes-namespace is "${binding.namespace}"`
+            : undefined;
+        items.push({
+          entityRef: binding.entityRef,
+          origin: 'manifest',
+          inventory,
+          namespace,
+          name: raw.metadata?.name ?? `${text.location}#${index}`,
+          raw: withManifestHash(raw, namespace),
+          location: text.location,
+          error: mismatch,
+        });
+      }
+    }
+    return items;
+  }
+
+  /** ExternalSecrets of a cluster that could not be listed keep their keys and say why they are stale. */
+  private async markUnreadableClusters(
+    inventories: ClusterInventory[],
+    previous: Map<string, ExternalSecretRecord>,
+    now: Date,
+  ) {
+    for (const inventory of inventories) {
+      if (!inventory.error) continue;
+      const message = `cluster ${inventory.config.name} could not be read: ${inventory.error.message}`;
+      this.options.logger.warn(message);
+      for (const record of previous.values()) {
+        if (
+          record.cluster !== inventory.config.name ||
+          record.message === message
+        )
+          continue;
+        await this.options.statusStore.saveExternalSecret({
+          ...record,
+          state: 'Error',
+          reason: 'ClusterUnreachable',
+          message,
+          lastAttemptAt: now,
+        });
+      }
+    }
+  }
+
+  /**
+   * Forgets ExternalSecrets that no entity claims any more. Rows of a cluster
+   * that could not be listed this cycle are kept: absence of evidence is not
+   * evidence of absence.
+   */
+  private async forgetVanished(
+    items: WorkItem[],
+    inventories: ClusterInventory[],
+    previous: Map<string, ExternalSecretRecord>,
+  ) {
+    const seen = new Set(
+      items.map(i => workItemKey({ cluster: i.inventory.config.name, ...i })),
+    );
+    const unreadable = new Set(
+      inventories.filter(i => i.error).map(i => i.config.name),
+    );
+    const vanished = [...previous.values()].filter(
+      record =>
+        !seen.has(workItemKey(record)) && !unreadable.has(record.cluster),
+    );
+    if (vanished.length > 0)
+      await this.options.statusStore.deleteExternalSecrets(vanished);
+  }
+}
+
+/** Managed Secrets come from one list per namespace; others are read one by one. */
+async function currentSecret(
+  item: WorkItem,
+  name: string,
+  lists: Map<string, Promise<Map<string, KubernetesSecret>>>,
+): Promise<KubernetesSecret | undefined> {
+  const key = `${item.inventory.config.name}/${item.namespace}`;
+  let list = lists.get(key);
+  if (!list) {
+    list = item.inventory.client
+      .listSecrets({
+        namespace: item.namespace,
+        labelSelector: `${LABEL_MANAGED}=true`,
+      })
+      .then(secrets => new Map(secrets.map(s => [s.metadata.name, s])));
+    lists.set(key, list);
+  }
+  const managed = (await list).get(name);
+  return managed ?? item.inventory.client.getSecret(item.namespace, name);
+}
+
+/**
+ * A declared manifest has no generation: a hash of its spec in an in-memory
+ * annotation makes any spec change show up in ESO's syncedResourceVersion, so
+ * it is due at once, as a changed CR would be.
+ */
+function withManifestHash(
+  raw: ManifestDocument,
+  namespace: string,
+): ManifestDocument {
+  const hash = createHash('sha256')
+    .update(JSON.stringify(raw.spec ?? null))
+    .digest('hex');
+  const annotations = {
+    ...((raw.metadata?.annotations as Record<string, string> | undefined) ??
+      {}),
+    [ANNOTATION_MANIFEST_HASH]: hash.slice(0, 16),
+  };
+  return { ...raw, metadata: { ...raw.metadata, namespace, annotations } };
+}
+
+type ManifestDocument = {
+  kind?: unknown;
+  metadata?: { name?: string; namespace?: string; [k: string]: unknown };
+  [k: string]: unknown;
+};
+
+/** The documents of a manifest file; a document that is not YAML becomes an Error naming it. */
+function readDocuments(
+  text: string,
+  location: string,
+): [number, ManifestDocument | Error][] {
+  return parseAllDocuments(text).map((doc, index) => {
+    if (doc.errors.length > 0) {
+      return [
+        index,
+        new Error(
+          `manifest ${location} document ${index}: ${doc.errors[0].message}`,
+        ),
+      ];
+    }
+    const value = doc.toJS();
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      return [
+        index,
+        new Error(
+          `manifest ${location} document ${index}: not a Kubernetes object`,
+        ),
+      ];
+    }
+    return [index, value as ManifestDocument];
+  });
+}

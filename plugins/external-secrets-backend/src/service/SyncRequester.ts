@@ -1,0 +1,23 @@
+import { CustomErrorBase } from '@backstage/errors';
+import { SyncResponse } from '@internal/backstage-plugin-external-secrets-common';
+
+/** Which of an entity's ExternalSecrets a sync-now targets (all when empty). */
+export type SyncTarget = {
+  cluster?: string;
+  namespace?: string;
+  name?: string;
+};
+
+/** The reconciler side of "sync now". */
+export interface SyncRequester {
+  requestSync(options: {
+    entityRef: string;
+    target: SyncTarget;
+  }): Promise<SyncResponse['requested']>;
+}
+
+/** Answered with HTTP 429: the per-entity sync-now budget is spent. */
+export class SyncRateLimitedError extends CustomErrorBase {
+  name = 'SyncRateLimitedError' as const;
+  readonly statusCode = 429;
+}

@@ -1,0 +1,159 @@
+import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
+import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
+import {
+  CompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import {
+  EntityEventsResponse,
+  EntityStatusResponse,
+  externalSecretsEntityReadPermission,
+  externalSecretsEntitySyncPermission,
+  externalSecretsOverviewReadPermission,
+  externalSecretsStoresReadPermission,
+  OverviewResponse,
+  StoresResponse,
+  SyncResponse,
+} from '@internal/backstage-plugin-external-secrets-common';
+import express from 'express';
+import { StatusStore } from '../database/StatusStore';
+import { spec } from '../schema/openapi';
+import { EntityAccess } from './EntityAccess';
+import { SyncRequester, SyncTarget } from './SyncRequester';
+import { eventToDto, externalSecretToDto, storeToDto } from './toDto';
+
+const DEFAULT_EVENTS_LIMIT = 20;
+const OVERVIEW_FAILING_LIMIT = 50;
+
+export type RouterOptions = {
+  httpAuth: HttpAuthService;
+  auditor: AuditorService;
+  access: EntityAccess;
+  statusStore: StatusStore;
+  syncRequester: SyncRequester;
+  /** Readiness probe: throws when the plugin is not ready. */
+  checkHealth: () => Promise<void>;
+  /** Validate responses against the OpenAPI document too (tests turn it on). */
+  validateResponses?: boolean;
+};
+
+/** Routes only parse, authorize and map: the work lives in the services. */
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, auditor, access, statusStore, syncRequester } = options;
+  const router = createValidatedOpenApiRouter(spec, {
+    validatorOptions: { validateResponses: options.validateResponses ?? false },
+    middleware: [express.json({ limit: '16kb' })],
+  });
+
+  router.get('/health', async (_req, res) => {
+    await options.checkHealth();
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/entities/:kind/:namespace/:name/status', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const entity = await access.authorizeEntity(
+      entityRefFromPath(req.params),
+      externalSecretsEntityReadPermission,
+      credentials,
+    );
+    const entityRef = stringifyEntityRef(entity);
+    const records = await statusStore.listByEntity(entityRef);
+    const body: EntityStatusResponse = {
+      entityRef,
+      externalSecrets: records.map(externalSecretToDto),
+    };
+    res.json(body);
+  });
+
+  router.get('/entities/:kind/:namespace/:name/events', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const entity = await access.authorizeEntity(
+      entityRefFromPath(req.params),
+      externalSecretsEntityReadPermission,
+      credentials,
+    );
+    const entityRef = stringifyEntityRef(entity);
+    const limit = Number(req.query.limit ?? DEFAULT_EVENTS_LIMIT);
+    const events = await statusStore.listEvents(entityRef, limit);
+    const body: EntityEventsResponse = {
+      entityRef,
+      events: events.map(eventToDto),
+    };
+    res.json(body);
+  });
+
+  router.post('/entities/:kind/:namespace/:name/sync', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const ref = entityRefFromPath(req.params);
+    const target: SyncTarget = req.body ?? {};
+    const auditorEvent = await auditor.createEvent({
+      eventId: 'sync-now',
+      severityLevel: 'medium',
+      request: req,
+      meta: { entityRef: stringifyEntityRef(ref), target: { ...target } },
+    });
+    try {
+      const entity = await access.authorizeEntity(
+        ref,
+        externalSecretsEntitySyncPermission,
+        credentials,
+      );
+      const requested = await syncRequester.requestSync({
+        entityRef: stringifyEntityRef(entity),
+        target,
+      });
+      await auditorEvent.success({ meta: { requested } });
+      const body: SyncResponse = { requested };
+      res.status(202).json(body);
+    } catch (error) {
+      await auditorEvent.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  router.get('/stores', async (req, res) => {
+    await access.authorizeBasic(
+      externalSecretsStoresReadPermission,
+      await httpAuth.credentials(req),
+    );
+    const body: StoresResponse = {
+      stores: (await statusStore.listStores()).map(storeToDto),
+    };
+    res.json(body);
+  });
+
+  router.get('/overview', async (req, res) => {
+    await access.authorizeBasic(
+      externalSecretsOverviewReadPermission,
+      await httpAuth.credentials(req),
+    );
+    const { counts, failing } = await statusStore.overview(
+      OVERVIEW_FAILING_LIMIT,
+    );
+    const body: OverviewResponse = {
+      counts,
+      failing: failing.map(record => ({
+        entityRef: record.entityRef,
+        externalSecret: externalSecretToDto(record),
+      })),
+    };
+    res.json(body);
+  });
+
+  return router;
+}
+
+function entityRefFromPath(params: {
+  kind: string;
+  namespace: string;
+  name: string;
+}): CompoundEntityRef {
+  return {
+    kind: params.kind.toLocaleLowerCase('en-US'),
+    namespace: params.namespace,
+    name: params.name,
+  };
+}
