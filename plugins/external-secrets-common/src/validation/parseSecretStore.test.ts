@@ -120,7 +120,7 @@ describe('parseSecretStore', () => {
   });
 
   describe('provider selection', () => {
-    it('should refuse a provider that is not installed', () => {
+    it('should pass a provider of another module through, for that module to validate', () => {
       const result = parseSecretStore(
         store(
           'SecretStore',
@@ -128,17 +128,19 @@ describe('parseSecretStore', () => {
         ),
       );
 
-      expect(result).toEqual({
-        ok: false,
-        issues: [
-          {
-            severity: 'unsupported',
-            path: 'spec.provider.aws',
-            message:
-              'spec.provider.aws: unsupported: provider "aws" is not installed (installed: infisical, fake)',
-          },
-        ],
+      expect(result.ok).toBe(true);
+      expect(result.ok && result.value.spec.provider).toEqual({
+        aws: { service: 'SecretsManager', region: 'eu-west-1' },
       });
+    });
+
+    it('should refuse a provider block that is not an object', () => {
+      const result = parseSecretStore(store('SecretStore', '{aws: 42}'));
+
+      expect(result.ok).toBe(false);
+      expect(result.issues.map(i => i.message)).toEqual([
+        'spec.provider.aws 42: must be an object',
+      ]);
     });
 
     it.each([
