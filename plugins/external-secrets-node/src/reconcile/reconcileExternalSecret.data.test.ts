@@ -342,7 +342,7 @@ describe('reconcileExternalSecret dataFrom', () => {
     );
     expect(result.keys[0]).toMatchObject({ reason: 'RewriteFailed' });
     expect(result.keys[0].message).toContain(
-      'dataFrom[0].rewrite: lookahead and lookbehind are not supported by Go (RE2)',
+      'dataFrom[0].rewrite: invalid regular expression: lookahead and lookbehind assertions are not supported',
     );
   });
 
