@@ -114,14 +114,14 @@ export function goneOutcome(
   storeRef: SecretStoreRef,
   keyed: boolean,
 ): KeyOutcome {
-  const where = `remote key "${
-    base.remoteKey
-  }" no longer exists in ${storeRefKey(storeRef)}`;
+  const where = `remote key "${base.remoteKey}" does not exist in ${storeRefKey(
+    storeRef,
+  )}`;
   if (ctx.deletionPolicy === 'Retain') {
     return failed(
       base,
       'RemoteKeyGone',
-      `${where}; the Secret keeps the last value because deletionPolicy is Retain (set Merge or Delete to remove it)`,
+      `${where}; deletionPolicy is Retain, so a value already in the Secret is kept (set Merge or Delete to remove it)`,
       { errorType: 'KEY_NOT_FOUND' },
     );
   }
