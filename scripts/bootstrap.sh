@@ -9,6 +9,7 @@
 # builds.
 #
 #   source scripts/bootstrap.sh        # in a shell or script: exports the env
+#                                      # (TOOLCHAIN_DIR=... to use another folder)
 #   eval "$(bash scripts/bootstrap.sh)" # same effect
 #
 # stdout = only `export ...` lines (safe to eval); progress goes to stderr.
@@ -17,7 +18,7 @@
 
 _bs_main() {
   set -euo pipefail
-  local target="${1:-$_bs_repo/.toolchain}"
+  local target="${1:-${TOOLCHAIN_DIR:-$_bs_repo/.toolchain}}"
   local major="${NODE_MAJOR:-22}"
   local yarn_spec="${YARN_SPEC:-yarn@4}"
   mkdir -p "$target"
@@ -106,8 +107,10 @@ EOF
 
 _bs_repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ "${BASH_SOURCE[0]}" != "$0" ]; then
-  # sourced: run in a subshell (set -e must not leak), then apply the exports here
-  if __bs_out="$( _bs_main "$@" )"; then
+  # sourced: run in a subshell (set -e must not leak), then apply the exports here.
+  # A sourced file sees its caller's positional parameters, so they are not read
+  # here: TOOLCHAIN_DIR picks another folder.
+  if __bs_out="$( _bs_main )"; then
     eval "$__bs_out"
     unset __bs_out _bs_repo
     unset -f _bs_main

@@ -38,6 +38,14 @@ trap 'bash scripts/postgres.sh stop' EXIT
 
 run_step "unit and integration tests (jest)" \
   yarn backstage-cli repo test --json --outputFile="$results/jest.json"
+if command -v go >/dev/null 2>&1; then
+  run_step "integration tests against a real kube-apiserver (yarn test:k8s)" \
+    bash scripts/kube-test-env.sh run-tests "$results/k8s.json"
+else
+  echo "--- no Go toolchain: the real kube-apiserver tests need it (see README)"
+fi
+run_step "browser test (demo portal in headless Chromium)" \
+  bash scripts/browser-test.sh "$results/browser.json"
 
 step "summary"
 node scripts/summarize-tests.js "$results" || failed_steps+=("summary")

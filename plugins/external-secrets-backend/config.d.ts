@@ -53,6 +53,15 @@ export interface Config {
       /** Sync-now requests per entity per minute. Default 6. */
       maxPerEntityPerMinute?: number;
     };
+    /** The REST API under `/api/external-secrets`. */
+    api?: {
+      /**
+       * Also validate every RESPONSE against the OpenAPI document (requests
+       * always are). For tests, so the document and the code cannot drift; it
+       * costs time on every request. Default false.
+       */
+      validateResponses?: boolean;
+    };
     /** Sync event history. */
     events?: {
       /** Events kept per ExternalSecret. Default 50. */

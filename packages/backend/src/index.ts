@@ -6,7 +6,9 @@
  * Happy hacking!
  */
 
+import './instrumentation';
 import { createBackend } from '@backstage/backend-defaults';
+import { externalSecretsDemoSimulators } from './demo/demoSimulators';
 
 const backend = createBackend();
 
@@ -58,6 +60,16 @@ backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 
 // kubernetes plugin
 backend.add(import('@backstage/plugin-kubernetes-backend'));
+
+// external secrets: the reconciler + API, the Infisical provider, and (demo
+// only, see externalSecretsDemo in app-config.yaml) simulated cluster + Infisical
+backend.add(import('@internal/backstage-plugin-external-secrets-backend'));
+backend.add(
+  import(
+    '@internal/backstage-plugin-external-secrets-backend-module-infisical'
+  ),
+);
+backend.add(externalSecretsDemoSimulators);
 
 // user settings plugin
 backend.add(import('@backstage/plugin-user-settings-backend'));

@@ -12,6 +12,7 @@ import { ManifestReader } from './catalog/ManifestReader';
 import { readExternalSecretsConfig } from './config/readExternalSecretsConfig';
 import { readConfigStores } from './config/readConfigStores';
 import { DatabaseStatusStore } from './database/DatabaseStatusStore';
+import { ExternalSecretsMetrics } from './metrics/ExternalSecretsMetrics';
 import { KubernetesClusterClient } from './kubernetes/KubernetesClusterClient';
 import { readClusterConfigs } from './kubernetes/readClusterConfigs';
 import { ClusterRegistry } from './reconciler/ClusterRegistry';
@@ -82,6 +83,11 @@ export const externalSecretsPlugin = createBackendPlugin({
         const statusStore = await DatabaseStatusStore.create({
           database: deps.database,
         });
+        const metrics = new ExternalSecretsMetrics({
+          listExternalSecrets: () => statusStore.listAll(),
+          logger,
+        });
+        deps.lifecycle.addShutdownHook(() => metrics.close());
         const cycle = new ReconcileCycle({
           config,
           configStores,
@@ -93,6 +99,9 @@ export const externalSecretsPlugin = createBackendPlugin({
           manifestReader: new ManifestReader(deps.urlReader),
           logger,
           auditor: deps.auditor,
+          onOutcome: (record, durationMs, attempted) =>
+            metrics.recordOutcome(record, durationMs, attempted),
+          onCycle: report => metrics.recordCycle(report),
         });
         await scheduleReconcileTask({
           scheduler: deps.scheduler,
@@ -119,6 +128,9 @@ export const externalSecretsPlugin = createBackendPlugin({
               maxPerEntityPerMinute: config.syncNow.maxPerEntityPerMinute,
             }),
             checkHealth: () => statusStore.ping(),
+            validateResponses: deps.rootConfig.getOptionalBoolean(
+              'externalSecrets.api.validateResponses',
+            ),
           }),
         );
         deps.lifecycle.addShutdownHook(() => providers.shutdown());

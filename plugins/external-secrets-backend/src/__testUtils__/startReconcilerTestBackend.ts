@@ -4,10 +4,14 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import {
+  BackstageCredentials,
+  createServiceFactory,
+  PermissionsService,
   SchedulerService,
   SchedulerServiceTaskFunction,
 } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { JsonObject } from '@backstage/types';
@@ -32,8 +36,20 @@ export async function startReconcilerTestBackend(options: {
   sim: KubernetesSimulator;
   entities: Entity[];
   config?: JsonObject;
+  /** Overrides of the simulated cluster's entry (mode, esoFree, ...). */
+  cluster?: JsonObject;
   knex?: Knex;
   permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+  /** A permissions mock deciding per request; replaces `permission`. */
+  permissions?: ServiceMock<PermissionsService>;
+  /**
+   * Entity refs the catalog hides from user credentials (as a catalog
+   * permission policy would), while the plugin's own service credentials
+   * still see them.
+   */
+  hiddenFromUsers?: string[];
+  /** Validate API responses against the OpenAPI document. Default true. */
+  validateResponses?: boolean;
   extraFeatures?: Parameters<typeof startTestBackend>[0]['features'];
 }): Promise<ReconcilerTestBackend> {
   let task: SchedulerServiceTaskFunction | undefined;
@@ -54,10 +70,11 @@ export async function startReconcilerTestBackend(options: {
       externalSecretsPlugin,
       scheduler.factory,
       auditor.factory,
-      catalogServiceMock.factory({ entities: options.entities }),
-      mockServices.permissions.factory({
-        result: options.permission ?? AuthorizeResult.ALLOW,
-      }),
+      catalogFactory(options.entities, options.hiddenFromUsers ?? []),
+      options.permissions?.factory ??
+        mockServices.permissions.factory({
+          result: options.permission ?? AuthorizeResult.ALLOW,
+        }),
       ...(options.knex
         ? [mockServices.database.factory({ knex: options.knex })]
         : []),
@@ -71,8 +88,10 @@ export async function startReconcilerTestBackend(options: {
                 serviceAccountToken: sim.token,
                 mode: 'reconcile',
                 esoFree: true,
+                ...options.cluster,
               },
             ],
+            api: { validateResponses: options.validateResponses ?? true },
             ...options.config,
           },
         },
@@ -90,4 +109,31 @@ export async function startReconcilerTestBackend(options: {
     },
     stop: () => backend.stop(),
   };
+}
+
+/** The in-memory catalog, answering "not found" to users for hidden entities. */
+function catalogFactory(entities: Entity[], hiddenFromUsers: string[]) {
+  const catalog = catalogServiceMock({ entities });
+  const hidden = new Set(hiddenFromUsers);
+  const getEntityByRef = catalog.getEntityByRef.bind(catalog);
+  catalog.getEntityByRef = async (ref, requestOptions) => {
+    const entity = await getEntityByRef(ref, requestOptions);
+    const credentials = (
+      requestOptions as { credentials?: BackstageCredentials } | undefined
+    )?.credentials;
+    const principal = credentials?.principal as { type?: string } | undefined;
+    if (
+      entity &&
+      principal?.type === 'user' &&
+      hidden.has(stringifyEntityRef(entity))
+    ) {
+      return undefined;
+    }
+    return entity;
+  };
+  return createServiceFactory({
+    service: catalogServiceRef,
+    deps: {},
+    factory: () => catalog,
+  });
 }

@@ -301,5 +301,42 @@ describe.each(databases.eachSupportedId())(
         message: expect.stringContaining('owned'),
       });
     });
+
+    it('should validate stores and list them with their Ready state and cause', async () => {
+      sim.seed(
+        fakeStore('infisical-archon-platform', [
+          { key: 'MY_SECRET_NAME', value: 'v' },
+        ]),
+      );
+      sim.seed({
+        apiVersion: 'external-secrets.io/v1',
+        kind: 'ClusterSecretStore',
+        metadata: { name: 'broken' },
+        spec: { provider: { infisical: { auth: {}, secretsScope: {} } } },
+      });
+      sim.seed(seedExternalSecret());
+      const b = await start();
+      await b.runCycle();
+
+      const res = await request(b.server).get('/api/external-secrets/stores');
+      expect(res.status).toBe(200);
+      expect(res.body.stores).toEqual([
+        expect.objectContaining({
+          cluster: 'test',
+          kind: 'ClusterSecretStore',
+          name: 'broken',
+          ready: false,
+          reason: 'InvalidStoreConfiguration',
+          message: expect.stringContaining('spec.provider.infisical'),
+        }),
+        expect.objectContaining({
+          name: 'infisical-archon-platform',
+          provider: 'fake',
+          ready: true,
+          reason: 'Valid',
+          lastValidatedAt: expect.any(String),
+        }),
+      ]);
+    });
   },
 );

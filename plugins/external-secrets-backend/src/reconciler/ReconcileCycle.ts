@@ -32,6 +32,7 @@ import { ClusterRegistry } from './ClusterRegistry';
 import { CycleClients } from './CycleClients';
 import { ProviderRegistry } from './ProviderRegistry';
 import { CycleContext, syncExternalSecret } from './syncExternalSecret';
+import { validateStores } from './validateStores';
 import { WorkItem, workItemKey } from './WorkItem';
 
 const ANNOTATION_MANIFEST_HASH = 'external-secrets.backstage.io/manifest-hash';
@@ -58,8 +59,17 @@ export type ReconcileCycleOptions = {
   logger: LoggerService;
   auditor: AuditorService;
   now?: () => Date;
-  /** Called with each ExternalSecret's outcome (metrics). */
-  onOutcome?: (record: ExternalSecretRecord, durationMs: number) => void;
+  /**
+   * Called with each ExternalSecret's outcome (metrics). `attempted` is false
+   * when it was not due (or backing off) and nothing was tried this cycle.
+   */
+  onOutcome?: (
+    record: ExternalSecretRecord,
+    durationMs: number,
+    attempted: boolean,
+  ) => void;
+  /** Called with the report of each finished cycle (metrics). */
+  onCycle?: (report: CycleReport) => void;
 };
 
 /**
@@ -77,6 +87,19 @@ export class ReconcileCycle {
     const now = options.now?.() ?? new Date();
     const bindings = await this.loadBindings();
     const inventories = await this.loadInventories();
+    await validateStores({
+      inventories,
+      configStores: options.configStores,
+      providers: options.providers,
+      credentials: options.config.credentials,
+      statusStore: options.statusStore,
+      auditor: options.auditor,
+      logger: options.logger,
+      now,
+      signal,
+    }).catch(e =>
+      options.logger.warn(`Store validation failed: ${(e as Error).message}`),
+    );
     const items = await this.collectItems(bindings, inventories);
     const previous = new Map(
       (await options.statusStore.listAll()).map(r => [workItemKey(r), r]),
@@ -147,7 +170,11 @@ export class ReconcileCycle {
                 options.config.eventsPerExternalSecret,
               );
             }
-            options.onOutcome?.(outcome.record, Date.now() - itemStarted);
+            options.onOutcome?.(
+              outcome.record,
+              Date.now() - itemStarted,
+              outcome.record.lastAttemptAt?.getTime() === now.getTime(),
+            );
           }),
         ),
       );
@@ -159,6 +186,7 @@ export class ReconcileCycle {
       await this.forgetVanished(items, inventories, previous);
     }
     report.durationMs = Date.now() - started;
+    options.onCycle?.(report);
     return report;
   }
 
@@ -344,8 +372,11 @@ export class ReconcileCycle {
           record.message === message
         )
           continue;
+        // listAll carries no keys: save the full row so its keys survive.
+        const full = await this.options.statusStore.getExternalSecret(record);
+        if (!full) continue;
         await this.options.statusStore.saveExternalSecret({
-          ...record,
+          ...full,
           state: 'Error',
           reason: 'ClusterUnreachable',
           message,

@@ -504,6 +504,12 @@ function keepTransitionTime(
   return condition;
 }
 
+/**
+ * Not due: nothing to read or write. A known ExternalSecret keeps its row as it
+ * is (rows of `previous` carry no keys, so they are never re-saved from here);
+ * one seen for the first time (e.g. taken over from ESO with a fresh status) is
+ * recorded from its spec and status.
+ */
 function notDue(
   item: WorkItem,
   parsed: ParsedExternalSecret,
@@ -511,23 +517,24 @@ function notDue(
   nextDueAt: Date | undefined,
   message: string | undefined,
 ): SyncOutcome {
-  if (previous && !message) {
-    const unchanged = previous.nextDueAt?.getTime() === nextDueAt?.getTime();
-    return {
-      record: { ...previous, nextDueAt },
-      changed: !unchanged,
-      events: [],
-    };
-  }
+  if (previous && !message)
+    return { record: previous, changed: false, events: [] };
+  const ready = parsed.externalSecret.status?.conditions?.find(
+    c => c.type === 'Ready',
+  );
+  const synced = !message && ready?.status === 'True';
   return {
     record: {
       ...baseRecord(item, parsed, 'reconcile'),
-      state: message ? 'Error' : 'Pending',
-      reason: message ? 'SecretSyncedError' : undefined,
-      message,
+      state: notDueState(message, synced),
+      reason: message ? 'SecretSyncedError' : ready?.reason,
+      message: message ?? ready?.message,
+      lastSuccessAt: parsed.externalSecret.status?.refreshTime
+        ? new Date(parsed.externalSecret.status.refreshTime)
+        : undefined,
       consecutiveFailures: previous?.consecutiveFailures ?? 0,
       nextDueAt,
-      keys: previous?.keys ?? [],
+      keys: declaredKeys(parsed, synced ? 'synced' : 'pending', message),
     },
     changed: true,
     events: [],
@@ -626,6 +633,14 @@ function failed(
     changed,
     events: changed ? [event(item, 'error', message, ctx.now)] : [],
   };
+}
+
+function notDueState(
+  message: string | undefined,
+  synced: boolean,
+): ExternalSecretState {
+  if (message) return 'Error';
+  return synced ? 'Synced' : 'Pending';
 }
 
 function baseRecord(

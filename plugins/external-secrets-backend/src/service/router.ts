@@ -4,6 +4,7 @@ import {
   CompoundEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
 import {
   EntityEventsResponse,
   EntityStatusResponse,
@@ -23,6 +24,7 @@ import { SyncRequester, SyncTarget } from './SyncRequester';
 import { eventToDto, externalSecretToDto, storeToDto } from './toDto';
 
 const DEFAULT_EVENTS_LIMIT = 20;
+const MAX_BODY_KB = 16;
 const OVERVIEW_FAILING_LIMIT = 50;
 
 export type RouterOptions = {
@@ -44,7 +46,7 @@ export async function createRouter(
   const { httpAuth, auditor, access, statusStore, syncRequester } = options;
   const router = createValidatedOpenApiRouter(spec, {
     validatorOptions: { validateResponses: options.validateResponses ?? false },
-    middleware: [express.json({ limit: '16kb' })],
+    middleware: [jsonBody()],
   });
 
   router.get('/health', async (_req, res) => {
@@ -156,4 +158,29 @@ function entityRefFromPath(params: {
     namespace: params.namespace,
     name: params.name,
   };
+}
+
+/**
+ * `express.json` with messages that say the BODY is the problem: the parser's
+ * own ("Unexpected end of JSON input", "request entity too large") do not.
+ * The OpenAPI router answers every middleware error with 400.
+ */
+function jsonBody(): express.RequestHandler {
+  const parse = express.json({ limit: `${MAX_BODY_KB}kb` });
+  return (req, res, next) =>
+    parse(req, res, (error?: { type?: string; message?: string }) => {
+      if (error?.type === 'entity.too.large') {
+        next(
+          new InputError(
+            `request body is larger than the ${MAX_BODY_KB} kB limit`,
+          ),
+        );
+      } else if (error?.type === 'entity.parse.failed') {
+        next(
+          new InputError(`request body is not valid JSON: ${error.message}`),
+        );
+      } else {
+        next(error as Error | undefined);
+      }
+    });
 }

@@ -1,0 +1,56 @@
+import { V1PolicyRule } from '@kubernetes/client-node';
+
+/**
+ * The plugin's least privilege (reconcile mode with sync-now), as
+ * `scripts/kube-test-env.sh` grants it to the control plane's plugin account and
+ * the plugin README documents it: every test that connects as the plugin runs
+ * with exactly these rules.
+ */
+export const PLUGIN_RULES: V1PolicyRule[] = [
+  {
+    apiGroups: ['external-secrets.io'],
+    resources: ['externalsecrets', 'secretstores', 'clustersecretstores'],
+    verbs: ['get', 'list'],
+  },
+  {
+    apiGroups: ['external-secrets.io'],
+    resources: ['externalsecrets/status'],
+    verbs: ['update'],
+  },
+  {
+    apiGroups: ['external-secrets.io'],
+    resources: ['externalsecrets'],
+    verbs: ['patch'],
+  },
+  {
+    apiGroups: [''],
+    resources: ['secrets'],
+    verbs: ['get', 'list', 'create', 'update', 'delete'],
+  },
+  { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
+  { apiGroups: [''], resources: ['namespaces'], verbs: ['get'] },
+];
+
+/** The README's observe-mode role: reads only, Secret metadata included. */
+export const OBSERVE_RULES: V1PolicyRule[] = [
+  {
+    apiGroups: ['external-secrets.io'],
+    resources: ['externalsecrets', 'secretstores', 'clustersecretstores'],
+    verbs: ['get', 'list'],
+  },
+  { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] },
+  { apiGroups: [''], resources: ['namespaces'], verbs: ['get'] },
+];
+
+/** PLUGIN_RULES minus one verb on one resource. */
+export function rulesWithout(
+  group: string,
+  resource: string,
+  verb: string,
+): V1PolicyRule[] {
+  return PLUGIN_RULES.map(rule =>
+    rule.apiGroups?.includes(group) && rule.resources?.includes(resource)
+      ? { ...rule, verbs: rule.verbs.filter(v => v !== verb) }
+      : rule,
+  );
+}

@@ -1,0 +1,204 @@
+import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
+import { SecretStore } from '@internal/backstage-plugin-external-secrets-common';
+import { ConfiguredCredentials } from '../config/readExternalSecretsConfig';
+import { StatusStore, StoreStatusRecord } from '../database/StatusStore';
+import { ClusterClient } from '../kubernetes/ClusterClient';
+import { ClusterInventory } from './ClusterInventory';
+import { ProviderRegistry } from './ProviderRegistry';
+import { createStoreContext } from './StoreContextFactory';
+
+/** ESO re-validates stores every 5 minutes unless `spec.refreshInterval` says otherwise. */
+const DEFAULT_VALIDATION_INTERVAL_SECONDS = 300;
+
+type StoreToValidate = {
+  record: Pick<
+    StoreStatusRecord,
+    'cluster' | 'kind' | 'namespace' | 'name' | 'origin'
+  >;
+  store?: SecretStore;
+  cluster?: ClusterClient;
+  /** Parse issues of a store that could not be read. */
+  invalid?: string;
+};
+
+/**
+ * Validates every known store when its validation is due and records Ready with
+ * the cause, auditing each flip of Ready. Invalid manifests are recorded as not
+ * ready with their parse issues.
+ */
+export async function validateStores(options: {
+  inventories: ClusterInventory[];
+  configStores: SecretStore[];
+  providers: ProviderRegistry;
+  credentials: ConfiguredCredentials;
+  statusStore: StatusStore;
+  auditor: AuditorService;
+  logger: LoggerService;
+  now: Date;
+  signal?: AbortSignal;
+}): Promise<void> {
+  const { statusStore, now } = options;
+  const known = new Map(
+    (await statusStore.listStores()).map(s => [storeKey(s), s]),
+  );
+  for (const target of storesToValidate(options)) {
+    const previous = known.get(storeKey(target.record));
+    const interval =
+      (target.store?.spec.refreshInterval ??
+        DEFAULT_VALIDATION_INTERVAL_SECONDS) * 1000;
+    const due =
+      !previous?.lastValidatedAt ||
+      now.getTime() - previous.lastValidatedAt.getTime() >= interval;
+    if (!due) continue;
+    const result = await validateOne(target, options);
+    const record: StoreStatusRecord = {
+      ...target.record,
+      ...result,
+      lastValidatedAt: now,
+    };
+    await statusStore.saveStore(record);
+    if (previous && previous.ready !== record.ready) {
+      const event = await options.auditor.createEvent({
+        eventId: 'store-validation',
+        severityLevel: record.ready ? 'low' : 'medium',
+        meta: {
+          store: storeKey(record),
+          ready: record.ready,
+          reason: record.reason ?? null,
+          message: record.message ?? null,
+        },
+      });
+      await event.success();
+    }
+  }
+}
+
+function storesToValidate(options: {
+  inventories: ClusterInventory[];
+  configStores: SecretStore[];
+}): StoreToValidate[] {
+  const targets: StoreToValidate[] = [];
+  const contextCluster = options.inventories.find(i => !i.error)?.client;
+  for (const store of options.configStores) {
+    targets.push({
+      record: recordOf('', 'config', store),
+      store,
+      cluster: contextCluster,
+    });
+  }
+  for (const inventory of options.inventories) {
+    for (const store of inventory.stores) {
+      targets.push({
+        record: recordOf(inventory.config.name, 'cluster', store),
+        store,
+        cluster: inventory.client,
+      });
+    }
+    for (const invalid of inventory.invalidStores) {
+      targets.push({
+        record: {
+          cluster: inventory.config.name,
+          kind:
+            invalid.kind === 'ClusterSecretStore'
+              ? 'ClusterSecretStore'
+              : 'SecretStore',
+          namespace:
+            invalid.kind === 'ClusterSecretStore' ? '' : invalid.namespace,
+          name: invalid.name,
+          origin: 'cluster',
+        },
+        invalid: invalid.issues.map(i => i.message).join('; '),
+      });
+    }
+  }
+  return targets;
+}
+
+async function validateOne(
+  target: StoreToValidate,
+  options: {
+    providers: ProviderRegistry;
+    credentials: ConfiguredCredentials;
+    logger: LoggerService;
+    signal?: AbortSignal;
+  },
+): Promise<
+  Pick<StoreStatusRecord, 'ready' | 'reason' | 'message' | 'provider'>
+> {
+  if (!target.store) {
+    return {
+      ready: false,
+      reason: 'InvalidStoreConfiguration',
+      message: target.invalid,
+    };
+  }
+  const providerName = Object.keys(target.store.spec.provider).find(
+    name => target.store!.spec.provider[name] !== undefined,
+  );
+  const provider = providerName
+    ? options.providers.get(providerName)
+    : undefined;
+  if (!provider) {
+    return {
+      ready: false,
+      provider: providerName,
+      reason: 'InvalidProviderConfig',
+      message: `provider "${providerName}" is not installed (installed: ${options.providers
+        .names()
+        .join(', ')})`,
+    };
+  }
+  const issues = provider
+    .validateStoreSpec(target.store)
+    .filter(i => i.severity !== 'warning');
+  if (issues.length > 0) {
+    return {
+      ready: false,
+      provider: provider.name,
+      reason: 'InvalidProviderConfig',
+      message: issues.map(i => i.message).join('; '),
+    };
+  }
+  try {
+    const context = createStoreContext({
+      credentials: options.credentials,
+      cluster: target.cluster,
+      namespace: target.store.metadata.namespace,
+      logger: options.logger,
+      signal: options.signal,
+    });
+    const result = await provider.validateStore(target.store, context);
+    return { provider: provider.name, ...result };
+  } catch (e) {
+    return {
+      ready: false,
+      provider: provider.name,
+      reason: 'ValidationFailed',
+      message: (e as Error).message,
+    };
+  }
+}
+
+function recordOf(
+  cluster: string,
+  origin: 'config' | 'cluster',
+  store: SecretStore,
+): StoreToValidate['record'] {
+  return {
+    cluster,
+    kind: store.kind,
+    namespace:
+      store.kind === 'ClusterSecretStore' ? '' : store.metadata.namespace ?? '',
+    name: store.metadata.name,
+    origin,
+  };
+}
+
+function storeKey(s: {
+  cluster: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}) {
+  return `${s.cluster}/${s.kind}/${s.namespace}/${s.name}`;
+}

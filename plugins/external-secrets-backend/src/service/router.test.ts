@@ -1,0 +1,754 @@
+import {
+  mockCredentials,
+  mockServices,
+  ServiceMock,
+  TestDatabaseId,
+} from '@backstage/backend-test-utils';
+import {
+  PermissionsService,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { JsonObject } from '@backstage/types';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { Knex } from 'knex';
+import request from 'supertest';
+import {
+  KubernetesSimulator,
+  startKubernetesSimulator,
+  StoredObject,
+} from '../testUtils/kubernetes';
+import {
+  ReconcilerTestBackend,
+  startReconcilerTestBackend,
+} from '../__testUtils__/startReconcilerTestBackend';
+import { createTestDatabases } from '../__testUtils__/testDatabases';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+
+const API = '/api/external-secrets';
+const ORDERS_PATH = `${API}/entities/component/default/orders-service`;
+const PAYMENTS_PATH = `${API}/entities/component/default/payments-service`;
+const MANIFEST_URL = 'https://git.example.com/payments/externalsecret.yaml';
+
+const READ = 'external-secrets.entity.read';
+const SYNC = 'external-secrets.entity.sync';
+const STORES = 'external-secrets.stores.read';
+const OVERVIEW = 'external-secrets.overview.read';
+
+function entity(name: string, annotations: Record<string, string>): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default', annotations },
+    spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
+  };
+}
+
+const ORDERS = entity('orders-service', {
+  'backstage.io/kubernetes-id': 'orders',
+});
+/** Exists, but the catalog does not show it to the requesting user. */
+const HIDDEN = entity('hidden-service', {
+  'backstage.io/kubernetes-id': 'hidden',
+});
+/** Declares its ExternalSecret as a manifest: there is no CR in the cluster. */
+const PAYMENTS = entity('payments-service', {
+  'external-secrets.io/manifests': MANIFEST_URL,
+  'backstage.io/kubernetes-namespace': 'my-namespace',
+});
+
+function fakeStore(value: string): StoredObject {
+  return {
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ClusterSecretStore',
+    metadata: { name: 'demo-store' },
+    spec: { provider: { fake: { data: [{ key: 'PRESENT', value }] } } },
+  };
+}
+
+function externalSecret(name: string, id: string, remoteKey: string) {
+  return {
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ExternalSecret',
+    metadata: {
+      name,
+      namespace: 'my-namespace',
+      labels: { 'backstage.io/kubernetes-id': id },
+    },
+    spec: {
+      refreshInterval: '1h',
+      secretStoreRef: { kind: 'ClusterSecretStore', name: 'demo-store' },
+      target: { name },
+      data: [{ secretKey: 'api-key', remoteRef: { key: remoteKey } }],
+    },
+  };
+}
+
+const PAYMENTS_MANIFEST = `
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata:
+  name: payments-db
+spec:
+  refreshInterval: 1h
+  secretStoreRef: { kind: ClusterSecretStore, name: demo-store }
+  target: { name: payments-db }
+  data:
+    - secretKey: api-key
+      remoteRef: { key: PRESENT }
+`;
+
+function seedCluster(sim: KubernetesSimulator) {
+  sim.reset();
+  sim.seed({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'my-namespace' },
+  });
+  sim.seed(fakeStore('v1'));
+  sim.seed(externalSecret('orders-db', 'orders', 'PRESENT'));
+  sim.seed(externalSecret('orders-broken', 'orders', 'ABSENT'));
+  sim.seed(externalSecret('hidden-db', 'hidden', 'PRESENT'));
+}
+
+function manifestReader() {
+  return mockServices.urlReader.mock({
+    readUrl: async (url: string) => {
+      if (url !== MANIFEST_URL) throw new Error(`unexpected read of ${url}`);
+      return {
+        buffer: async () => Buffer.from(PAYMENTS_MANIFEST),
+        etag: 'e1',
+      } as Awaited<ReturnType<UrlReaderService['readUrl']>>;
+    },
+  });
+}
+
+/** Allows every permission except the denied ones, deciding per request. */
+function permissionsDenying(denied: Set<string>) {
+  return mockServices.permissions.mock({
+    authorize: async requests =>
+      requests.map(r => ({
+        result: denied.has(r.permission.name)
+          ? AuthorizeResult.DENY
+          : AuthorizeResult.ALLOW,
+      })),
+  });
+}
+
+function annotationsOf(sim: KubernetesSimulator, name: string) {
+  return (
+    sim.get({ kind: 'ExternalSecret', namespace: 'my-namespace', name })
+      ?.metadata.annotations ?? {}
+  );
+}
+
+function secretValue(sim: KubernetesSimulator, name: string) {
+  const secret = sim.get({
+    kind: 'Secret',
+    namespace: 'my-namespace',
+    name,
+  }) as (StoredObject & { data?: Record<string, string> }) | undefined;
+  const data = secret?.data?.['api-key'];
+  return data === undefined
+    ? undefined
+    : Buffer.from(data, 'base64').toString('utf8');
+}
+
+/** The auditor mock's events: what was created and how each ended. */
+async function auditEvents(backend: ReconcilerTestBackend) {
+  const { createEvent } = backend.auditor;
+  const calls = (createEvent as jest.Mock).mock.calls;
+  const results = (createEvent as jest.Mock).mock.results;
+  return Promise.all(
+    calls.map(async ([options], i) => {
+      const event = await results[i].value;
+      return {
+        options,
+        success: event.success.mock.calls as unknown[][],
+        fail: event.fail.mock.calls as unknown[][],
+      };
+    }),
+  );
+}
+
+async function syncNowEvents(backend: ReconcilerTestBackend) {
+  return (await auditEvents(backend)).filter(
+    e => e.options.eventId === 'sync-now',
+  );
+}
+
+describe.each(databases.eachSupportedId())(
+  'external-secrets REST API (%s)',
+  databaseId => {
+    let sim: KubernetesSimulator;
+
+    beforeAll(async () => {
+      sim = await startKubernetesSimulator();
+    });
+
+    afterAll(async () => {
+      await sim.stop();
+    });
+
+    async function startBackend(
+      options: {
+        knex?: Knex;
+        permissions?: ServiceMock<PermissionsService>;
+        config?: JsonObject;
+        validateResponses?: boolean;
+        unauthenticatedByDefault?: boolean;
+      } = {},
+    ) {
+      return startReconcilerTestBackend({
+        sim,
+        entities: [ORDERS, HIDDEN, PAYMENTS],
+        hiddenFromUsers: ['component:default/hidden-service'],
+        knex:
+          options.knex ?? (await databases.init(databaseId as TestDatabaseId)),
+        permissions: options.permissions,
+        validateResponses: options.validateResponses,
+        config: options.config,
+        extraFeatures: [
+          manifestReader().factory,
+          ...(options.unauthenticatedByDefault
+            ? [
+                mockServices.httpAuth.factory({
+                  defaultCredentials: mockCredentials.none(),
+                }),
+              ]
+            : []),
+        ],
+      });
+    }
+
+    describe('reads', () => {
+      const denied = new Set<string>();
+      const permissions = permissionsDenying(denied);
+      let backend: ReconcilerTestBackend;
+      let knex: Knex;
+
+      beforeAll(async () => {
+        seedCluster(sim);
+        knex = await databases.init(databaseId as TestDatabaseId);
+        backend = await startBackend({ knex, permissions });
+        await backend.runCycle();
+      });
+
+      afterAll(async () => {
+        await backend.stop();
+      });
+
+      beforeEach(() => {
+        denied.clear();
+        permissions.authorize.mockClear();
+      });
+
+      it('should answer the status of an entity with its ExternalSecrets, validated against the OpenAPI document', async () => {
+        const res = await request(backend.server).get(`${ORDERS_PATH}/status`);
+
+        expect(res.status).toBe(200);
+        expect(res.body.entityRef).toBe('component:default/orders-service');
+        expect(
+          res.body.externalSecrets.map(
+            (es: { name: string; state: string }) => [es.name, es.state],
+          ),
+        ).toEqual([
+          ['orders-broken', 'Error'],
+          ['orders-db', 'Synced'],
+        ]);
+        expect(res.body.externalSecrets[1].keys).toEqual([
+          expect.objectContaining({
+            secretKey: 'api-key',
+            remoteKey: 'PRESENT',
+            state: 'synced',
+          }),
+        ]);
+      });
+
+      it('should answer the events of an entity, newest first, limited by limit', async () => {
+        const all = await request(backend.server).get(`${ORDERS_PATH}/events`);
+        const one = await request(backend.server).get(
+          `${ORDERS_PATH}/events?limit=1`,
+        );
+
+        expect(all.status).toBe(200);
+        expect(all.body.events.length).toBeGreaterThanOrEqual(2);
+        expect(
+          all.body.events.map((e: { createdAt: string }) => e.createdAt),
+        ).toEqual(
+          [...all.body.events.map((e: { createdAt: string }) => e.createdAt)]
+            .sort()
+            .reverse(),
+        );
+        expect(one.status).toBe(200);
+        expect(one.body.events).toEqual([all.body.events[0]]);
+      });
+
+      it('should answer the stores with their Ready state', async () => {
+        const res = await request(backend.server).get(`${API}/stores`);
+
+        expect(res.status).toBe(200);
+        expect(res.body.stores).toContainEqual(
+          expect.objectContaining({
+            cluster: 'test',
+            kind: 'ClusterSecretStore',
+            name: 'demo-store',
+            origin: 'cluster',
+            ready: true,
+          }),
+        );
+      });
+
+      it('should answer the overview with counts by state and the failing ExternalSecrets', async () => {
+        const res = await request(backend.server).get(`${API}/overview`);
+
+        expect(res.status).toBe(200);
+        expect(res.body.counts).toEqual(
+          expect.objectContaining({ Synced: 3, Error: 1 }),
+        );
+        expect(res.body.failing).toEqual([
+          {
+            entityRef: 'component:default/orders-service',
+            externalSecret: expect.objectContaining({ name: 'orders-broken' }),
+          },
+        ]);
+      });
+
+      it('should answer /health without credentials, while other endpoints need them', async () => {
+        const health = await request(backend.server)
+          .get(`${API}/health`)
+          .set('Authorization', mockCredentials.none.header());
+        const stores = await request(backend.server)
+          .get(`${API}/stores`)
+          .set('Authorization', mockCredentials.none.header());
+
+        expect(health.status).toBe(200);
+        expect(health.body).toEqual({ status: 'ok' });
+        expect(stores.status).toBe(401);
+      });
+
+      it.each([
+        ['GET', `${ORDERS_PATH}/status`, READ],
+        ['GET', `${ORDERS_PATH}/events`, READ],
+        ['POST', `${ORDERS_PATH}/sync`, SYNC],
+        ['GET', `${API}/stores`, STORES],
+        ['GET', `${API}/overview`, OVERVIEW],
+      ])(
+        'should answer %s %s with 403 and no data when %s is denied',
+        async (method, path, permission) => {
+          denied.add(permission);
+
+          const res = await send(method, path);
+
+          expect(res.status).toBe(403);
+          expect(res.body.error).toEqual({
+            name: 'NotAllowedError',
+            message: expect.stringContaining(permission),
+          });
+          expect(Object.keys(res.body).sort()).toEqual([
+            'error',
+            'request',
+            'response',
+          ]);
+          expect(JSON.stringify(res.body)).not.toMatch(
+            /orders-db|orders-broken|demo-store/,
+          );
+          expect(annotationsOf(sim, 'orders-db')['force-sync']).toBeUndefined();
+        },
+      );
+
+      it.each([
+        [
+          'GET',
+          `${ORDERS_PATH}/status`,
+          READ,
+          'component:default/orders-service',
+        ],
+        [
+          'GET',
+          `${ORDERS_PATH}/events`,
+          READ,
+          'component:default/orders-service',
+        ],
+        ['GET', `${API}/stores`, STORES, undefined],
+        ['GET', `${API}/overview`, OVERVIEW, undefined],
+      ])(
+        'should check %s %s as %s with the requesting user and the right resource',
+        async (method, path, permission, resourceRef) => {
+          const res = await send(method, path);
+
+          expect(res.status).toBe(200);
+          const checks = permissions.authorize.mock.calls.filter(
+            ([[req]]) => req.permission.name === permission,
+          );
+          expect(checks).toHaveLength(1);
+          const [[[req], { credentials }]] = checks;
+          expect('resourceRef' in req ? req.resourceRef : undefined).toBe(
+            resourceRef,
+          );
+          expect(credentials.principal).toEqual(
+            expect.objectContaining({
+              type: 'user',
+              userEntityRef: 'user:default/mock',
+            }),
+          );
+        },
+      );
+
+      it.each([
+        ['GET', 'status'],
+        ['GET', 'events'],
+        ['POST', 'sync'],
+      ])(
+        'should answer %s .../%s with the same 404 for an entity that does not exist and one the user cannot see',
+        async (method, endpoint) => {
+          const missing = await send(
+            method,
+            `${API}/entities/component/default/no-such-service/${endpoint}`,
+          );
+          const hidden = await send(
+            method,
+            `${API}/entities/component/default/hidden-service/${endpoint}`,
+          );
+
+          expect(missing.status).toBe(404);
+          expect(hidden.status).toBe(404);
+          expect(
+            JSON.stringify(hidden.body).replaceAll(
+              'hidden-service',
+              'no-such-service',
+            ),
+          ).toBe(JSON.stringify(missing.body));
+          expect(missing.body.error.name).toBe('NotFoundError');
+          expect(annotationsOf(sim, 'hidden-db')['force-sync']).toBeUndefined();
+        },
+      );
+
+      it('should keep the hidden entity synced: the 404 hides it, it does not skip it', async () => {
+        expect(secretValue(sim, 'hidden-db')).toBe('v1');
+      });
+
+      it.each([
+        [
+          'a path segment with an encoded slash',
+          'GET',
+          `${API}/entities/component/default/..%2F..%2Fstores/status`,
+          undefined,
+          /name/,
+        ],
+        [
+          'an overlong name',
+          'GET',
+          `${API}/entities/component/default/${'a'.repeat(64)}/status`,
+          undefined,
+          /name/,
+        ],
+        [
+          'an invalid kind',
+          'GET',
+          `${API}/entities/comp%20onent/default/orders-service/status`,
+          undefined,
+          /kind/,
+        ],
+        ['limit=0', 'GET', `${ORDERS_PATH}/events?limit=0`, undefined, /limit/],
+        [
+          'limit=abc',
+          'GET',
+          `${ORDERS_PATH}/events?limit=abc`,
+          undefined,
+          /limit/,
+        ],
+        [
+          'limit=1000',
+          'GET',
+          `${ORDERS_PATH}/events?limit=1000`,
+          undefined,
+          /limit/,
+        ],
+        [
+          'limit=-1',
+          'GET',
+          `${ORDERS_PATH}/events?limit=-1`,
+          undefined,
+          /limit/,
+        ],
+        [
+          'an unknown query parameter',
+          'GET',
+          `${ORDERS_PATH}/events?offset=5`,
+          undefined,
+          /offset/,
+        ],
+        [
+          'an unknown body field',
+          'POST',
+          `${ORDERS_PATH}/sync`,
+          { cluster: 'test', force: true },
+          /additional properties|force/,
+        ],
+        [
+          'a body field of the wrong type',
+          'POST',
+          `${ORDERS_PATH}/sync`,
+          { name: 5 },
+          /name/,
+        ],
+        [
+          'an overlong namespace',
+          'POST',
+          `${ORDERS_PATH}/sync`,
+          { namespace: 'n'.repeat(64) },
+          /namespace/,
+        ],
+        [
+          'malformed JSON',
+          'POST',
+          `${ORDERS_PATH}/sync`,
+          '{"name":',
+          /^request body is not valid JSON: /,
+        ],
+      ])(
+        'should answer 400 with a message naming the problem for %s',
+        async (_what, method, path, body, message) => {
+          const res = await send(method, path, body);
+
+          expect(res.status).toBe(400);
+          expect(res.body.error.message).toMatch(message);
+          expect(annotationsOf(sim, 'orders-db')['force-sync']).toBeUndefined();
+        },
+      );
+
+      it('should answer 400 for a sync body over 16 kB, saying so', async () => {
+        const res = await send('POST', `${ORDERS_PATH}/sync`, {
+          name: 'x'.repeat(17 * 1024),
+        });
+
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toMatch(
+          /^request body is larger than the 16 kB limit/,
+        );
+        expect(annotationsOf(sim, 'orders-db')['force-sync']).toBeUndefined();
+      });
+
+      it('should answer 500 when a stored row would make a response that breaks the OpenAPI document', async () => {
+        await knex('es_external_secrets')
+          .where({ name: 'orders-broken' })
+          .update({ state: 'Exploded' });
+        try {
+          const res = await request(backend.server).get(
+            `${ORDERS_PATH}/status`,
+          );
+
+          expect(res.status).toBe(500);
+          expect(JSON.stringify(res.body)).toMatch(/state/);
+        } finally {
+          await knex('es_external_secrets')
+            .where({ name: 'orders-broken' })
+            .update({ state: 'Error' });
+        }
+      });
+
+      function send(method: string, path: string, body?: unknown) {
+        const req =
+          method === 'POST'
+            ? request(backend.server).post(path)
+            : request(backend.server).get(path);
+        if (typeof body === 'string') {
+          return req.set('Content-Type', 'application/json').send(body);
+        }
+        return body === undefined ? req : req.send(body as object);
+      }
+    });
+
+    describe('sync now', () => {
+      let backend: ReconcilerTestBackend | undefined;
+
+      beforeEach(() => {
+        seedCluster(sim);
+      });
+
+      afterEach(async () => {
+        await backend?.stop();
+        backend = undefined;
+      });
+
+      it('should annotate the ExternalSecret CRs with force-sync, trigger the reconciler and audit what was requested', async () => {
+        const permissions = permissionsDenying(new Set());
+        backend = await startBackend({ permissions });
+        await backend.runCycle();
+
+        const res = await request(backend.server).post(`${ORDERS_PATH}/sync`);
+
+        const requested = [
+          {
+            cluster: 'test',
+            namespace: 'my-namespace',
+            name: 'orders-broken',
+            how: 'force-sync-annotation',
+          },
+          {
+            cluster: 'test',
+            namespace: 'my-namespace',
+            name: 'orders-db',
+            how: 'force-sync-annotation',
+          },
+        ];
+        expect(res.status).toBe(202);
+        expect(res.body).toEqual({ requested });
+        expect(annotationsOf(sim, 'orders-db')['force-sync']).toMatch(/^\d+$/);
+        expect(permissions.authorize).toHaveBeenCalledWith(
+          [
+            {
+              permission: expect.objectContaining({ name: SYNC }),
+              resourceRef: 'component:default/orders-service',
+            },
+          ],
+          {
+            credentials: expect.objectContaining({
+              principal: expect.objectContaining({
+                userEntityRef: 'user:default/mock',
+              }),
+            }),
+          },
+        );
+        expect(annotationsOf(sim, 'hidden-db')['force-sync']).toBeUndefined();
+        expect(backend.scheduler.triggerTask).toHaveBeenCalledWith(
+          'external-secrets-reconcile',
+        );
+        const [event] = await syncNowEvents(backend);
+        expect(event.options).toEqual(
+          expect.objectContaining({
+            eventId: 'sync-now',
+            meta: expect.objectContaining({
+              entityRef: 'component:default/orders-service',
+            }),
+          }),
+        );
+        expect(event.success).toEqual([[{ meta: { requested } }]]);
+        expect(event.fail).toEqual([]);
+      });
+
+      it('should make the next cycle sync an ExternalSecret CR that is not due', async () => {
+        backend = await startBackend();
+        await backend.runCycle();
+        sim.seed(fakeStore('v2'));
+        await backend.runCycle();
+        expect(secretValue(sim, 'orders-db')).toBe('v1');
+
+        const res = await request(backend.server)
+          .post(`${ORDERS_PATH}/sync`)
+          .send({ name: 'orders-db' });
+        await backend.runCycle();
+
+        expect(res.status).toBe(202);
+        expect(res.body.requested).toEqual([
+          expect.objectContaining({ name: 'orders-db' }),
+        ]);
+        expect(
+          annotationsOf(sim, 'orders-broken')['force-sync'],
+        ).toBeUndefined();
+        expect(secretValue(sim, 'orders-db')).toBe('v2');
+      });
+
+      it('should schedule a declared-manifest ExternalSecret, which the next cycle syncs', async () => {
+        backend = await startBackend();
+        await backend.runCycle();
+        expect(secretValue(sim, 'payments-db')).toBe('v1');
+        sim.seed(fakeStore('v2'));
+        await backend.runCycle();
+        expect(secretValue(sim, 'payments-db')).toBe('v1');
+
+        const res = await request(backend.server).post(`${PAYMENTS_PATH}/sync`);
+        await backend.runCycle();
+
+        expect(res.status).toBe(202);
+        expect(res.body.requested).toEqual([
+          {
+            cluster: 'test',
+            namespace: 'my-namespace',
+            name: 'payments-db',
+            how: 'scheduled',
+          },
+        ]);
+        expect(secretValue(sim, 'payments-db')).toBe('v2');
+      });
+
+      it('should refuse sync-now without the sync permission, change nothing and audit the failure', async () => {
+        backend = await startBackend({
+          permissions: permissionsDenying(new Set([SYNC])),
+        });
+        await backend.runCycle();
+
+        const res = await request(backend.server).post(`${ORDERS_PATH}/sync`);
+
+        expect(res.status).toBe(403);
+        expect(annotationsOf(sim, 'orders-db')['force-sync']).toBeUndefined();
+        expect(backend.scheduler.triggerTask).not.toHaveBeenCalled();
+        const [event] = await syncNowEvents(backend);
+        expect(event.success).toEqual([]);
+        expect(event.fail).toEqual([
+          [{ error: expect.objectContaining({ name: 'NotAllowedError' }) }],
+        ]);
+      });
+
+      it('should answer 404 naming the target when it matches none of the entity’s ExternalSecrets', async () => {
+        backend = await startBackend();
+        await backend.runCycle();
+
+        const res = await request(backend.server)
+          .post(`${ORDERS_PATH}/sync`)
+          .send({ name: 'payments-db' });
+
+        expect(res.status).toBe(404);
+        expect(res.body.error.message).toContain('payments-db');
+        const [event] = await syncNowEvents(backend);
+        expect(event.fail).toHaveLength(1);
+      });
+    });
+
+    describe('sync-now rate limit', () => {
+      const backends: ReconcilerTestBackend[] = [];
+
+      beforeEach(() => {
+        seedCluster(sim);
+      });
+
+      afterEach(async () => {
+        await Promise.all(backends.splice(0).map(b => b.stop()));
+      });
+
+      it('should answer 429 over maxPerEntityPerMinute, counted in the database shared by two backends', async () => {
+        const knex = await databases.init(databaseId as TestDatabaseId);
+        const config = { syncNow: { maxPerEntityPerMinute: 2 } };
+        const first = await startBackend({ knex, config });
+        backends.push(first);
+        const second = await startBackend({ knex, config });
+        backends.push(second);
+        await first.runCycle();
+
+        const answers = [];
+        for (const backend of [first, second, first, second]) {
+          answers.push(
+            await request(backend.server).post(`${ORDERS_PATH}/sync`),
+          );
+        }
+        const otherEntity = await request(second.server).post(
+          `${PAYMENTS_PATH}/sync`,
+        );
+
+        expect(answers.map(a => a.status)).toEqual([202, 202, 429, 429]);
+        expect(answers[2].body.error.message).toMatch(
+          /component:default\/orders-service.*2 requests per minute/,
+        );
+        expect(otherEntity.status).toBe(202);
+        const failed = (await syncNowEvents(first)).filter(
+          e => e.fail.length > 0,
+        );
+        expect(failed).toHaveLength(1);
+      });
+    });
+  },
+);
