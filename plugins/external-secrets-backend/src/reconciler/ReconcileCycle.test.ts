@@ -156,6 +156,13 @@ describe.each(databases.eachSupportedId())(
         namespace: 'my-namespace',
         name: 'my-secret',
       }) as any;
+      const res = await request(backend!.server).get(
+        '/api/external-secrets/entities/component/default/orders-service/status',
+      );
+      const row = res.body.externalSecrets[0];
+      expect(Date.parse(row.nextDueAt) - Date.parse(row.lastSyncAt)).toBe(
+        3_600_000,
+      );
       expect(es.status.conditions).toEqual([
         expect.objectContaining({
           type: 'Ready',

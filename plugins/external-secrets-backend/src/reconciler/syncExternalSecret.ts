@@ -6,6 +6,7 @@ import {
   ExternalSecretStatus,
   ParsedExternalSecret,
   parseExternalSecret,
+  parseGoDuration,
   SecretStore,
   SecretStoreRef,
   ValidationIssue,
@@ -804,17 +805,13 @@ function backoffUntil(now: Date, failures: number): Date {
   return new Date(now.getTime() + delay);
 }
 
+/** After a sync: when a Periodic refresh is next due (none for 0, OnChange, CreatedOnce). */
 function nextPeriodicDue(es: ExternalSecret, now: Date): Date | undefined {
-  const decision = isDue({
-    externalSecret: es,
-    status: {
-      refreshTime: now.toISOString(),
-      syncedResourceVersion: syncedResourceVersion(es),
-    },
-    now,
-    targetSecret: undefined,
-  });
-  return decision.nextDueAt;
+  const intervalMs = parseGoDuration(es.spec.refreshInterval);
+  if (es.spec.refreshPolicy !== 'Periodic' || !intervalMs || intervalMs <= 0) {
+    return undefined;
+  }
+  return new Date(now.getTime() + intervalMs);
 }
 
 function eventsFor(
