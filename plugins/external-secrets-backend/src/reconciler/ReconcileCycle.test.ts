@@ -1,4 +1,7 @@
-import { TestDatabaseId } from '@backstage/backend-test-utils';
+import {
+  createMockDirectory,
+  TestDatabaseId,
+} from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -343,6 +346,63 @@ describe.each(databases.eachSupportedId())(
           reason: 'Valid',
           lastValidatedAt: expect.any(String),
         }),
+      ]);
+    });
+
+    it('should apply a declared manifest, then update it in place on later forced cycles', async () => {
+      const dir = createMockDirectory();
+      dir.setContent({
+        'catalog-info.yaml': 'kind: Component',
+        'kubernetes/es.yaml': readFileSync(
+          resolve(__dirname, '../__fixtures__/seed-externalsecret.yaml'),
+          'utf8',
+        ),
+      });
+      sim.seed(
+        fakeStore('infisical-archon-platform', [
+          { key: 'MY_SECRET_NAME', value: 'v1' },
+        ]),
+      );
+      const declaring = entity('orders-service', {
+        'external-secrets.io/manifests': './kubernetes/es.yaml',
+        'backstage.io/managed-by-location': `file:${dir.resolve(
+          'catalog-info.yaml',
+        )}`,
+      });
+      const b = await start([declaring]);
+      await b.runCycle();
+      const created = sim.get({
+        kind: 'Secret',
+        namespace: 'my-namespace',
+        name: 'my-secret',
+      }) as any;
+      expect(created.metadata.ownerReferences).toBeUndefined();
+
+      for (const value of ['v2', 'v3']) {
+        sim.seed(
+          fakeStore('infisical-archon-platform', [
+            { key: 'MY_SECRET_NAME', value },
+          ]),
+        );
+        const sync = await request(b.server)
+          .post(
+            '/api/external-secrets/entities/component/default/orders-service/sync',
+          )
+          .send({});
+        expect(sync.status).toBe(202);
+        await b.runCycle();
+      }
+
+      expect(secretData(sim, 'my-namespace', 'my-secret')).toEqual({
+        'api-key': Buffer.from('v3').toString('base64'),
+      });
+      const events = await request(b.server).get(
+        '/api/external-secrets/entities/component/default/orders-service/events',
+      );
+      expect(events.body.events.map((e: any) => e.type)).toEqual([
+        'updated',
+        'updated',
+        'created',
       ]);
     });
   },
