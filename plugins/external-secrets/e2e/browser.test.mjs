@@ -1,0 +1,294 @@
+#!/usr/bin/env node
+/**
+ * Browser check of the External Secrets frontend against a running portal.
+ *
+ *   PORTAL_URL=http://localhost:3000 \
+ *   E2E_ENTITY_PATH=/catalog/default/component/orders-service \
+ *   node plugins/external-secrets/e2e/browser.test.mjs
+ *
+ * Signs in as Guest, checks the entity card (mappings and states), the
+ * "Secrets" tab (key table, events, "Sync now" and its result) and the admin
+ * page, and saves docs/screenshots/{card,tab,admin}.png at the repository root.
+ * Prints one line per check, then `N passed, N failed` alone on the last line;
+ * exits non-zero when a check failed.
+ *
+ * Plain Node ESM on purpose (no Jest, no Playwright test runner): it drives
+ * Debian's Chromium through playwright-core from the repository root.
+ */
+
+// playwright-core is a root devDependency: this script runs against the whole
+// portal, not as part of this package.
+// eslint-disable-next-line @backstage/no-undeclared-imports
+import { chromium } from 'playwright-core';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const PORTAL_URL = (process.env.PORTAL_URL ?? 'http://localhost:3000').replace(
+  /\/+$/,
+  '',
+);
+const ENTITY_PATH =
+  process.env.E2E_ENTITY_PATH ?? '/catalog/default/component/orders-service';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 30_000);
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** The texts the UI uses for states (ExternalSecret and key level). */
+const STATE_TEXT = /^(Synced|Error|Pending|Not found|Unsupported|Removed)$/;
+
+const SIDEBAR = 'nav[aria-label="sidebar nav"]';
+
+const results = { passed: 0, failed: 0 };
+
+/**
+ * One line of the report on stdout (TAP-like: `ok -`, `not ok -`, `# note`).
+ * @param {string} line
+ */
+function say(line) {
+  process.stdout.write(`${line}\n`);
+}
+
+/**
+ * Runs one named check; a failure is reported and counted, and the script
+ * goes on so one broken part does not hide the state of the others.
+ * @param {string} name
+ * @param {() => Promise<void>} fn
+ * @returns {Promise<boolean>} whether the check passed
+ */
+async function check(name, fn) {
+  try {
+    await fn();
+    results.passed += 1;
+    say(`ok - ${name}`);
+    return true;
+  } catch (error) {
+    results.failed += 1;
+    const reason = error instanceof Error ? error.message : String(error);
+    say(`not ok - ${name}: ${reason.split('\n')[0]}`);
+    return false;
+  }
+}
+
+/**
+ * Runs `fn` as a check when `runnable`; otherwise counts it failed as skipped,
+ * so the closing count always covers every check.
+ * @param {boolean} runnable
+ * @param {string} name
+ * @param {() => Promise<void>} fn
+ */
+async function checkIf(runnable, name, fn) {
+  if (runnable) {
+    return check(name, fn);
+  }
+  results.failed += 1;
+  say(`not ok - ${name}: skipped, an earlier step failed`);
+  return false;
+}
+
+/**
+ * @param {boolean} condition
+ * @param {string} message
+ */
+function assert(condition, message) {
+  if (!condition) {
+    throw new Error(message);
+  }
+}
+
+/**
+ * Saves a screenshot of `target` (an element, else the full page).
+ * @param {import('playwright-core').Page} page
+ * @param {string} file
+ * @param {import('playwright-core').Locator} [target]
+ */
+async function screenshot(page, file, target) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, file);
+  if (target && (await target.count()) > 0) {
+    await target.first().screenshot({ path });
+  } else {
+    await page.screenshot({ path, fullPage: true });
+  }
+  say(`# saved ${path}`);
+}
+
+/** @param {import('playwright-core').Page} page */
+async function signInAsGuest(page) {
+  await page.goto(`${PORTAL_URL}/`, { waitUntil: 'domcontentloaded' });
+  const enter = page.getByRole('button', { name: /^enter$/i });
+  await enter.waitFor({ state: 'visible' });
+  await enter.click();
+  await enter.waitFor({ state: 'detached' });
+  // The sidebar's <nav> has no box of its own (its drawer is fixed): wait for it
+  // in the DOM, not for it to be "visible".
+  await page.locator(SIDEBAR).waitFor({ state: 'attached' });
+}
+
+/** @param {import('playwright-core').Page} page */
+async function checkEntityCard(page) {
+  await page.goto(`${PORTAL_URL}${ENTITY_PATH}`, {
+    waitUntil: 'domcontentloaded',
+  });
+  const externalSecret = page.locator('section[aria-label^="ExternalSecret "]');
+  await externalSecret.first().waitFor({ state: 'visible' });
+
+  const mappings = page.getByRole('list', { name: /^Key mappings of / });
+  const mappingItems = mappings.first().getByRole('listitem');
+  assert((await mappingItems.count()) > 0, 'the card lists no key mapping');
+  const firstMapping = (await mappingItems.first().innerText()).trim();
+  assert(
+    firstMapping.includes('←'),
+    `a key mapping does not read "secretKey ← store:key": ${firstMapping}`,
+  );
+
+  const states = externalSecret.first().getByText(STATE_TEXT);
+  assert(
+    (await states.count()) > 0,
+    'the card shows no state as text (Synced / Error / Pending / ...)',
+  );
+  const lastSync = externalSecret.first().locator('time[title]');
+  if ((await lastSync.count()) > 0) {
+    const title = await lastSync.first().getAttribute('title');
+    assert(
+      !Number.isNaN(Date.parse(title ?? '')),
+      `the last-sync time has no exact time on hover: ${title}`,
+    );
+  }
+  const card = page.locator('.MuiCard-root', {
+    has: page.locator('section[aria-label^="ExternalSecret "]'),
+  });
+  await screenshot(page, 'card.png', card);
+}
+
+/** @param {import('playwright-core').Page} page */
+async function openSecretsTab(page) {
+  const tab = page
+    .getByRole('tab', { name: 'Secrets', exact: true })
+    .or(page.getByRole('link', { name: 'Secrets', exact: true }));
+  await tab.first().click();
+  await page.waitForURL(/\/external-secrets\/?$/);
+  const table = page.getByRole('table');
+  await table.first().waitFor({ state: 'visible' });
+  assert(
+    (await page.getByText('Key mappings', { exact: true }).count()) > 0,
+    'the tab has no "Key mappings" table',
+  );
+  await page
+    .getByText('Recent sync events', { exact: true })
+    .first()
+    .waitFor({ state: 'visible' });
+}
+
+/** @param {import('playwright-core').Page} page */
+async function syncNow(page) {
+  const button = page.getByRole('button', { name: /^Sync now/ });
+  await button.waitFor({ state: 'visible' });
+  await button.click();
+  const result = page.getByRole('alert').filter({
+    hasText:
+      /Sync requested for|Rate limited|Sync failed|Nothing to sync|permission/i,
+  });
+  await result.first().waitFor({ state: 'visible' });
+  const text = (await result.first().innerText()).trim();
+  say(`# sync result: ${text.replace(/\s+/g, ' ')}`);
+  assert(
+    /Sync requested for|Rate limited: try again later|Nothing to sync/i.test(
+      text,
+    ),
+    `"Sync now" did not succeed: ${text}`,
+  );
+  await screenshot(page, 'tab.png');
+}
+
+/** @param {import('playwright-core').Page} page */
+async function checkAdminPage(page) {
+  await page.goto(`${PORTAL_URL}/external-secrets`, {
+    waitUntil: 'domcontentloaded',
+  });
+  const counts = page.getByRole('list', { name: 'ExternalSecrets by state' });
+  await counts.waitFor({ state: 'visible' });
+  const countItems = await counts.getByRole('listitem').count();
+  assert(countItems === 5, `expected 5 state counts, found ${countItems}`);
+  await page
+    .getByText('Secret stores', { exact: true })
+    .first()
+    .waitFor({ state: 'visible' });
+  await page.getByRole('table').first().waitFor({ state: 'visible' });
+  assert(
+    (await page
+      .locator(SIDEBAR)
+      .getByText('External Secrets', { exact: true })
+      .count()) > 0,
+    'the sidebar has no "External Secrets" item',
+  );
+  await screenshot(page, 'admin.png');
+}
+
+async function main() {
+  say(`# portal ${PORTAL_URL}, entity ${ENTITY_PATH}`);
+  const userDataDir = mkdtempSync(join(tmpdir(), 'external-secrets-e2e-'));
+  /** @type {import('playwright-core').BrowserContext | undefined} */
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1440, height: 1000 },
+    });
+  } catch (error) {
+    results.failed += 1;
+    say(`not ok - launch Chromium at ${CHROMIUM}: ${error.message}`);
+  }
+
+  if (context) {
+    context.setDefaultTimeout(TIMEOUT_MS);
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', error =>
+      say(`# page error: ${error.message.split('\n')[0]}`),
+    );
+
+    const signedIn = await check('sign in as Guest', () => signInAsGuest(page));
+    await checkIf(signedIn, 'entity card shows key mappings and states', () =>
+      checkEntityCard(page),
+    );
+    const tabOpen = await checkIf(
+      signedIn,
+      'Secrets tab shows the key table and events',
+      () => openSecretsTab(page),
+    );
+    await checkIf(tabOpen, '"Sync now" shows its result', () => syncNow(page));
+    await checkIf(
+      signedIn,
+      'admin page shows counts, stores and the sidebar item',
+      () => checkAdminPage(page),
+    );
+    await context.close();
+  }
+  rmSync(userDataDir, { recursive: true, force: true });
+
+  say(`${results.passed} passed, ${results.failed} failed`);
+  process.exitCode = results.failed > 0 || results.passed === 0 ? 1 : 0;
+}
+
+main().catch(error => {
+  results.failed += 1;
+  say(`not ok - unexpected error: ${error?.stack ?? error}`);
+  say(`${results.passed} passed, ${results.failed} failed`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,71 @@
+import type { Entity } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import type { ReactElement } from 'react';
+import {
+  type ExternalSecretsApi,
+  externalSecretsApiRef,
+} from '../api/ExternalSecretsApi';
+
+/** An API whose every call fails loudly unless the test provides it. */
+export function mockExternalSecretsApi(
+  overrides: Partial<ExternalSecretsApi> = {},
+): jest.Mocked<ExternalSecretsApi> {
+  const notMocked = (name: string) =>
+    jest.fn(() => Promise.reject(new Error(`${name} was not mocked`)));
+  return {
+    getEntityStatus: notMocked('getEntityStatus'),
+    getEntityEvents: notMocked('getEntityEvents'),
+    syncEntity: notMocked('syncEntity'),
+    getStores: notMocked('getStores'),
+    getOverview: notMocked('getOverview'),
+    getHealth: notMocked('getHealth'),
+    ...overrides,
+  } as jest.Mocked<ExternalSecretsApi>;
+}
+
+/** A real `ResponseError`, as the client throws it for a non-2xx answer. */
+export function responseError(
+  status: number,
+  message: string,
+  name = 'Error',
+): Promise<ResponseError> {
+  return ResponseError.fromResponse(
+    new Response(
+      JSON.stringify({
+        error: { name, message },
+        request: { method: 'GET', url: '/api/external-secrets' },
+        response: { statusCode: status },
+      }),
+      {
+        status,
+        statusText: `Status ${status}`,
+        headers: { 'Content-Type': 'application/json' },
+      },
+    ),
+  );
+}
+
+/** Renders inside a test app, an entity page context and the given API. */
+export function renderForEntity(
+  element: ReactElement,
+  options: { entity: Entity; api: ExternalSecretsApi },
+) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[externalSecretsApiRef, options.api]]}>
+      <EntityProvider entity={options.entity}>{element}</EntityProvider>
+    </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  );
+}
+
+/** The text of every code block (CodeSnippet splits code into highlighted spans). */
+export function codeBlockTexts(container: ParentNode = document): string[] {
+  return Array.from(container.querySelectorAll('code')).map(
+    code => code.textContent ?? '',
+  );
+}

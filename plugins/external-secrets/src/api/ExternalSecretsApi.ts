@@ -1,0 +1,46 @@
+import type { CompoundEntityRef } from '@backstage/catalog-model';
+import { createApiRef } from '@backstage/core-plugin-api';
+import type {
+  EntityEventsResponse,
+  EntityStatusResponse,
+  OverviewResponse,
+  StoresResponse,
+  SyncRequest,
+  SyncResponse,
+} from '@internal/backstage-plugin-external-secrets-common';
+
+/**
+ * The `/api/external-secrets` REST API as the frontend sees it. Every call
+ * rejects with a `ResponseError` (status code, server message) on a non-2xx.
+ *
+ * @public
+ */
+export interface ExternalSecretsApi {
+  /** The entity's ExternalSecrets with per-key sync state. */
+  getEntityStatus(entityRef: CompoundEntityRef): Promise<EntityStatusResponse>;
+  /** Recent sync events of the entity, newest first. */
+  getEntityEvents(
+    entityRef: CompoundEntityRef,
+    options?: { limit?: number },
+  ): Promise<EntityEventsResponse>;
+  /** Sync now: resolves with what was requested; rejects with 429 when rate limited. */
+  syncEntity(
+    entityRef: CompoundEntityRef,
+    request?: SyncRequest,
+  ): Promise<SyncResponse>;
+  /** Stores with their Ready state and last validation (admin). */
+  getStores(): Promise<StoresResponse>;
+  /** Counts by state across the catalog and the failing mappings (admin). */
+  getOverview(): Promise<OverviewResponse>;
+  /** Readiness of the backend plugin. */
+  getHealth(): Promise<{ status: 'ok' }>;
+}
+
+/**
+ * The utility API reference of {@link ExternalSecretsApi}.
+ *
+ * @public
+ */
+export const externalSecretsApiRef = createApiRef<ExternalSecretsApi>({
+  id: 'plugin.external-secrets.service',
+});

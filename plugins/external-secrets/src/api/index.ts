@@ -1,0 +1,3 @@
+export { externalSecretsApiRef } from './ExternalSecretsApi';
+export type { ExternalSecretsApi } from './ExternalSecretsApi';
+export { ExternalSecretsClient } from './ExternalSecretsClient';

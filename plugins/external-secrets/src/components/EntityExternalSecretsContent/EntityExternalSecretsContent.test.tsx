@@ -1,0 +1,150 @@
+import { usePermission } from '@backstage/plugin-permission-react';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { annotatedEntity, plainEntity } from '../../__fixtures__/entities';
+import {
+  CANARY,
+  eventsResponse,
+  failingExternalSecret,
+  statusResponse,
+  syncedExternalSecret,
+} from '../../__fixtures__/status';
+import {
+  codeBlockTexts,
+  mockExternalSecretsApi,
+  renderForEntity,
+  responseError,
+} from '../../__testUtils__/renderForEntity';
+import { EntityExternalSecretsContent } from './EntityExternalSecretsContent';
+
+jest.mock('@backstage/plugin-permission-react', () => ({
+  ...jest.requireActual('@backstage/plugin-permission-react'),
+  usePermission: jest.fn(),
+}));
+
+jest.setTimeout(30_000);
+
+const mockUsePermission = usePermission as jest.MockedFunction<
+  typeof usePermission
+>;
+
+function loadedApi() {
+  return mockExternalSecretsApi({
+    getEntityStatus: jest.fn(async () =>
+      statusResponse(syncedExternalSecret(), failingExternalSecret()),
+    ),
+    getEntityEvents: jest.fn(async () => eventsResponse()),
+    syncEntity: jest.fn(async () => ({
+      requested: [
+        {
+          cluster: 'dev-cluster',
+          namespace: 'orders',
+          name: 'orders-db',
+          how: 'force-sync-annotation' as const,
+        },
+      ],
+    })),
+  });
+}
+
+describe('EntityExternalSecretsContent', () => {
+  beforeEach(() => {
+    mockUsePermission.mockReturnValue({ loading: false, allowed: true });
+  });
+  afterEach(() => jest.resetAllMocks());
+
+  it('should show the key table, the events and the declared manifests', async () => {
+    await renderForEntity(<EntityExternalSecretsContent />, {
+      entity: annotatedEntity,
+      api: loadedApi(),
+    });
+
+    const table = await screen.findByRole('table');
+    expect(within(table).getAllByRole('row')).toHaveLength(6);
+    expect(
+      await screen.findByRole('list', {
+        name: 'Recent sync events, newest first',
+      }),
+    ).toBeInTheDocument();
+
+    const manifests = codeBlockTexts();
+    expect(manifests).toHaveLength(2);
+    expect(manifests[0]).toContain('name: orders-db-credentials');
+    expect(manifests[1]).toContain('key: /orders/payment-token');
+    manifests.forEach(yaml => {
+      expect(yaml).toContain('apiVersion: external-secrets.io/v1');
+      expect(yaml).not.toContain(CANARY);
+      expect(yaml).not.toContain('not found');
+    });
+    expect(screen.getAllByRole('button', { name: 'Copy text' })).toHaveLength(
+      2,
+    );
+  });
+
+  it('should reload status and events after "Sync now" and keep the result visible', async () => {
+    const api = loadedApi();
+    const user = userEvent.setup();
+
+    await renderForEntity(<EntityExternalSecretsContent />, {
+      entity: annotatedEntity,
+      api,
+    });
+    await user.click(await screen.findByRole('button', { name: /^Sync now/ }));
+
+    expect(
+      await screen.findByText(/Sync requested for 1 ExternalSecret:/),
+    ).toBeInTheDocument();
+    await waitFor(() => expect(api.getEntityStatus).toHaveBeenCalledTimes(2));
+    await waitFor(() => expect(api.getEntityEvents).toHaveBeenCalledTimes(2));
+    expect(
+      screen.getByText(
+        'dev-cluster/orders/orders-db (force-sync annotation set)',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('should hide "Sync now" from users without the sync permission', async () => {
+    mockUsePermission.mockReturnValue({ loading: false, allowed: false });
+
+    await renderForEntity(<EntityExternalSecretsContent />, {
+      entity: annotatedEntity,
+      api: loadedApi(),
+    });
+
+    expect(await screen.findByRole('table')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: /Sync now/ }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('should show the missing-annotation guide for an entity without annotations', async () => {
+    const api = loadedApi();
+
+    await renderForEntity(<EntityExternalSecretsContent />, {
+      entity: plainEntity,
+      api,
+    });
+
+    expect(screen.getByText('Missing Annotation')).toBeInTheDocument();
+    expect(api.getEntityStatus).not.toHaveBeenCalled();
+  });
+
+  it('should say the user lacks permission when the status answers 403', async () => {
+    const api = loadedApi();
+    api.getEntityStatus.mockImplementation(async () => {
+      throw await responseError(403, 'Unauthorized', 'NotAllowedError');
+    });
+
+    await renderForEntity(<EntityExternalSecretsContent />, {
+      entity: annotatedEntity,
+      api,
+    });
+
+    expect(
+      await screen.findByText(
+        "You do not have permission to view this entity's secret sync status",
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,1 @@
+export { EntityExternalSecretsContent } from './EntityExternalSecretsContent';

@@ -1,0 +1,3 @@
+export { EntityStatusGate } from './EntityStatusGate';
+export type { EntityStatusGateProps } from './EntityStatusGate';
+export { PermissionDeniedMessage } from './PermissionDeniedMessage';

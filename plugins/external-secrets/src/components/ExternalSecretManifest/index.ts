@@ -1,0 +1,1 @@
+export { ExternalSecretManifest } from './ExternalSecretManifest';

@@ -1,0 +1,2 @@
+export { ExternalSecretSummary } from './ExternalSecretSummary';
+export { KeyMappingList } from './KeyMappingList';

@@ -1,0 +1,1 @@
+export { ExternalSecretsOverview } from './ExternalSecretsOverview';

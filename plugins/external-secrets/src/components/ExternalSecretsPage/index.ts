@@ -1,0 +1,1 @@
+export { ExternalSecretsPage } from './ExternalSecretsPage';

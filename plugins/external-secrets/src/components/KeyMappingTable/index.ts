@@ -1,0 +1,1 @@
+export { KeyMappingTable } from './KeyMappingTable';

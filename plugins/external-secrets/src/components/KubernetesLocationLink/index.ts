@@ -1,0 +1,1 @@
+export { KubernetesLocationLink } from './KubernetesLocationLink';

@@ -1,0 +1,7 @@
+export {
+  ExternalSecretStateBadge,
+  KeyMappingStateBadge,
+  StoreReadyBadge,
+  externalSecretStateLabel,
+  keyMappingStateLabel,
+} from './StateBadge';

@@ -1,0 +1,1 @@
+export { SyncEventsList } from './SyncEventsList';

@@ -1,0 +1,1 @@
+export { SyncNowButton } from './SyncNowButton';

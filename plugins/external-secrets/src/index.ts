@@ -1,0 +1,19 @@
+/**
+ * Frontend of External Secrets for Backstage: an entity card, an entity tab
+ * and an admin page showing ExternalSecret sync status (never secret values).
+ *
+ * This entry point serves the legacy frontend system; the new frontend system
+ * uses the default export of `./alpha`.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  externalSecretsPlugin,
+  EntityExternalSecretsCard,
+  EntityExternalSecretsContent,
+  ExternalSecretsPage,
+} from './plugin';
+export { externalSecretsApiRef, ExternalSecretsClient } from './api';
+export type { ExternalSecretsApi } from './api';
+export { isExternalSecretsAvailable } from '@internal/backstage-plugin-external-secrets-common';
