@@ -1,0 +1,203 @@
+/** The results as Markdown tables (printed by `yarn bench` and embedded in the README). */
+import { round } from '../analysis/stats';
+import type { BenchResults, PerMinute, SizeResult } from '../results';
+import type { CycleMeasurement } from '../runner/measureCycle';
+
+type Row = [string, (s: SizeResult) => string | number | undefined];
+
+const s2 = (ms: number | undefined) =>
+  ms === undefined ? undefined : round(ms / 1000, 2);
+
+function calls(c: CycleMeasurement | undefined) {
+  const i = c?.counts.infisical;
+  if (!i) return undefined;
+  return `${i.total} (${i.logins} login, ${i.projectLookups} project, ${i.lists} list / ${i.notModified} 304, ${i.singleReads} single)`;
+}
+
+function kube(c: CycleMeasurement | undefined) {
+  const k = c?.counts.kubernetes;
+  return k ? `${k.reads} / ${k.writes}` : undefined;
+}
+
+function worstLoop(s: SizeResult) {
+  const cycles = Object.values(s.cycles).filter(Boolean) as CycleMeasurement[];
+  if (!cycles.length) return undefined;
+  return `${Math.max(...cycles.map(c => c.eventLoop.maxMs))} / ${Math.max(
+    ...cycles.map(c => c.eventLoop.p99Ms),
+  )}`;
+}
+
+function api(s: SizeResult, db: 'sqlite' | 'postgres') {
+  const a = s.api[db];
+  if (!a) return undefined;
+  return `${a.latencyMs.p50} / ${a.latencyMs.p95} / ${a.latencyMs.p99} ms, ${
+    a.requestsPerSecond
+  }/s${a.non2xx ? ` (${a.non2xx} non-2xx)` : ''}`;
+}
+
+const ROWS: Row[] = [
+  [
+    'ExternalSecrets / mappings / namespaces',
+    s => `${s.externalSecrets} / ${s.mappings} / ${s.namespaces}`,
+  ],
+  ['Cycle wall time, s: cold (creates all)', s => s2(s.cycles.cold?.wallMs)],
+  ['… idle (1 min later, nothing due)', s => s2(s.cycles.idle?.wallMs)],
+  ['… refresh (all due, nothing changed)', s => s2(s.cycles.refresh?.wallMs)],
+  ['… change (all due, 1 value changed)', s => s2(s.cycles.change?.wallMs)],
+  [
+    'CPU s in cycle: cold / refresh',
+    s =>
+      `${s2(s.cycles.cold?.cpuMs) ?? '–'} / ${
+        s2(s.cycles.refresh?.cpuMs) ?? '–'
+      }`,
+  ],
+  ['Infisical calls, cold cycle', s => calls(s.cycles.cold)],
+  ['Infisical calls, idle cycle', s => calls(s.cycles.idle)],
+  ['Infisical calls, refresh cycle', s => calls(s.cycles.refresh)],
+  ["ESO's pattern per refresh (login + reads + revoke)", s => s.eso.total],
+  [
+    'Ratio ESO / ours (refresh cycle)',
+    s =>
+      s.cycles.refresh
+        ? `${round(s.eso.total / s.cycles.refresh.counts.infisical.total, 0)}×`
+        : undefined,
+  ],
+  ['Kubernetes reads / writes: cold', s => kube(s.cycles.cold)],
+  ['… idle', s => kube(s.cycles.idle)],
+  ['… refresh', s => kube(s.cycles.refresh)],
+  ['… change', s => kube(s.cycles.change)],
+  ['Event-loop delay max / p99, ms (worst cycle)', worstLoop],
+  [
+    'After a full GC: live heap / heap reserved / RSS, MB',
+    s =>
+      s.liveHeapMb === undefined
+        ? undefined
+        : `${s.liveHeapMb} / ${s.heapCommittedMb ?? '–'} / ${s.rssAfterGcMb}`,
+  ],
+  [
+    'Peak RSS, MB (after boot)',
+    s =>
+      s.peakRssMb === undefined
+        ? undefined
+        : `${s.peakRssMb} (${s.rssAfterStartMb})`,
+  ],
+  ['Status API p50 / p95 / p99, SQLite', s => api(s, 'sqlite')],
+  ['Status API p50 / p95 / p99, PostgreSQL', s => api(s, 'postgres')],
+  [
+    'PostgreSQL takeover cycle (fills the DB), s',
+    s => s2(s.api.postgres?.fill.wallMs),
+  ],
+  [
+    'Change → all dependent Secrets rewritten (cycle part), s',
+    s =>
+      s.propagation
+        ? `${s2(s.propagation.allSecretsMs) ?? 'timeout'} (${
+            s.propagation.updated
+          }/${s.propagation.dependents} Secrets)`
+        : undefined,
+  ],
+  ['Incomplete', s => s.incomplete],
+];
+
+export function markdownTable(
+  header: string[],
+  rows: (string | number | undefined)[][],
+) {
+  const cell = (v: string | number | undefined) =>
+    v === undefined || v === '' ? '–' : String(v).replace(/\|/g, '\\|');
+  return [
+    `| ${header.map(cell).join(' | ')} |`,
+    `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    ...rows.map(r => `| ${r.map(cell).join(' | ')} |`),
+  ].join('\n');
+}
+
+export function sizesTable(results: BenchResults): string {
+  const header = ['entities →', ...results.sizes.map(s => String(s.entities))];
+  const rows = ROWS.filter(([, pick]) =>
+    results.sizes.some(s => pick(s) !== undefined),
+  ).map(([label, pick]) => [label, ...results.sizes.map(pick)]);
+  return markdownTable(header, rows);
+}
+
+const perMinute = (p: PerMinute) =>
+  `${p.secret} / ${p.read} / ${p.write} / ${p.total}`;
+
+export function quotaTable(results: BenchResults): string | undefined {
+  const q = results.quota;
+  if (!q) return undefined;
+  return markdownTable(
+    ['requests/min (secret / read / write / all)', 'ours', "ESO's pattern"],
+    [
+      [
+        'Infisical Free plan limit',
+        perMinute(q.freePlanPerMinute),
+        perMinute(q.freePlanPerMinute),
+      ],
+      [
+        'refreshInterval 1h: worst minute',
+        perMinute(q.refreshHourly.ours.max),
+        `${perMinute(q.refreshHourly.esoBurst)} (all due in one minute)`,
+      ],
+      [
+        'refreshInterval 1h: average minute',
+        perMinute(q.refreshHourly.ours.mean),
+        `${perMinute(q.refreshHourly.esoSpread)} (spread evenly)`,
+      ],
+      [
+        'every ExternalSecret refreshed at every 1-min tick: worst minute',
+        perMinute(q.refreshEveryTick.ours.max),
+        perMinute(q.refreshEveryTick.eso),
+      ],
+      [
+        '… average minute',
+        perMinute(q.refreshEveryTick.ours.mean),
+        perMinute(q.refreshEveryTick.eso),
+      ],
+    ],
+  );
+}
+
+export function growthTable(results: BenchResults): string {
+  const g = results.growth;
+  const row = (label: string, f?: { exponent: number; r2: number }) => [
+    label,
+    f ? f.exponent : undefined,
+    f ? f.r2 : undefined,
+  ];
+  return markdownTable(
+    ['grows as entities^b', 'b', 'R²'],
+    [
+      row('cold cycle wall time', g.coldWallTime),
+      row('idle cycle wall time', g.idleWallTime),
+      row('refresh cycle wall time', g.refreshWallTime),
+      row('peak RSS', g.peakRss),
+      row('peak RSS above the after-boot RSS', g.rssAboveBaseline),
+    ],
+  );
+}
+
+export function targetsTable(results: BenchResults): string {
+  return markdownTable(
+    ['target', 'verdict', 'measured', 'cause'],
+    results.targets.map(t => [
+      t.target,
+      t.met === undefined ? 'not measured' : t.met ? '**met**' : '**missed**',
+      t.measured,
+      t.cause,
+    ]),
+  );
+}
+
+/** What `yarn bench` prints. */
+export function renderTable(results: BenchResults): string {
+  return [
+    sizesTable(results),
+    '',
+    growthTable(results),
+    '',
+    quotaTable(results) ?? '(no quota comparison: the hour run did not happen)',
+    '',
+    targetsTable(results),
+  ].join('\n');
+}

@@ -1,0 +1,114 @@
+import type { EsoCalls } from './analysis/esoPattern';
+import type { LoadResult } from './loadTest';
+import type { CycleMeasurement } from './runner/measureCycle';
+import type { InfisicalCounts } from './simulators/types';
+import type { Workload } from './workload';
+
+export type HourTick = {
+  minute: number;
+  wallMs: number;
+  infisical: InfisicalCounts;
+};
+
+export type SizeResult = {
+  entities: number;
+  externalSecrets: number;
+  mappings: number;
+  namespaces: number;
+  /** Backend boot (plugin, migrations, config) in ms. */
+  startMs?: number;
+  rssAfterStartMb?: number;
+  cycles: Partial<
+    Record<'cold' | 'idle' | 'refresh' | 'change', CycleMeasurement>
+  >;
+  /** A remote value changed right before a refresh tick: change → every dependent Secret rewritten. */
+  propagation?: {
+    dependents: number;
+    updated: number;
+    firstSecretMs?: number;
+    allSecretsMs?: number;
+  };
+  hour?: { ticks: HourTick[]; problems: string[] };
+  /** Process peak RSS after the SQLite cycles (getrusage). */
+  peakRssMb?: number;
+  /** After one full GC at that point: live heap and RSS (what is really retained). */
+  liveHeapMb?: number;
+  /** V8 heap still reserved after that GC (heapTotal), and off-heap buffers. */
+  heapCommittedMb?: number;
+  externalMb?: number;
+  rssAfterGcMb?: number;
+  api: {
+    sqlite?: LoadResult;
+    postgres?: LoadResult & { fill: CycleMeasurement };
+  };
+  eso: EsoCalls;
+  /** Set when this size could not finish (timeout, crash): which step and why. */
+  incomplete?: string;
+};
+
+export type Machine = {
+  nproc: number;
+  cpuModel: string;
+  memoryGb: number;
+  node: string;
+  os: string;
+  loadAverageBefore: number[];
+  loadAverageAfter: number[];
+};
+
+export type Verdict = {
+  target: string;
+  met: boolean | undefined;
+  measured: string;
+  cause?: string;
+};
+
+export type BenchResults = {
+  generatedAt: string;
+  command: string;
+  machine: Machine;
+  parameters: Omit<Workload, 'entities'> & {
+    apiConnections: number;
+    apiDurationSeconds: number;
+    postgres: boolean;
+    hourAtEntities?: number;
+    /** externalSecrets.concurrency.kubernetesRequests when not the plugin's default. */
+    kubernetesConcurrency?: number;
+    /** The runner's --max-old-space-size, when set. */
+    maxOldSpaceMb?: number;
+  };
+  sizes: SizeResult[];
+  growth: {
+    coldWallTime?: { exponent: number; r2: number };
+    refreshWallTime?: { exponent: number; r2: number };
+    idleWallTime?: { exponent: number; r2: number };
+    peakRss?: { exponent: number; r2: number };
+    rssAboveBaseline?: { exponent: number; r2: number };
+  };
+  quota?: QuotaComparison;
+  targets: Verdict[];
+};
+
+export type PerMinute = {
+  secret: number;
+  read: number;
+  write: number;
+  total: number;
+};
+
+export type QuotaComparison = {
+  externalSecrets: number;
+  scopes: number;
+  freePlanPerMinute: PerMinute;
+  /** Default refreshInterval (1h), measured over an hour of 1-minute ticks. */
+  refreshHourly: {
+    ours: { max: PerMinute; mean: PerMinute };
+    esoSpread: PerMinute;
+    esoBurst: PerMinute;
+  };
+  /** Every ExternalSecret refreshing at every 1-minute tick (refreshInterval ≤ 1m). */
+  refreshEveryTick: {
+    ours: { max: PerMinute; mean: PerMinute };
+    eso: PerMinute;
+  };
+};

@@ -1,0 +1,179 @@
+/**
+ * One benchmark size in a fresh process (so peak RSS belongs to this size):
+ * starts the simulators process, boots the real plugin on a test backend and
+ * runs the cycles the orchestrator asks for. The orchestrator (main.ts) load-
+ * tests the status API from its own process while this one serves it.
+ */
+import { advanceClock } from '../clock'; // first: the movable clock must be installed before anything reads Date
+import type { Entity } from '@backstage/catalog-model';
+import knexFactory, { type Knex } from 'knex';
+import { ipcServe } from '../ipc';
+import { SimulatorsHandle } from '../simulators/SimulatorsHandle';
+import type { InfisicalCounts, PropagationResult } from '../simulators/types';
+import { catalogEntity, Workload } from '../workload';
+import { CycleMeasurement, measureCycle, round } from './measureCycle';
+import { startProfiler } from './profiler';
+import { BenchBackend, startBenchBackend } from './startBenchBackend';
+
+const MINUTE = 60_000;
+
+let workload: Workload | undefined;
+let sims: SimulatorsHandle | undefined;
+let backend: BenchBackend | undefined;
+let entities: Entity[] = [];
+let postgres: { admin: Knex; db: Knex; name: string } | undefined;
+
+async function start(w: Workload & { kubernetesConcurrency?: number }) {
+  workload = w;
+  entities = Array.from({ length: w.entities }, (_, i) => catalogEntity(i));
+  sims = await SimulatorsHandle.start(w);
+  backend = await startBenchBackend({
+    workload: w,
+    endpoints: sims.endpoints,
+    entities,
+    kubernetesConcurrency: w.kubernetesConcurrency,
+  });
+  return { baseUrl: backend.baseUrl, rssMb: peakRss() };
+}
+
+/**
+ * `cold`: first cycle, nothing synced yet. `idle`: one tick later, nothing due.
+ * `refresh`: every ExternalSecret due again (clock moved past refreshInterval
+ * and the store revalidation interval), nothing changed remotely.
+ */
+async function cycle(options: {
+  label: string;
+  advanceMinutes: number;
+}): Promise<CycleMeasurement> {
+  advanceClock(options.advanceMinutes * MINUTE);
+  return measureCycle(options.label, backend!, sims!);
+}
+
+/** One remote value changes just before a refresh tick: how long until every Secret that maps it is rewritten. */
+async function propagation(options: {
+  advanceMinutes: number;
+  scope: number;
+  key: number;
+}): Promise<{ cycle: CycleMeasurement; result: PropagationResult }> {
+  advanceClock(options.advanceMinutes * MINUTE);
+  await sims!.changeValue(options.scope, options.key, 10 * MINUTE);
+  const measured = await measureCycle('change', backend!, sims!);
+  const result = await sims!.awaitPropagation();
+  return { cycle: measured, result };
+}
+
+/** An hour of one-minute ticks: Infisical requests per tick. */
+async function hour(options: { ticks: number }) {
+  const ticks: {
+    minute: number;
+    wallMs: number;
+    infisical: InfisicalCounts;
+  }[] = [];
+  await sims!.counts();
+  for (let minute = 1; minute <= options.ticks; minute++) {
+    advanceClock(MINUTE);
+    const started = performance.now();
+    await backend!.runCycle();
+    const wallMs = round(performance.now() - started);
+    const { infisical } = await sims!.counts();
+    ticks.push({ minute, wallMs, infisical });
+  }
+  return { ticks, problems: backend!.takeProblems().slice(0, 5) };
+}
+
+function peakRss() {
+  return round((process.resourceUsage().maxRSS * 1024) / (1024 * 1024));
+}
+
+/**
+ * Peak RSS so far, and what one full collection leaves (the runner runs with
+ * --expose-gc): live heap and RSS, i.e. what the process really retains, as
+ * opposed to garbage V8 had not needed to collect yet.
+ */
+function memory() {
+  const peakRssMb = peakRss();
+  (globalThis as { gc?: () => void }).gc?.();
+  const usage = process.memoryUsage();
+  const mb = (n: number) => round(n / (1024 * 1024));
+  return {
+    peakRssMb,
+    liveHeapMb: mb(usage.heapUsed),
+    heapCommittedMb: mb(usage.heapTotal),
+    externalMb: mb(usage.external),
+    rssAfterGcMb: mb(usage.rss),
+  };
+}
+
+/**
+ * Moves the status API to a backend on PostgreSQL: a fresh database, filled
+ * by one cycle of a second backend taking over the already-synced cluster
+ * (every ExternalSecret recorded from its status, nothing due, nothing read).
+ */
+async function usePostgres(options: { connectionString: string }) {
+  await backend?.stop();
+  backend = undefined;
+  const name = `esbench_${workload!.entities}_${process.pid}`;
+  const admin = knexFactory({
+    client: 'pg',
+    connection: options.connectionString,
+  });
+  await admin.raw(`DROP DATABASE IF EXISTS ${name}`);
+  await admin.raw(`CREATE DATABASE ${name}`);
+  const url = new URL(options.connectionString);
+  url.pathname = `/${name}`;
+  const db = knexFactory({
+    client: 'pg',
+    connection: url.toString(),
+    pool: { min: 0, max: 10 },
+  });
+  postgres = { admin, db, name };
+  backend = await startBenchBackend({
+    workload: workload!,
+    endpoints: sims!.endpoints,
+    entities,
+    knex: db,
+    kubernetesConcurrency: (workload as { kubernetesConcurrency?: number })
+      .kubernetesConcurrency,
+  });
+  const fill = await measureCycle('takeover', backend, sims!);
+  return { baseUrl: backend.baseUrl, fill };
+}
+
+let stopProfiler: (() => Promise<void>) | undefined;
+
+/** Profiles the server side of a load test when BENCH_PROFILE names it. */
+async function profile(options: { label?: string }) {
+  if (options.label) {
+    stopProfiler = await startProfiler(options.label);
+    return;
+  }
+  await stopProfiler?.();
+  stopProfiler = undefined;
+}
+
+async function stop() {
+  await backend?.stop().catch(() => undefined);
+  if (postgres) {
+    await postgres.db.destroy().catch(() => undefined);
+    await postgres.admin
+      .raw(`DROP DATABASE IF EXISTS ${postgres.name}`)
+      .catch(() => undefined);
+    await postgres.admin.destroy().catch(() => undefined);
+  }
+  await sims?.stop();
+  setImmediate(() => process.exit(0));
+}
+
+ipcServe(process, {
+  start,
+  cycle,
+  propagation,
+  hour,
+  memory,
+  usePostgres,
+  profile,
+  stop,
+});
+process.on('disconnect', () => {
+  stop().catch(() => process.exit(1));
+});

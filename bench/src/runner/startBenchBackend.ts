@@ -1,0 +1,157 @@
+/**
+ * The real External Secrets plugin and Infisical module on Backstage's test
+ * backend (the pattern of the plugin's startReconcilerTestBackend, without
+ * Jest): the scheduler is captured so the benchmark runs each cycle itself,
+ * the catalog is an in-memory index, and the logger keeps only what the
+ * benchmark needs.
+ */
+import {
+  coreServices,
+  createServiceFactory,
+  LoggerService,
+  RootLoggerService,
+  SchedulerService,
+  SchedulerServiceTaskFunction,
+} from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import externalSecretsPlugin from '@internal/backstage-plugin-external-secrets-backend';
+import infisicalModule from '@internal/backstage-plugin-external-secrets-backend-module-infisical';
+import type { Knex } from 'knex';
+import { storesConfig, Workload } from '../workload';
+import type { SimulatorEndpoints } from '../simulators/types';
+import { benchCatalogFactory } from './BenchCatalog';
+
+/** What the plugin's own cycle log line says. */
+export type CycleLogReport = {
+  externalSecrets: number;
+  entities: number;
+  ok: number;
+  failing: number;
+  skipped: number;
+};
+
+export type BenchBackend = {
+  /** `http://localhost:<port>` of the backend's HTTP server. */
+  baseUrl: string;
+  /** Runs one reconcile cycle to completion, as the scheduler would. */
+  runCycle(): Promise<CycleLogReport | undefined>;
+  /** Warnings and errors logged since the last call (messages only). */
+  takeProblems(): string[];
+  stop(): Promise<void>;
+};
+
+const CYCLE_LINE =
+  /^Reconcile cycle: (\d+) ExternalSecrets of (\d+) entities, (\d+) ok, (\d+) failing, (\d+) skipped/;
+
+/** Keeps the cycle's summary line and warnings/errors; drops the rest. */
+class CapturingLogger implements RootLoggerService {
+  constructor(
+    private readonly sink: { cycle?: CycleLogReport; problems: string[] },
+  ) {}
+  child(): LoggerService {
+    return this;
+  }
+  error(message: string) {
+    this.sink.problems.push(`error: ${message}`);
+  }
+  warn(message: string) {
+    // A plain-http hostAPI is what the benchmark wants; not a finding.
+    if (/plain http|http:\/\//i.test(message) && /hostAPI/i.test(message))
+      return;
+    this.sink.problems.push(`warn: ${message}`);
+  }
+  info(message: string) {
+    const match = CYCLE_LINE.exec(message);
+    if (!match) return;
+    const [, externalSecrets, entities, ok, failing, skipped] =
+      match.map(Number);
+    this.sink.cycle = { externalSecrets, entities, ok, failing, skipped };
+  }
+  debug() {}
+}
+
+export async function startBenchBackend(options: {
+  workload: Workload;
+  endpoints: SimulatorEndpoints;
+  entities: Entity[];
+  /** A database of our own (PostgreSQL); default: the test backend's in-memory SQLite. */
+  knex?: Knex;
+  /** `externalSecrets.concurrency.kubernetesRequests`; default: the plugin's (8). */
+  kubernetesConcurrency?: number;
+}): Promise<BenchBackend> {
+  const { workload, endpoints } = options;
+  const sink: { cycle?: CycleLogReport; problems: string[] } = {
+    problems: [],
+  };
+  let task: SchedulerServiceTaskFunction | undefined;
+  const scheduler: SchedulerService = {
+    async scheduleTask(definition) {
+      task = definition.fn;
+    },
+    async triggerTask() {},
+    async cancelTask() {},
+    createScheduledTaskRunner() {
+      return {
+        run: async definition => scheduler.scheduleTask(definition as any),
+      };
+    },
+    async getScheduledTasks() {
+      return [];
+    },
+  };
+  const backend = await startTestBackend({
+    features: [
+      externalSecretsPlugin,
+      infisicalModule,
+      createServiceFactory({
+        service: coreServices.scheduler,
+        deps: {},
+        factory: () => scheduler,
+      }),
+      createServiceFactory({
+        service: coreServices.rootLogger,
+        deps: {},
+        factory: () => new CapturingLogger(sink),
+      }),
+      benchCatalogFactory(options.entities),
+      ...(options.knex
+        ? [mockServices.database.factory({ knex: options.knex })]
+        : []),
+      mockServices.rootConfig.factory({
+        data: {
+          externalSecrets: {
+            clusters: [
+              {
+                name: 'bench',
+                url: endpoints.kubernetesUrl,
+                serviceAccountToken: endpoints.kubernetesToken,
+                mode: 'reconcile',
+                esoFree: true,
+              },
+            ],
+            ...storesConfig(workload, endpoints.infisicalUrl),
+            ...(options.kubernetesConcurrency && {
+              concurrency: {
+                kubernetesRequests: options.kubernetesConcurrency,
+              },
+            }),
+          },
+        },
+      }),
+    ],
+  });
+  return {
+    baseUrl: `http://localhost:${backend.server.port()}`,
+    async runCycle() {
+      if (!task) throw new Error('the reconcile task was not scheduled');
+      sink.cycle = undefined;
+      await task(new AbortController().signal);
+      return sink.cycle;
+    },
+    takeProblems() {
+      return sink.problems.splice(0);
+    },
+    stop: () => backend.stop(),
+  };
+}
