@@ -441,10 +441,15 @@ async function writeStatus(
   };
   if (sameStatus(es.status, status)) return;
   try {
+    // The resourceVersion we listed it with: no GET before every status write
+    // (one apiserver round trip per written status), and a conflict rather
+    // than an overwrite if the ExternalSecret changed meanwhile (the next
+    // cycle sees that change), as ESO's Status().Update does.
     await item.inventory.client.replaceExternalSecretStatus(
       item.namespace,
       item.name,
       status,
+      es.metadata.resourceVersion,
     );
   } catch (e) {
     ctx.logger.warn(

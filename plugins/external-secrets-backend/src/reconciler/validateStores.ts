@@ -1,5 +1,6 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { SecretStore } from '@internal/backstage-plugin-external-secrets-common';
+import pLimit from 'p-limit';
 import { ConfiguredCredentials } from '../config/readExternalSecretsConfig';
 import { StatusStore, StoreStatusRecord } from '../database/StatusStore';
 import { ClusterClient } from '../kubernetes/ClusterClient';
@@ -36,12 +37,18 @@ export async function validateStores(options: {
   logger: LoggerService;
   now: Date;
   signal?: AbortSignal;
+  /**
+   * Stores validated at once (each is a login and a list, a few round trips):
+   * one after the other, 20 stores cost 20 × (latency of a list) per cycle.
+   */
+  concurrency?: number;
 }): Promise<void> {
   const { statusStore, now } = options;
   const known = new Map(
     (await statusStore.listStores()).map(s => [storeKey(s), s]),
   );
-  for (const target of storesToValidate(options)) {
+  const limit = pLimit(options.concurrency ?? 1);
+  const validateDue = async (target: StoreToValidate) => {
     const previous = known.get(storeKey(target.record));
     const interval =
       (target.store?.spec.refreshInterval ??
@@ -49,7 +56,7 @@ export async function validateStores(options: {
     const due =
       !previous?.lastValidatedAt ||
       now.getTime() - previous.lastValidatedAt.getTime() >= interval;
-    if (!due) continue;
+    if (!due) return;
     const result = await validateOne(target, options);
     const record: StoreStatusRecord = {
       ...target.record,
@@ -70,7 +77,10 @@ export async function validateStores(options: {
       });
       await event.success();
     }
-  }
+  };
+  await Promise.all(
+    storesToValidate(options).map(target => limit(() => validateDue(target))),
+  );
 }
 
 function storesToValidate(options: {
