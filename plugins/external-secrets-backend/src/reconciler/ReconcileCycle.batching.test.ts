@@ -151,6 +151,29 @@ describe('ReconcileCycle request batching', () => {
     expect(states).toEqual(['Synced', 'Synced', 'Synced', 'Synced']);
   });
 
+  it('should record an Error naming the refused Secret list on the ExternalSecrets of that namespace', async () => {
+    sim.injectFault({
+      verb: 'list',
+      resource: 'secrets',
+      namespace: 'team-b',
+      status: 403,
+    });
+    const { runCycle, server } = await start();
+
+    await runCycle();
+
+    for (const { name } of WORKLOAD.filter(es => es.namespace === 'team-b')) {
+      const res = await request(server).get(
+        `/api/external-secrets/entities/component/default/${name}/status`,
+      );
+      expect(res.status).toBe(200);
+      const [status] = res.body.externalSecrets;
+      expect(status.state).toBe('Error');
+      expect(status.message).toContain('team-b');
+      expect(status.message).toContain('403');
+    }
+  });
+
   it('should write each ExternalSecret status with the resourceVersion it was listed with, without reading it again', async () => {
     const { runCycle } = await start();
 

@@ -231,7 +231,22 @@ async function reconcile(
   es: ExternalSecret,
 ): Promise<SyncOutcome> {
   const targetName = es.spec.target.name;
-  let current = toCurrent(await ctx.currentSecret(item, targetName));
+  let current: CurrentSecret | undefined;
+  try {
+    current = toCurrent(await ctx.currentSecret(item, targetName));
+  } catch (e) {
+    // Without the current Secret we cannot tell a change from a first write:
+    // touch nothing and say why (RBAC on `secrets` is the usual cause).
+    return failed(
+      item,
+      ctx,
+      previous,
+      `could not read Secret ${item.namespace}/${targetName}: ${(e as Error).message}`,
+      'Error',
+      undefined,
+      parsed,
+    );
+  }
   const status = lastStatus(item, previous, es);
   const forced = Boolean(
     previous?.syncRequestedAt &&
