@@ -32,6 +32,17 @@ export const externalSecretsStoresReadPermission = createPermission({
 });
 
 /**
+ * List the remote key NAMES of a store (never values): the scaffolder field
+ * picker and the `external-secrets:create` action's `validateRemoteKeys` use it.
+ * Separate from stores.read so a policy can grant it to template authors.
+ * @public
+ */
+export const externalSecretsStoreKeysReadPermission = createPermission({
+  name: 'external-secrets.stores.keys.read',
+  attributes: { action: 'read' },
+});
+
+/**
  * Read the catalog-wide overview: counts by state and failing mappings (admin).
  * @public
  */
@@ -45,5 +56,6 @@ export const externalSecretsPermissions = [
   externalSecretsEntityReadPermission,
   externalSecretsEntitySyncPermission,
   externalSecretsStoresReadPermission,
+  externalSecretsStoreKeysReadPermission,
   externalSecretsOverviewReadPermission,
 ];

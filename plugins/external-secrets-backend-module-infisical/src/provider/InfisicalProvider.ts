@@ -4,6 +4,7 @@ import type {
   ValidationIssue,
 } from '@internal/backstage-plugin-external-secrets-common';
 import type {
+  ProviderChange,
   ProviderCapabilities,
   SecretsClient,
   SecretsProvider,
@@ -11,6 +12,7 @@ import type {
   StoreValidationResult,
 } from '@internal/backstage-plugin-external-secrets-node';
 import type { Meter } from '@opentelemetry/api';
+import { changeAffectsScope } from './changeAffectsScope';
 import {
   DEFAULT_LOGIN_BACKOFF,
   LoginBackoff,
@@ -30,6 +32,7 @@ import {
   type ApiCallCount,
 } from '../metrics/ProviderApiMetrics';
 import { InfisicalSecretsClient } from './InfisicalSecretsClient';
+import { normalizeHostApi } from './normalizeHostApi';
 import { ProviderState } from './ProviderState';
 import { StoreSession } from './StoreSession';
 import { PROVIDER_NAME } from './toProviderError';
@@ -117,6 +120,11 @@ export class InfisicalProvider implements SecretsProvider {
     return validateInfisicalStoreSpec(store);
   }
 
+  /** The API base every call of this store goes to (login, reads, revocation). */
+  endpoints(store: SecretStore): string[] {
+    return [normalizeHostApi(store.spec.provider.infisical?.hostAPI)];
+  }
+
   /** Logs in (or reuses the cached token), resolves the project and lists the scope. */
   async validateStore(
     store: SecretStore,
@@ -157,6 +165,22 @@ export class InfisicalProvider implements SecretsProvider {
   }
 
   /** Revokes every cached access token and closes the TLS agents. Safe to call more than once. */
+  /** A `secrets.modified` webhook concerns stores of its environment and project. */
+  changeAffectsStore(store: SecretStore, change: ProviderChange): boolean {
+    if (change.provider !== PROVIDER_NAME) return false;
+    const scope = store.spec.provider.infisical?.secretsScope;
+    if (!scope) return false;
+    const slugSuffix = `\u0000${scope.projectSlug.trim()}`;
+    const knownProjectIds = [...this.#state.projectIds]
+      .filter(([key]) => key.endsWith(slugSuffix))
+      .map(([, id]) => id);
+    return changeAffectsScope(
+      { environment: scope.environmentSlug.trim() },
+      knownProjectIds,
+      change,
+    );
+  }
+
   shutdown(): Promise<void> {
     this.#shutdown ??= (async () => {
       await this.#state.tokens.revokeAll();

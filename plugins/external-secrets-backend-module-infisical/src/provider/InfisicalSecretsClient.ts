@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { ExternalSecretFind } from '@internal/backstage-plugin-external-secrets-common';
 import type {
   RemoteSecret,
@@ -6,6 +7,7 @@ import type {
 import { CycleReader, type ListScope, type ProbeResult } from './CycleReader';
 import {
   isWithinFolder,
+  normalizeFolderPath,
   resolveSecretAddress,
   type SecretAddress,
 } from './resolveSecretAddress';
@@ -128,6 +130,22 @@ export class InfisicalSecretsClient implements SecretsClient {
     } catch (error) {
       throw toProviderError(error, context);
     }
+  }
+
+  /**
+   * The names of the secrets this identity can read in the store's scope, as
+   * `remoteRef.key` addresses them: a bare name in the scope folder, `sub/NAME`
+   * below it (recursive scopes). One list call (the reconciler's, so an
+   * unchanged scope costs a 304); the values it carries stay in the snapshot.
+   * Secrets whose value the identity may not read are left out.
+   */
+  async listKeyNames(): Promise<string[]> {
+    const snapshot = await this.readStoreScope();
+    const scopeFolder = normalizeFolderPath(this.session.scope.secretsPath);
+    const names = snapshot.entries
+      .filter(entry => !entry.hidden)
+      .map(entry => keyNameOf(entry, scopeFolder));
+    return [...new Set(names)].sort();
   }
 
   async close(): Promise<void> {
@@ -288,6 +306,13 @@ export class InfisicalSecretsClient implements SecretsClient {
 
 function remoteOf(entry: SnapshotEntry): RemoteSecret {
   return { value: entry.value, version: entry.version, path: entry.path };
+}
+
+/** `NAME` in the scope folder, `sub/NAME` below it (as resolveSecretAddress reads it back). */
+function keyNameOf(entry: SnapshotEntry, scopeFolder: string): string {
+  if (entry.path === scopeFolder) return entry.key;
+  const relative = posix.relative(scopeFolder, entry.path);
+  return `${relative}/${entry.key}`;
 }
 
 function entryId(entry: SnapshotEntry): string {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { SecretStore } from '@internal/backstage-plugin-external-secrets-common';
 import { infisicalStore } from '../__testUtils__/testWorld';
 import { validateInfisicalStoreSpec } from './validateInfisicalStoreSpec';
@@ -13,8 +15,9 @@ function withSpec(
   return copy;
 }
 
-const PEM_BASE64 = Buffer.from(
-  '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+/** A real CA certificate: the bundle is parsed, not just searched for its armour. */
+const PEM_BASE64 = readFileSync(
+  resolve(__dirname, '../__fixtures__/tls/ca.pem'),
 ).toString('base64');
 
 describe('validateInfisicalStoreSpec', () => {

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import type {
   InfisicalProviderSpec,
   SecretKeySelector,
@@ -68,6 +69,16 @@ function validateHost(spec: InfisicalProviderSpec): ValidationIssue[] {
     url = new URL(spec.hostAPI);
   } catch {
     return [issue('error', path, `"${spec.hostAPI}" is not a URL`)];
+  }
+  if (url.username || url.password) {
+    // Not echoed: the URL holds a credential.
+    return [
+      issue(
+        'error',
+        path,
+        'must not hold a user name or password: credentials belong in auth',
+      ),
+    ];
   }
   if (url.protocol === 'http:') {
     return [
@@ -189,15 +200,8 @@ function validateCa(
       issue('error', ROOT, 'sets both caBundle and caProvider; use one'),
     );
   }
-  if (spec.caBundle && !decodesToPem(spec.caBundle)) {
-    issues.push(
-      issue(
-        'error',
-        `${ROOT}.caBundle`,
-        'must be a base64-encoded PEM certificate bundle',
-      ),
-    );
-  }
+  const caProblem = spec.caBundle ? caBundleProblem(spec.caBundle) : undefined;
+  if (caProblem) issues.push(issue('error', `${ROOT}.caBundle`, caProblem));
   const ca = spec.caProvider;
   if (!ca) return issues;
   const path = `${ROOT}.caProvider`;
@@ -219,11 +223,40 @@ function validateCa(
   return issues;
 }
 
-/** True when `base64` decodes to text holding at least one PEM certificate. */
-function decodesToPem(base64: string): boolean {
+const BEGIN = '-----BEGIN CERTIFICATE-----';
+const PEM_BLOCK =
+  /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/**
+ * Why `base64` is not a usable CA bundle: not base64 PEM, or a certificate
+ * that is cut short or does not parse. Caught here, the store is refused with
+ * the field's path before any connection is tried.
+ */
+function caBundleProblem(base64: string): string | undefined {
   const compact = base64.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return false;
-  return Buffer.from(compact, 'base64')
-    .toString('utf8')
-    .includes('-----BEGIN CERTIFICATE-----');
+  const notPem = 'must be a base64-encoded PEM certificate bundle';
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return notPem;
+  const text = Buffer.from(compact, 'base64').toString('utf8');
+  if (!text.includes(BEGIN)) return notPem;
+  const blocks = text.match(PEM_BLOCK) ?? [];
+  const begins = text.split(BEGIN).length - 1;
+  if (blocks.length < begins) {
+    return `does not hold a readable PEM certificate: certificate ${
+      blocks.length + 1
+    } has no END CERTIFICATE line`;
+  }
+  const unreadable = blocks.findIndex(block => !parsesAsCertificate(block));
+  return unreadable < 0
+    ? undefined
+    : `does not hold a readable PEM certificate: certificate ${
+        unreadable + 1
+      } cannot be parsed`;
+}
+
+function parsesAsCertificate(pem: string): boolean {
+  try {
+    return Boolean(new X509Certificate(pem));
+  } catch {
+    return false;
+  }
 }

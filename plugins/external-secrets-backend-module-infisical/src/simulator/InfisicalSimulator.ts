@@ -119,6 +119,11 @@ export class InfisicalSimulator {
     return this.#store.addProject(options).id;
   }
 
+  /** The id of a project added earlier (webhooks name projects by id). */
+  projectId(slug: string): string {
+    return this.project(slug).id;
+  }
+
   addFolder(options: {
     project: string;
     environment: string;

@@ -117,6 +117,20 @@ export type StoreStatusDto = {
 /** @public */
 export type StoresResponse = { stores: StoreStatusDto[] };
 
+/**
+ * `GET /stores/{cluster}/{kind}/{namespace}/{name}/keys`: the remote key NAMES a
+ * store can read, for pickers and scaffolder checks. Never values.
+ * `namespace` is `-` for cluster-scoped stores (ClusterSecretStore, config stores).
+ * @public
+ */
+export type StoreKeysResponse = {
+  store: { cluster: string; kind: string; namespace: string; name: string };
+  /** Sorted, unique names as `data[].remoteRef.key` accepts them. */
+  keys: string[];
+  /** True when the store holds more keys than the response carries. */
+  truncated: boolean;
+};
+
 /** @public */
 export type OverviewResponse = {
   counts: Record<ExternalSecretState, number>;

@@ -32,9 +32,37 @@ export const dnsLabel = () =>
     message: DNS_LABEL_RULE,
   });
 
-/** A key inside a Secret or ConfigMap. */
+/**
+ * A key inside a Secret or ConfigMap. Beyond ESO's pattern, Kubernetes refuses
+ * `.`, `..` and keys starting with `..` (they would be directory names when the
+ * Secret is mounted), so the apiserver would reject the write: say so up front.
+ */
 export const secretKey = () =>
-  z.string().min(1).max(253).regex(SECRET_KEY_PATTERN);
+  z
+    .string()
+    .min(1)
+    .max(253)
+    .regex(SECRET_KEY_PATTERN)
+    .refine(key => key !== '.' && !key.startsWith('..'), {
+      message:
+        "must not be '.' or start with '..' (Kubernetes refuses such Secret keys)",
+    });
+
+/** C0 control characters and DEL: never part of a remote key a provider can hold. */
+const hasControlCharacter = (text: string) =>
+  Array.from(text).some(
+    c => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f,
+  );
+
+/** A provider-side key (`remoteRef.key`, `extract.key`): any text but control characters. */
+export const remoteKey = () =>
+  z
+    .string()
+    .min(1)
+    .refine(key => !hasControlCharacter(key), {
+      message:
+        'must not contain control characters (U+0000 to U+001F, U+007F): check the manifest for a stray escape or NUL',
+    });
 
 /** A regular expression ESO compiles with Go's `regexp` package. */
 export const goRegExp = () =>

@@ -6,6 +6,7 @@ import {
   goDuration,
   goRegExp,
   objectMetaSchema,
+  remoteKey,
   secretKey,
   storeRefSchema,
   stringMap,
@@ -31,7 +32,7 @@ function withoutNullBytePolicy<T extends { nullBytePolicy?: unknown }>({
 /** `remoteRef` of `spec.data[]`, also the shape of `spec.dataFrom[].extract`. */
 export const remoteRefSchema = z
   .object({
-    key: z.string().min(1),
+    key: remoteKey(),
     property: z.string().optional(),
     version: z.string().optional(),
     decodingStrategy,

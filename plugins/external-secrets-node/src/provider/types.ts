@@ -81,6 +81,13 @@ export interface SecretsClient {
   findSecrets(find: ExternalSecretFind): Promise<Map<string, RemoteSecret>>;
   /** Every secret of the store's scope in one call (see capabilities.readScope). */
   readScope?(): Promise<Map<string, RemoteSecret>>;
+  /**
+   * The NAMES of the keys this store can read, as `data[].remoteRef.key`
+   * accepts them (for pickers and scaffolder checks). Optional: the backend
+   * falls back to `readScope()` and drops the values at once. Implementations
+   * should not keep values around for this call.
+   */
+  listKeyNames?(): Promise<string[]>;
   /** Ends the cycle's use of the client (does NOT revoke cached tokens). */
   close(): Promise<void>;
 }
@@ -102,6 +109,31 @@ export interface SecretsProvider {
     context: StoreContext,
   ): Promise<StoreValidationResult>;
   newClient(store: SecretStore, context: StoreContext): Promise<SecretsClient>;
+  /**
+   * Whether a change notification (an Infisical `secrets.modified` webhook,
+   * say) concerns this store's scope. Without it, every change of the
+   * provider concerns every store of the provider.
+   */
+  changeAffectsStore?(store: SecretStore, change: ProviderChange): boolean;
+  /**
+   * The URLs this provider would contact for `store` (no I/O), e.g. the
+   * Infisical `hostAPI`; an empty list when it contacts nothing (the `fake`
+   * provider). The backend checks them against the admin's host allow-list
+   * before it validates or reads a namespaced SecretStore; a provider without
+   * this method may serve namespaced SecretStores only when every host is allowed.
+   */
+  endpoints?(store: SecretStore): string[];
   /** Called once when the backend stops: revoke cached tokens, close agents. */
   shutdown?(): Promise<void>;
 }
+
+/**
+ * A provider's notice that secrets changed, as a webhook delivered it: no
+ * values, only where (project, environment, path in Infisical's terms).
+ *
+ * @public
+ */
+export type ProviderChange = {
+  provider: string;
+  scope: Record<string, string>;
+};

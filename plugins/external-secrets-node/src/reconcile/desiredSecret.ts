@@ -84,7 +84,7 @@ function sameMap(
   const x = Object.entries(a ?? {});
   return (
     x.length === Object.keys(b ?? {}).length &&
-    x.every(([k, v]) => b?.[k] === v)
+    x.every(([k, v]) => b !== undefined && Object.hasOwn(b, k) && b[k] === v)
   );
 }
 
@@ -95,7 +95,7 @@ export function sameData(
   const keys = Object.keys(a);
   return (
     keys.length === Object.keys(b).length &&
-    keys.every(k => b[k] !== undefined && a[k].equals(b[k]))
+    keys.every(k => Object.hasOwn(b, k) && a[k].equals(b[k]))
   );
 }
 
@@ -123,10 +123,10 @@ export function diffKeys(
   next: Record<string, SecretValue>,
 ): { changedKeys: string[]; removedKeys: string[] } {
   const changedKeys = Object.keys(next)
-    .filter(k => !current[k] || !current[k].equals(next[k]))
+    .filter(k => !Object.hasOwn(current, k) || !current[k].equals(next[k]))
     .sort();
   const removedKeys = Object.keys(current)
-    .filter(k => !next[k])
+    .filter(k => !Object.hasOwn(next, k))
     .sort();
   return { changedKeys, removedKeys };
 }

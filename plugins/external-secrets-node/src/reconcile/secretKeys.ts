@@ -8,6 +8,9 @@ export function secretKeyProblem(key: string): string | undefined {
   if (key.length > MAX_KEY_LENGTH)
     return `the key is ${key.length} characters long (at most ${MAX_KEY_LENGTH})`;
   if (!SECRET_KEY.test(key)) return 'a Secret key must match ^[-._a-zA-Z0-9]+$';
+  // Kubernetes reserves these for the files of a mounted Secret volume.
+  if (key === '.' || key === '..') return `a Secret key may not be "${key}"`;
+  if (key.startsWith('..')) return 'a Secret key may not start with ".."';
   return undefined;
 }
 

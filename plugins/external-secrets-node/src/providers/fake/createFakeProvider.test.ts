@@ -145,6 +145,15 @@ describe('createFakeProvider', () => {
     ]);
   });
 
+  it('should list each key name once, sorted, whatever its versions', async () => {
+    await expect((await client()).listKeyNames!()).resolves.toEqual([
+      'DB_PASS',
+      'DB_USER',
+      'MY_SECRET_NAME',
+      'app/config',
+    ]);
+  });
+
   it('should let a later entry with the same key and version win, as ESO does', async () => {
     const secret = await (
       await client([

@@ -149,6 +149,11 @@ class FakeClient implements SecretsClient {
     );
   }
 
+  /** Every key of `spec.provider.fake.data`, once, whatever its versions. */
+  async listKeyNames(): Promise<string[]> {
+    return [...latestByKey(this.entries).keys()].sort();
+  }
+
   async close(): Promise<void> {}
 }
 
@@ -217,6 +222,8 @@ export function createFakeProvider(): SecretsProvider {
       find: { path: true, nameRegexp: true, tags: false },
     },
     validateStoreSpec: validateSpec,
+    // In memory: no host is ever contacted.
+    endpoints: () => [],
     async validateStore(store) {
       const problem = validateSpec(store).find(i => i.severity === 'error');
       if (problem)
