@@ -81,4 +81,9 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
+backend.add(
+  import(
+    '@internal/backstage-plugin-scaffolder-backend-module-external-secrets'
+  ),
+);
 backend.start();

@@ -7,8 +7,10 @@
  *   node plugins/external-secrets/e2e/browser.test.mjs
  *
  * Signs in as Guest, checks the entity card (mappings and states), the
- * "Secrets" tab (key table, events, "Sync now" and its result) and the admin
- * page, and saves docs/screenshots/{card,tab,admin}.png at the repository root.
+ * "Secrets" tab (key table, events, "Sync now" and its result), the admin
+ * page and the ExternalSecretMappingsPicker scaffolder field (template
+ * E2E_TEMPLATE_PATH), and saves docs/screenshots/{card,tab,admin,picker}.png
+ * at the repository root.
  * Prints one line per check, then `N passed, N failed` alone on the last line;
  * exits non-zero when a check failed.
  *
@@ -31,6 +33,12 @@ const PORTAL_URL = (process.env.PORTAL_URL ?? 'http://localhost:3000').replace(
 );
 const ENTITY_PATH =
   process.env.E2E_ENTITY_PATH ?? '/catalog/default/component/orders-service';
+const TEMPLATE_PATH =
+  process.env.E2E_TEMPLATE_PATH ??
+  '/create/templates/default/service-with-infisical-secrets';
+/** Part of the label of the store the picker test chooses (else the first Ready one). */
+const PICKER_STORE =
+  process.env.E2E_PICKER_STORE ?? 'infisical-archon-platform';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 30_000);
 
@@ -54,6 +62,20 @@ const STATE_TEXT = /^(Synced|Error|Pending|Not found|Unsupported|Removed)$/;
 const SIDEBAR = 'nav[aria-label="sidebar nav"]';
 
 const results = { passed: 0, failed: 0 };
+
+/**
+ * The demo's secret VALUES (packages/backend/src/demo/demoSimulators.ts and the
+ * app-config `fake` store). None may reach a rendered page or an API answer.
+ */
+const DEMO_SECRET_VALUES = [
+  'demo-api-key-0001',
+  'demo-db-password',
+  'demo-stripe-key',
+  'demo-webhook-secret',
+  'demo-smtp-password',
+];
+/** Rendered pages (at every screenshot) and the plugin's API answers. */
+const observed = { pages: [], answers: [] };
 
 /**
  * One line of the report on stdout (TAP-like: `ok -`, `not ok -`, `# note`).
@@ -117,6 +139,7 @@ function assert(condition, message) {
  * @param {import('playwright-core').Locator} [target]
  */
 async function screenshot(page, file, target) {
+  observed.pages.push(await page.content());
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, file);
   if (target && (await target.count()) > 0) {
@@ -239,8 +262,115 @@ async function checkAdminPage(page) {
   await screenshot(page, 'admin.png');
 }
 
+/**
+ * The scaffolder field: a Ready store, a remote key from the store's key
+ * names, a bad secret key rejected while typing and by the Review step, then a
+ * good one that reaches the Review step.
+ * @param {import('playwright-core').Page} page
+ */
+async function checkMappingsPicker(page) {
+  await page.goto(`${PORTAL_URL}${TEMPLATE_PATH}`, {
+    waitUntil: 'domcontentloaded',
+  });
+  // Step 1 ("Service"): a name; owner and namespace have defaults.
+  const name = page.getByLabel(/^Name/).first();
+  await name.waitFor({ state: 'visible' });
+  await name.fill('picker-e2e');
+  await page.getByRole('button', { name: 'Next', exact: true }).click();
+
+  const store = page.getByRole('combobox', { name: /^Store/ });
+  await store.waitFor({ state: 'visible' });
+  await page
+    .getByRole('heading', { name: /Secrets/ })
+    .first()
+    .waitFor({ state: 'visible' });
+  const readyOptions = store.locator('option:not([disabled])');
+  await readyOptions.first().waitFor({ state: 'attached' });
+  const preferred = readyOptions.filter({ hasText: PICKER_STORE });
+  const option =
+    (await preferred.count()) > 0 ? preferred.first() : readyOptions.first();
+  const storeLabel = (await option.innerText()).trim();
+  await store.selectOption({
+    value: (await option.getAttribute('value')) ?? '',
+  });
+  say(`# picker store: ${storeLabel}`);
+
+  const row = page.getByRole('group', { name: 'Mapping 1' });
+  const remoteKey = row.getByLabel(/^Remote key/);
+  await remoteKey.click();
+  await remoteKey.fill('');
+  const suggestions = page.locator('.MuiAutocomplete-popper [role="option"]');
+  await suggestions
+    .first()
+    .waitFor({ state: 'visible', timeout: 10_000 })
+    .catch(() => undefined);
+  const suggested = await suggestions.count();
+  assert(suggested > 0, `no remote key is suggested for ${storeLabel}`);
+  const key = (await suggestions.first().innerText()).trim();
+  await suggestions.first().click();
+  assert(
+    (await remoteKey.inputValue()) === key,
+    `the remote key input does not hold the chosen key ${key}`,
+  );
+  say(`# picker remote key: ${key} (${suggested} suggested)`);
+
+  const secretKey = row.getByLabel(/^Secret key/);
+  await secretKey.fill('bad key');
+  await row.getByText(/Use only letters, digits/).waitFor({ state: 'visible' });
+  assert(
+    (await secretKey.getAttribute('aria-invalid')) === 'true',
+    'a secret key with a space is not marked invalid',
+  );
+  await screenshot(
+    page,
+    'picker.png',
+    page.locator('form').filter({ has: row }),
+  );
+
+  await page.getByRole('button', { name: 'Review', exact: true }).click();
+  await page
+    .getByText(/Mapping 1, secret key: Use only letters/)
+    .first()
+    .waitFor({ state: 'visible' });
+  assert(
+    (await page
+      .getByRole('button', { name: 'Create', exact: true })
+      .count()) === 0,
+    'the Review step was reached with an invalid secret key',
+  );
+
+  await secretKey.fill('PICKER_E2E_KEY');
+  assert(
+    (await secretKey.getAttribute('aria-invalid')) === 'false',
+    'a valid secret key is still marked invalid',
+  );
+  await page.getByRole('button', { name: 'Review', exact: true }).click();
+  await page
+    .getByRole('button', { name: 'Create', exact: true })
+    .waitFor({ state: 'visible' });
+  assert(
+    (await page.getByText('PICKER_E2E_KEY').count()) > 0,
+    'the Review step does not show the mapped secret key',
+  );
+}
+
+async function checkNoSecretValues() {
+  const answers = await Promise.all(observed.answers);
+  assert(observed.pages.length >= 4, 'fewer than 4 pages were captured');
+  assert(answers.length > 0, 'no API answer of the plugin was captured');
+  for (const text of [...observed.pages, ...answers]) {
+    const leaked = DEMO_SECRET_VALUES.find(value => text.includes(value));
+    assert(!leaked, 'a demo secret value reached the browser');
+  }
+  say(
+    `# checked ${observed.pages.length} pages and ${answers.length} API answers`,
+  );
+}
+
 async function main() {
-  say(`# portal ${PORTAL_URL}, entity ${ENTITY_PATH}`);
+  say(
+    `# portal ${PORTAL_URL}, entity ${ENTITY_PATH}, template ${TEMPLATE_PATH}`,
+  );
   const userDataDir = mkdtempSync(join(tmpdir(), 'external-secrets-e2e-'));
   /** @type {import('playwright-core').BrowserContext | undefined} */
   let context;
@@ -262,6 +392,10 @@ async function main() {
     page.on('pageerror', error =>
       say(`# page error: ${error.message.split('\n')[0]}`),
     );
+    page.on('response', response => {
+      if (!response.url().includes('/api/external-secrets/')) return;
+      observed.answers.push(response.text().catch(() => ''));
+    });
 
     const signedIn = await check('sign in as Guest', () => signInAsGuest(page));
     await checkIf(signedIn, 'entity card shows key mappings and states', () =>
@@ -277,6 +411,14 @@ async function main() {
       signedIn,
       'admin page shows counts, stores and the sidebar item',
       () => checkAdminPage(page),
+    );
+    await checkIf(
+      signedIn,
+      'secret mappings picker suggests keys, validates and reaches Review',
+      () => checkMappingsPicker(page),
+    );
+    await check('no demo secret value in any rendered page or API answer', () =>
+      checkNoSecretValues(),
     );
     await context.close();
   }

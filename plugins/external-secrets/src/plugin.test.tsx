@@ -1,12 +1,19 @@
+import {
+  ScaffolderFieldExtensions,
+  useCustomFieldExtensions,
+} from '@backstage/plugin-scaffolder-react';
+import { renderInTestApp } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { annotatedEntity } from './__fixtures__/entities';
 import { statusResponse, syncedExternalSecret } from './__fixtures__/status';
 import {
   EntityExternalSecretsCard,
+  ExternalSecretMappingsPickerFieldExtension,
   ExternalSecretsClient,
   externalSecretsApiRef,
   externalSecretsPlugin,
   isExternalSecretsAvailable,
+  validateExternalSecretMappings,
 } from './index';
 import {
   mockExternalSecretsApi,
@@ -44,6 +51,34 @@ describe('externalSecretsPlugin (legacy system)', () => {
     expect(
       await screen.findByText('DB_PASSWORD ← infisical:/orders/db.password'),
     ).toBeInTheDocument();
+  });
+
+  it('should offer the ExternalSecretMappingsPicker field to the scaffolder with its validation', async () => {
+    function RegisteredFields() {
+      const fields = useCustomFieldExtensions(
+        <ScaffolderFieldExtensions>
+          <ExternalSecretMappingsPickerFieldExtension />
+        </ScaffolderFieldExtensions>,
+      );
+      return (
+        <ul>
+          {fields.map(field => (
+            <li key={field.name}>
+              {field.name}
+              {field.validation === validateExternalSecretMappings
+                ? ' (validated)'
+                : ''}
+            </li>
+          ))}
+        </ul>
+      );
+    }
+
+    await renderInTestApp(<RegisteredFields />);
+
+    expect(screen.getByRole('listitem')).toHaveTextContent(
+      'ExternalSecretMappingsPicker (validated)',
+    );
   });
 
   it('should re-export the entity filter for EntitySwitch', () => {

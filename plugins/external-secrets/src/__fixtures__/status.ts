@@ -3,6 +3,7 @@ import type {
   EntityStatusResponse,
   ExternalSecretStatusDto,
   OverviewResponse,
+  StoreKeysResponse,
   StoresResponse,
 } from '@internal/backstage-plugin-external-secrets-common';
 
@@ -184,5 +185,22 @@ export function overviewResponse(): OverviewResponse {
         },
       },
     ],
+  };
+}
+
+/** Key NAMES of the ready `ClusterSecretStore infisical` of {@link storesResponse}. */
+export function storeKeysResponse(
+  overrides: Partial<StoreKeysResponse> = {},
+): StoreKeysResponse {
+  return {
+    store: {
+      cluster: 'dev-cluster',
+      kind: 'ClusterSecretStore',
+      namespace: '-',
+      name: 'infisical',
+    },
+    keys: ['API_TOKEN', 'DB_PASSWORD', 'DB_USER', 'orders/db'],
+    truncated: false,
+    ...overrides,
   };
 }

@@ -22,6 +22,7 @@ export function mockExternalSecretsApi(
     getEntityEvents: notMocked('getEntityEvents'),
     syncEntity: notMocked('syncEntity'),
     getStores: notMocked('getStores'),
+    listStoreKeys: notMocked('listStoreKeys'),
     getOverview: notMocked('getOverview'),
     getHealth: notMocked('getHealth'),
     ...overrides,

@@ -18,6 +18,12 @@ import { externalSecretsApi } from './apis';
 import { externalSecretsEntityCard } from './entityCards';
 import { externalSecretsEntityContent } from './entityContents';
 import { externalSecretsPage } from './pages';
+import { externalSecretMappingsPickerFormField } from './formFields';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
+import {
+  ExternalSecretMappingsPicker,
+  validateExternalSecretMappings,
+} from '../components/ExternalSecretMappingsPicker';
 
 describe('external-secrets frontend plugin (new system)', () => {
   it('should be the external-secrets plugin with its api, card, content and page', () => {
@@ -29,6 +35,27 @@ describe('external-secrets frontend plugin (new system)', () => {
       plugin.getExtension('entity-content:external-secrets'),
     ).toBeDefined();
     expect(plugin.getExtension('page:external-secrets')).toBeDefined();
+    expect(
+      plugin.getExtension(
+        'scaffolder-form-field:external-secrets/external-secret-mappings-picker',
+      ),
+    ).toBeDefined();
+  });
+
+  it('should load the ExternalSecretMappingsPicker scaffolder field with its validation', async () => {
+    const loader = createExtensionTester(
+      externalSecretMappingsPickerFormField,
+    ).get(FormFieldBlueprint.dataRefs.formFieldLoader);
+
+    const field = (await loader()) as unknown as {
+      name: string;
+      component: unknown;
+      validation: unknown;
+    };
+
+    expect(field.name).toBe('ExternalSecretMappingsPicker');
+    expect(field.component).toBe(ExternalSecretMappingsPicker);
+    expect(field.validation).toBe(validateExternalSecretMappings);
   });
 
   it('should provide the REST client for the external-secrets API ref', () => {

@@ -5,11 +5,13 @@ import { rootRouteRef } from '../routes';
 import { externalSecretsApi } from './apis';
 import { externalSecretsEntityCard } from './entityCards';
 import { externalSecretsEntityContent } from './entityContents';
+import { externalSecretMappingsPickerFormField } from './formFields';
 import { externalSecretsPage } from './pages';
 
 /**
  * External Secrets for the new frontend system: the API, the entity card, the
- * "Secrets" entity tab and the admin page (with its nav item).
+ * "Secrets" entity tab, the admin page (with its nav item) and the
+ * `ExternalSecretMappingsPicker` scaffolder field.
  *
  * @alpha
  */
@@ -24,5 +26,6 @@ export const externalSecretsFrontendPlugin = createFrontendPlugin({
     externalSecretsEntityCard,
     externalSecretsEntityContent,
     externalSecretsPage,
+    externalSecretMappingsPickerFormField,
   ],
 });

@@ -4,6 +4,7 @@ import type {
   EntityEventsResponse,
   EntityStatusResponse,
   OverviewResponse,
+  StoreKeysResponse,
   StoresResponse,
   SyncRequest,
   SyncResponse,
@@ -30,11 +31,30 @@ export interface ExternalSecretsApi {
   ): Promise<SyncResponse>;
   /** Stores with their Ready state and last validation (admin). */
   getStores(): Promise<StoresResponse>;
+  /**
+   * The remote key NAMES a store can read (never values), for pickers. Rejects
+   * with 403 without `external-secrets.stores.keys.read`, 404 for an unknown
+   * store, and with the server's reason when the store is not Ready.
+   */
+  listStoreKeys(store: StoreLocator): Promise<StoreKeysResponse>;
   /** Counts by state across the catalog and the failing mappings (admin). */
   getOverview(): Promise<OverviewResponse>;
   /** Readiness of the backend plugin. */
   getHealth(): Promise<{ status: 'ok' }>;
 }
+
+/**
+ * Where a store lives, as `GET /stores` lists it. `namespace` is empty or
+ * absent for cluster-scoped stores (ClusterSecretStore, app-config stores).
+ *
+ * @public
+ */
+export type StoreLocator = {
+  cluster: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+};
 
 /**
  * The utility API reference of {@link ExternalSecretsApi}.

@@ -13,6 +13,7 @@ import {
   storesResponse,
   syncedExternalSecret,
 } from '../__fixtures__/status';
+import type { StoreLocator } from './ExternalSecretsApi';
 import { ExternalSecretsClient } from './ExternalSecretsClient';
 
 const baseUrl = 'http://backstage.test/api/external-secrets';
@@ -176,6 +177,86 @@ describe('ExternalSecretsClient', () => {
 
       expect(error.statusCode).toBe(429);
       expect(error.cause.message).toBe('sync-now allowed once per 30s');
+    });
+  });
+
+  describe('listStoreKeys', () => {
+    it.each<[string, StoreLocator, string]>([
+      [
+        'a namespaced store',
+        {
+          cluster: 'dev-cluster',
+          kind: 'SecretStore',
+          namespace: 'payments',
+          name: 'infisical-payments',
+        },
+        '/api/external-secrets/stores/dev-cluster/SecretStore/payments/infisical-payments/keys',
+      ],
+      [
+        'a cluster-scoped store with an empty namespace',
+        {
+          cluster: 'dev-cluster',
+          kind: 'ClusterSecretStore',
+          namespace: '',
+          name: 'infisical',
+        },
+        '/api/external-secrets/stores/dev-cluster/ClusterSecretStore/-/infisical/keys',
+      ],
+      [
+        'a store whose parts need encoding',
+        { cluster: 'kind local', kind: 'ClusterSecretStore', name: 'a/b?c' },
+        '/api/external-secrets/stores/kind%20local/ClusterSecretStore/-/a%2Fb%3Fc/keys',
+      ],
+    ])(
+      'should read the key names of %s from its own path',
+      async (_name, store, expectedPath) => {
+        let path = '';
+        let authorization: string | null = null;
+        const body = {
+          store: { ...store, namespace: store.namespace || '-' },
+          keys: ['DB_PASSWORD', 'DB_USER'],
+          truncated: false,
+        };
+        server.use(
+          http.get(`${baseUrl}/stores/*`, ({ request }) => {
+            path = new URL(request.url).pathname;
+            authorization = request.headers.get('authorization');
+            return HttpResponse.json(body);
+          }),
+        );
+
+        await expect(client.listStoreKeys(store)).resolves.toEqual(body);
+        expect(path).toBe(expectedPath);
+        expect(authorization).toBe('Bearer user-token');
+      },
+    );
+
+    it('should reject with status 403 and the server message without the keys permission', async () => {
+      server.use(
+        http.get(`${baseUrl}/stores/*`, () =>
+          HttpResponse.json(
+            errorBody(
+              'NotAllowedError',
+              'not allowed: external-secrets.stores.keys.read',
+            ),
+            { status: 403 },
+          ),
+        ),
+      );
+
+      const error = await client
+        .listStoreKeys({
+          cluster: 'dev-cluster',
+          kind: 'ClusterSecretStore',
+          name: 'infisical',
+        })
+        .catch(e => e);
+
+      expect(ResponseError.is(error)).toBe(true);
+      expect(error.statusCode).toBe(403);
+      expect(error.cause.message).toBe(
+        'not allowed: external-secrets.stores.keys.read',
+      );
     });
   });
 

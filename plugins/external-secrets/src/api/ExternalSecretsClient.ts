@@ -5,11 +5,12 @@ import type {
   EntityEventsResponse,
   EntityStatusResponse,
   OverviewResponse,
+  StoreKeysResponse,
   StoresResponse,
   SyncRequest,
   SyncResponse,
 } from '@internal/backstage-plugin-external-secrets-common';
-import type { ExternalSecretsApi } from './ExternalSecretsApi';
+import type { ExternalSecretsApi, StoreLocator } from './ExternalSecretsApi';
 
 const PLUGIN_ID = 'external-secrets';
 
@@ -58,6 +59,10 @@ export class ExternalSecretsClient implements ExternalSecretsApi {
     return this.request('/stores');
   }
 
+  listStoreKeys(store: StoreLocator): Promise<StoreKeysResponse> {
+    return this.request(storeKeysPath(store));
+  }
+
   getOverview(): Promise<OverviewResponse> {
     return this.request('/overview');
   }
@@ -88,4 +93,18 @@ function entityPath(ref: CompoundEntityRef, suffix: string): string {
     ref.name,
   ].map(encodeURIComponent);
   return `/entities/${parts.join('/')}/${suffix}`;
+}
+
+/**
+ * `/stores/{cluster}/{kind}/{namespace}/{name}/keys`, each part URL-encoded;
+ * `-` stands for the namespace of a cluster-scoped store.
+ */
+function storeKeysPath(store: StoreLocator): string {
+  const parts = [
+    store.cluster,
+    store.kind,
+    store.namespace || '-',
+    store.name,
+  ].map(encodeURIComponent);
+  return `/stores/${parts.join('/')}/keys`;
 }

@@ -1,3 +1,3 @@
 export { externalSecretsApiRef } from './ExternalSecretsApi';
-export type { ExternalSecretsApi } from './ExternalSecretsApi';
+export type { ExternalSecretsApi, StoreLocator } from './ExternalSecretsApi';
 export { ExternalSecretsClient } from './ExternalSecretsClient';

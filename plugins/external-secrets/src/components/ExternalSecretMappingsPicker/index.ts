@@ -1,0 +1,8 @@
+export { ExternalSecretMappingsPicker } from './ExternalSecretMappingsPicker';
+export { validateExternalSecretMappings } from './validateExternalSecretMappings';
+export { ExternalSecretMappingsPickerSchema } from './schema';
+export type {
+  ExternalSecretMapping,
+  ExternalSecretMappingsPickerValue,
+  ExternalSecretMappingsStore,
+} from './types';

@@ -1,0 +1,18 @@
+import { useApi } from '@backstage/core-plugin-api';
+import type { StoreStatusDto } from '@internal/backstage-plugin-external-secrets-common';
+import useAsync from 'react-use/esm/useAsync';
+import { externalSecretsApiRef } from '../../api/ExternalSecretsApi';
+
+/**
+ * The remote key names of the chosen store; nothing is asked before a Ready
+ * store is chosen.
+ */
+export function useStoreKeys(store: StoreStatusDto | undefined) {
+  const api = useApi(externalSecretsApiRef);
+  const ready = store?.ready === true;
+  const { cluster, kind, namespace, name } = store ?? {};
+  return useAsync(async () => {
+    if (!ready || !cluster || !kind || !name) return undefined;
+    return api.listStoreKeys({ cluster, kind, namespace, name });
+  }, [api, ready, cluster, kind, namespace, name]);
+}

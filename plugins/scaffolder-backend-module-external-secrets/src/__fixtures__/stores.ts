@@ -1,0 +1,52 @@
+import {
+  StoreKeysResponse,
+  StoreStatusDto,
+} from '@internal/backstage-plugin-external-secrets-common';
+
+/** The seed's ClusterSecretStore as `GET /stores` reports it, Ready. */
+export const INFISICAL_STORE: StoreStatusDto = {
+  cluster: 'simulated-demo',
+  kind: 'ClusterSecretStore',
+  namespace: '',
+  name: 'infisical-archon-platform',
+  provider: 'infisical',
+  origin: 'cluster',
+  ready: true,
+  reason: 'Valid',
+  message: 'store validated',
+};
+
+/** A store whose last validation failed. */
+export const BROKEN_STORE: StoreStatusDto = {
+  cluster: '',
+  kind: 'ClusterSecretStore',
+  namespace: '',
+  name: 'broken-store',
+  provider: 'infisical',
+  origin: 'config',
+  ready: false,
+  reason: 'InvalidProviderConfig',
+  message: 'universal auth login answered HTTP 401 (reqId r-1)',
+};
+
+/** A SecretStore of namespace team-a. */
+export const TEAM_STORE: StoreStatusDto = {
+  cluster: 'simulated-demo',
+  kind: 'SecretStore',
+  namespace: 'team-a',
+  name: 'team-store',
+  origin: 'cluster',
+  ready: true,
+};
+
+/** The key names of INFISICAL_STORE. */
+export const INFISICAL_KEYS: StoreKeysResponse = {
+  store: {
+    cluster: 'simulated-demo',
+    kind: 'ClusterSecretStore',
+    namespace: '',
+    name: 'infisical-archon-platform',
+  },
+  keys: ['DB_PASSWORD', 'MY_SECRET_NAME', 'payments/DB_USER'],
+  truncated: false,
+};

@@ -1,0 +1,243 @@
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { JsonObject } from '@backstage/types';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { ExternalSecretsApi } from '../api/ExternalSecretsApi';
+import { findMissingKeys } from '../api/findMissingKeys';
+import { findUsableStore } from '../api/findUsableStore';
+import { renderExternalSecret } from '../manifest/renderExternalSecret';
+
+/** The action's id. @public */
+export const CREATE_EXTERNAL_SECRET_ACTION_ID = 'external-secrets:create';
+
+const DEFAULT_TARGET_PATH = 'kubernetes/externalsecret-<name>.yaml';
+
+/** Resolves `targetPath` inside the workspace; a path leaving it is an input error. */
+function workspaceFile(workspacePath: string, targetPath: string): string {
+  try {
+    return resolveSafeChildPath(workspacePath, targetPath);
+  } catch {
+    throw new InputError(
+      `targetPath "${targetPath}": must stay inside the workspace (no absolute paths, no "..")`,
+    );
+  }
+}
+
+/**
+ * Creates the `external-secrets:create` action: renders an
+ * `external-secrets.io/v1` ExternalSecret, validates it with the domain core,
+ * checks (as the user running the template) that its store is known and Ready
+ * and, with `validateRemoteKeys`, that every remote key it names exists, then
+ * writes it into the workspace. Only key NAMES are ever read; values never
+ * reach the workspace or the logs. In a dry run the same checks run and the
+ * file is written into the dry run's throwaway workspace, so the preview shows it.
+ *
+ * @public
+ */
+export function createExternalSecretAction(options: {
+  api: ExternalSecretsApi;
+}) {
+  const { api } = options;
+  return createTemplateAction({
+    id: CREATE_EXTERNAL_SECRET_ACTION_ID,
+    description:
+      'Writes a validated ExternalSecret (external-secrets.io/v1) manifest into the workspace, after checking its store is Ready and (optionally) that its remote keys exist.',
+    supportsDryRun: true,
+    examples: [
+      {
+        description: 'The seed shape: one key from the Infisical store',
+        example: `steps:
+  - id: external-secret
+    action: external-secrets:create
+    input:
+      name: my-secret
+      namespace: my-namespace
+      store: { kind: ClusterSecretStore, name: infisical-archon-platform }
+      refreshInterval: 1h
+      data:
+        - secretKey: api-key
+          remoteRef: { key: MY_SECRET_NAME }
+      validateRemoteKeys: true`,
+      },
+    ],
+    schema: {
+      input: {
+        name: z =>
+          z
+            .string()
+            .describe(
+              'metadata.name of the ExternalSecret (and default target Secret name)',
+            ),
+        namespace: z =>
+          z.string().describe('Namespace of the ExternalSecret and its Secret'),
+        store: z =>
+          z
+            .object({
+              kind: z
+                .enum(['ClusterSecretStore', 'SecretStore'])
+                .default('ClusterSecretStore'),
+              name: z.string(),
+              namespace: z.string().optional(),
+              cluster: z.string().optional(),
+            })
+            .describe(
+              'The store to read from (spec.secretStoreRef); namespace/cluster narrow the lookup',
+            ),
+        refreshInterval: z =>
+          z
+            .string()
+            .default('1h')
+            .describe('Go duration, e.g. 1h, 15m; 0 syncs once'),
+        target: z =>
+          z
+            .object({
+              name: z.string().optional(),
+              creationPolicy: z
+                .enum(['Owner', 'Orphan', 'Merge', 'None', 'CreateOrMerge'])
+                .optional(),
+              deletionPolicy: z.enum(['Retain', 'Delete', 'Merge']).optional(),
+              immutable: z.boolean().optional(),
+              template: z.record(z.unknown()).optional(),
+            })
+            .optional()
+            .describe('spec.target; name defaults to the ExternalSecret name'),
+        data: z =>
+          z
+            .array(
+              z
+                .object({
+                  secretKey: z.string(),
+                  remoteRef: z
+                    .object({
+                      key: z.string(),
+                      property: z.string().optional(),
+                      version: z.string().optional(),
+                    })
+                    .passthrough(),
+                })
+                .passthrough(),
+            )
+            .default([])
+            .describe('spec.data: secretKey <- remoteRef.key[.property]'),
+        dataFrom: z =>
+          z
+            .array(z.record(z.unknown()))
+            .optional()
+            .describe('spec.dataFrom entries (extract / find / rewrite)'),
+        labels: z =>
+          z
+            .record(z.string())
+            .optional()
+            .describe(
+              'Labels of the ExternalSecret, e.g. backstage.io/kubernetes-id to tie it to the component',
+            ),
+        validateRemoteKeys: z =>
+          z
+            .boolean()
+            .default(false)
+            .describe(
+              'Check that every remoteRef/extract key exists in the store (names only; needs external-secrets.stores.keys.read)',
+            ),
+        targetPath: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              `Workspace path of the manifest; default ${DEFAULT_TARGET_PATH}`,
+            ),
+      },
+      output: {
+        filePath: z =>
+          z.string().describe('Workspace-relative path of the manifest'),
+        manifest: z =>
+          z.record(z.unknown()).describe('The manifest as written'),
+      },
+    },
+    async handler(ctx) {
+      const { input } = ctx;
+      const store = {
+        ...input.store,
+        kind: input.store.kind ?? 'ClusterSecretStore',
+      };
+      const rendered = renderExternalSecret({
+        name: input.name,
+        namespace: input.namespace,
+        labels: input.labels,
+        store,
+        // Defaults again: the scaffolder validates input with JSON schema and
+        // does not apply the zod defaults.
+        refreshInterval: input.refreshInterval ?? '1h',
+        target: input.target as JsonObject | undefined,
+        data: (input.data ?? []) as JsonObject[],
+        dataFrom: input.dataFrom as JsonObject[] | undefined,
+      });
+      for (const warning of rendered.warnings) ctx.logger.warn(warning.message);
+      const targetPath =
+        input.targetPath ?? `kubernetes/externalsecret-${input.name}.yaml`;
+      const file = workspaceFile(ctx.workspacePath, targetPath);
+
+      const credentials = await ctx.getInitiatorCredentials();
+      const usable = findUsableStore(
+        await api.listStores(credentials).catch(error => {
+          throw new InputError(
+            `Cannot check store ${store.name}: ${error.message}`,
+          );
+        }),
+        store,
+        input.namespace,
+      );
+      ctx.logger.info(
+        `Store ${usable.kind} ${usable.name} (${
+          usable.cluster ? `cluster ${usable.cluster}` : 'app-config'
+        }) is Ready`,
+      );
+
+      if (input.validateRemoteKeys) {
+        const listing = await api
+          .listKeyNames(usable, credentials)
+          .catch(error => {
+            throw new InputError(
+              `Cannot list the keys of ${usable.kind} ${usable.name}: ${error.message}`,
+            );
+          });
+        const missing = findMissingKeys(
+          rendered.parsed.externalSecret,
+          listing.keys,
+        );
+        if (missing.length > 0 && listing.truncated) {
+          ctx.logger.warn(
+            `Could not confirm ${missing.join(', ')}: ${
+              usable.name
+            } has more keys than the ${listing.keys.length} listed`,
+          );
+        } else if (missing.length > 0) {
+          throw new InputError(
+            `Remote key(s) ${missing
+              .map(k => `"${k}"`)
+              .join(', ')} not found in ${usable.kind} ${
+              usable.name
+            } (it lists ${
+              listing.keys.length
+            } key names in its scope); create them in the secrets backend or fix remoteRef.key`,
+          );
+        } else {
+          ctx.logger.info(
+            `All remote keys exist in ${usable.kind} ${usable.name}`,
+          );
+        }
+      }
+
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, rendered.yaml, { encoding: 'utf8', flag: 'w' });
+      ctx.logger.info(
+        `Wrote ExternalSecret ${input.namespace}/${
+          input.name
+        } to ${targetPath}${ctx.isDryRun ? ' (dry run)' : ''}`,
+      );
+      ctx.output('filePath', targetPath);
+      ctx.output('manifest', rendered.manifest);
+    },
+  });
+}
