@@ -32,12 +32,15 @@ rm -rf "$results" && mkdir -p "$results"
 run_step "type-check (tsc)" yarn tsc
 run_step "lint (backstage-cli repo lint)" yarn lint
 run_step "format (prettier --check)" yarn prettier:check
+run_step "dependency audit policy (tests)" node --test scripts/audit-policy.test.js
+run_step "dependency audit (docs/security/dependency-policy.md)" bash scripts/audit.sh
 step "PostgreSQL for the database tests"
 eval "$(bash scripts/postgres.sh start)" || { echo "could not start PostgreSQL"; exit 1; }
 trap 'bash scripts/postgres.sh stop' EXIT
 
 run_step "unit and integration tests (jest)" \
   yarn backstage-cli repo test --json --outputFile="$results/jest.json"
+run_step "soak (yarn test:soak)" yarn test:soak --json --outputFile="$results/soak.json"
 if command -v go >/dev/null 2>&1; then
   run_step "integration tests against a real kube-apiserver (yarn test:k8s)" \
     bash scripts/kube-test-env.sh run-tests "$results/k8s.json"

@@ -4,9 +4,10 @@ export interface Config {
   /** Configuration of the External Secrets backend plugin. */
   externalSecrets?: {
     /**
-     * When the reconcile cycle runs. Default: every minute, timeout 15 minutes
+     * When the reconcile cycle runs. Default: every minute, timeout 5 minutes
      * (keep it above the worst cycle: after the timeout another replica may start
-     * a cycle), initial delay 10 seconds.
+     * a cycle; and not far above it: a replica that dies mid-cycle holds the
+     * task until the timeout), initial delay 10 seconds.
      */
     schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     /**
@@ -149,6 +150,54 @@ export interface Config {
      * Default true.
      */
     useKubernetesPluginClusters?: boolean;
+
+    /** Security limits. */
+    security?: {
+      /**
+       * Hosts that stores declared by NAMESPACED SecretStore CRs may contact
+       * (SSRF guard: whoever may create a SecretStore in a namespace must not
+       * point the backend at the cloud metadata service or an internal API).
+       * Entries: `host` (the scheme's default port), `host:8443`, `host:*`,
+       * `*.corp.example` (any subdomain), `[::1]:8443`, or `*` (everything,
+       * including providers that do not declare their hosts). ClusterSecretStores
+       * and stores in `externalSecrets.stores` are not restricted.
+       * Default: empty, so namespaced SecretStores that contact a host are refused.
+       */
+      namespacedStoreHosts?: string[];
+    };
+
+    /**
+     * Faster propagation than `refreshInterval`, opt-in per store: provider
+     * webhooks (Infisical `secrets.modified`) and/or ETag polling. Both read
+     * only the opted-in stores' ExternalSecrets; a 304 still counts against
+     * the provider's request quota.
+     */
+    propagation?: {
+      stores?: Array<{
+        kind: 'SecretStore' | 'ClusterSecretStore';
+        name: string;
+        /** Only this cluster's store of that name; every cluster when absent. */
+        cluster?: string;
+        /** Only the SecretStore of this namespace; every namespace when absent. */
+        namespace?: string;
+        /** Sync this store's ExternalSecrets when a signed webhook reports a change. */
+        webhook?: boolean;
+        /** Re-read this store's ExternalSecrets at least this often (Go duration, at least 10s). */
+        pollInterval?: string;
+      }>;
+      webhooks?: {
+        /** `POST /api/external-secrets/webhooks/infisical`, signed with the webhook's secret key. */
+        infisical?: {
+          /**
+           * The secret key set on the Infisical project webhook.
+           * @visibility secret
+           */
+          signingSecret: string;
+          /** Oldest signature timestamp accepted (replay window). Default 5m. */
+          maxAge?: string;
+        };
+      };
+    };
 
     /** Where entity-declared manifests (`external-secrets.io/manifests`) go. */
     manifests?: {

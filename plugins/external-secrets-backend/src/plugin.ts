@@ -11,6 +11,7 @@ import {
 import { ManifestReader } from './catalog/ManifestReader';
 import { readExternalSecretsConfig } from './config/readExternalSecretsConfig';
 import { readConfigStores } from './config/readConfigStores';
+import { readPropagationConfig } from './config/readPropagationConfig';
 import { DatabaseStatusStore } from './database/DatabaseStatusStore';
 import { ExternalSecretsMetrics } from './metrics/ExternalSecretsMetrics';
 import { KubernetesClusterClient } from './kubernetes/KubernetesClusterClient';
@@ -18,10 +19,22 @@ import { readClusterConfigs } from './kubernetes/readClusterConfigs';
 import { ClusterRegistry } from './reconciler/ClusterRegistry';
 import { DatabaseSyncRequester } from './reconciler/DatabaseSyncRequester';
 import { ProviderRegistry } from './reconciler/ProviderRegistry';
+import {
+  guardProviderRegistry,
+  StoreHostPolicy,
+} from './reconciler/storeHostPolicy';
 import { ReconcileCycle } from './reconciler/ReconcileCycle';
-import { scheduleReconcileTask } from './reconciler/ReconcileTask';
+import {
+  scheduleReconcileTask,
+  triggerReconcile,
+} from './reconciler/ReconcileTask';
 import { EntityAccess } from './service/EntityAccess';
+import { StoreKeyLister } from './service/StoreKeyLister';
 import { createRouter } from './service/router';
+import {
+  createWebhookRouter,
+  INFISICAL_WEBHOOK_PATH,
+} from './webhooks/createWebhookRouter';
 
 /**
  * The External Secrets backend plugin: the reconciler as a scheduled task, the
@@ -57,7 +70,15 @@ export const externalSecretsPlugin = createBackendPlugin({
       async init(deps) {
         const { logger } = deps;
         const config = readExternalSecretsConfig(deps.rootConfig);
+        const propagation = readPropagationConfig(deps.rootConfig);
         const configStores = readConfigStores(config.stores, providers, logger);
+        // Every path to a provider refuses namespaced SecretStores whose hosts
+        // the admin did not allow (SSRF guard); shutdown stays on `providers`.
+        const guardedProviders = guardProviderRegistry(
+          providers,
+          new StoreHostPolicy(config.security.namespacedStoreHosts),
+          configStores,
+        );
 
         const clusters = new ClusterRegistry();
         const clusterConfigs = readClusterConfigs(deps.rootConfig);
@@ -91,7 +112,7 @@ export const externalSecretsPlugin = createBackendPlugin({
         const cycle = new ReconcileCycle({
           config,
           configStores,
-          providers,
+          providers: guardedProviders,
           clusters,
           catalog: deps.catalog,
           auth: deps.auth,
@@ -99,6 +120,7 @@ export const externalSecretsPlugin = createBackendPlugin({
           manifestReader: new ManifestReader(deps.urlReader),
           logger,
           auditor: deps.auditor,
+          propagation,
           onOutcome: (record, durationMs, attempted) =>
             metrics.recordOutcome(record, durationMs, attempted),
           onCycle: report => metrics.recordCycle(report),
@@ -114,6 +136,21 @@ export const externalSecretsPlugin = createBackendPlugin({
           path: '/health',
           allow: 'unauthenticated',
         });
+        // Infisical cannot present a Backstage token: the webhook signature
+        // (checked on every request) is the route's authentication.
+        deps.httpRouter.addAuthPolicy({
+          path: INFISICAL_WEBHOOK_PATH,
+          allow: 'unauthenticated',
+        });
+        deps.httpRouter.use(
+          createWebhookRouter({
+            propagation,
+            statusStore,
+            logger,
+            auditor: deps.auditor,
+            triggerCycle: () => triggerReconcile(deps.scheduler, logger),
+          }),
+        );
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
@@ -127,6 +164,14 @@ export const externalSecretsPlugin = createBackendPlugin({
               logger,
               maxPerEntityPerMinute: config.syncNow.maxPerEntityPerMinute,
             }),
+            storeKeys: new StoreKeyLister({
+              statusStore,
+              configStores,
+              clusters,
+              providers: guardedProviders,
+              credentials: config.credentials,
+              logger,
+            }),
             checkHealth: () => statusStore.ping(),
             validateResponses: deps.rootConfig.getOptionalBoolean(
               'externalSecrets.api.validateResponses',
@@ -134,6 +179,9 @@ export const externalSecretsPlugin = createBackendPlugin({
           }),
         );
         deps.lifecycle.addShutdownHook(() => providers.shutdown());
+        deps.lifecycle.addShutdownHook(() => {
+          for (const { client } of clusters.list()) client.close?.();
+        });
       },
     });
   },

@@ -16,8 +16,40 @@ describe('readExternalSecretsConfig', () => {
       stores: [],
       syncNow: { maxPerEntityPerMinute: 6 },
       eventsPerExternalSecret: 50,
+      security: { namespacedStoreHosts: [] },
     });
     expect(config.credentials.size).toBe(0);
+  });
+
+  it('should read the host allow-list for namespaced SecretStores', () => {
+    const config = readExternalSecretsConfig(
+      new ConfigReader({
+        externalSecrets: {
+          security: {
+            namespacedStoreHosts: ['infisical.example.com', '*.corp.example:*'],
+          },
+        },
+      }),
+    );
+
+    expect(config.security.namespacedStoreHosts).toEqual([
+      'infisical.example.com',
+      '*.corp.example:*',
+    ]);
+  });
+
+  it('should refuse a host pattern that is not one at startup, naming the key', () => {
+    expect(() =>
+      readExternalSecretsConfig(
+        new ConfigReader({
+          externalSecrets: {
+            security: { namespacedStoreHosts: ['https://host/path'] },
+          },
+        }),
+      ),
+    ).toThrow(
+      'externalSecrets.security.namespacedStoreHosts: "https://host/path" is not a host pattern',
+    );
   });
 
   it('should read the schedule, stores and credentials', () => {

@@ -5,6 +5,7 @@ import {
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
+import { parseHostPattern } from '../reconciler/storeHostPolicy';
 
 /** Stores declared by platform admins, in the ESO shape, before parsing. */
 export type ConfiguredStoreManifest = {
@@ -30,11 +31,15 @@ export type ExternalSecretsConfig = {
   syncNow: { maxPerEntityPerMinute: number };
   eventsPerExternalSecret: number;
   manifests: { defaultCluster?: string; defaultNamespace?: string };
+  security: {
+    /** Host patterns namespaced SecretStore CRs may reach; empty: none. */
+    namespacedStoreHosts: string[];
+  };
 };
 
 export const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { minutes: 1 },
-  timeout: { minutes: 15 },
+  timeout: { minutes: 5 },
   initialDelay: { seconds: 10 },
 };
 export const DEFAULT_CONTROLLER_CLASS = 'backstage';
@@ -83,7 +88,24 @@ export function readExternalSecretsConfig(root: Config): ExternalSecretsConfig {
       defaultCluster: config?.getOptionalString('manifests.defaultCluster'),
       defaultNamespace: config?.getOptionalString('manifests.defaultNamespace'),
     },
+    security: {
+      namespacedStoreHosts: readHostPatterns(config),
+    },
   };
+}
+
+/** Checked at startup, so a typo fails there and not on every store. */
+function readHostPatterns(config: Config | undefined): string[] {
+  const patterns =
+    config?.getOptionalStringArray('security.namespacedStoreHosts') ?? [];
+  patterns.forEach(pattern => {
+    try {
+      parseHostPattern(pattern);
+    } catch (e) {
+      throw new InputError((e as Error).message);
+    }
+  });
+  return patterns;
 }
 
 function positive(config: Config | undefined, key: string, fallback: number) {

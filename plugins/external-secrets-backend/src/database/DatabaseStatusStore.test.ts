@@ -86,6 +86,26 @@ describe.each(databases.eachSupportedId())(
       expect(saved).toEqual(record());
     });
 
+    it("should list an entity's ExternalSecrets in order, each with its own keys, and no other entity's", async () => {
+      const keyless = record({ namespace: 'a-first', keys: [] });
+      const prod = record({
+        cluster: 'prod',
+        keys: [{ source: 'data[0]', secretKey: 'prod-key', state: 'pending' }],
+      });
+      await store.saveExternalSecret(prod);
+      await store.saveExternalSecret(record());
+      await store.saveExternalSecret(keyless);
+      await store.saveExternalSecret(
+        record({ entityRef: 'component:payments/other', name: 'other' }),
+      );
+
+      const listed = await store.listByEntity(
+        'component:payments/checkout-service',
+      );
+
+      expect(listed).toEqual([keyless, record(), prod]);
+    });
+
     it('should replace the keys of an ExternalSecret on every save', async () => {
       await store.saveExternalSecret(record());
       await store.saveExternalSecret(
@@ -207,6 +227,28 @@ describe.each(databases.eachSupportedId())(
           lastValidatedAt: new Date('2026-11-23T10:00:00.000Z'),
         },
       ]);
+    });
+
+    it('should queue provider changes in arrival order and drop those a cycle acted on', async () => {
+      const change = (path: string, at: string) => ({
+        provider: 'infisical',
+        scope: { projectId: 'p-1', environment: 'prod', secretPath: path },
+        receivedAt: new Date(at),
+      });
+      await store.addProviderChange(change('/a', '2026-11-23T10:00:00.000Z'));
+      await store.addProviderChange(change('/b', '2026-11-23T10:00:01.000Z'));
+      const queued = await store.listProviderChanges();
+      expect(queued.map(c => c.scope.secretPath)).toEqual(['/a', '/b']);
+      expect(queued[1].receivedAt).toEqual(
+        new Date('2026-11-23T10:00:01.000Z'),
+      );
+
+      await store.addProviderChange(change('/c', '2026-11-23T10:00:02.000Z'));
+      await store.deleteProviderChanges(queued[1].id);
+
+      expect(
+        (await store.listProviderChanges()).map(c => c.scope.secretPath),
+      ).toEqual(['/c']);
     });
 
     it('should count states and list the longest-failing first', async () => {

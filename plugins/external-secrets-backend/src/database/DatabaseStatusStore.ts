@@ -10,6 +10,7 @@ import {
   KeyStatusRecord,
   StateCounts,
   StatusStore,
+  ProviderChangeRecord,
   StoreStatusRecord,
   SyncEvent,
 } from './StatusStore';
@@ -97,6 +98,44 @@ type RawStoreRow = {
   last_validated_at: Date | string | null;
 };
 
+/** Key columns in the order `listByEntity` packs them into a JSON array per key. */
+const PACKED_KEY_COLUMNS = [
+  'source',
+  'secret_key',
+  'remote_key',
+  'property',
+  'store_kind',
+  'store_name',
+  'state',
+  'reason',
+  'message',
+  'error_type',
+  'remote_version',
+] as const;
+
+type PackedKey = (string | null)[];
+
+/**
+ * The key rows of `es` as one JSON array of arrays, in id order, on
+ * PostgreSQL; undefined elsewhere. On SQLite (in-process, no round trips) two
+ * prepared statements cost less CPU than the JSON functions.
+ */
+function keysAsJson(db: Knex): Knex.Raw | undefined {
+  if (String(db.client.config.client) !== 'pg') return undefined;
+  const columns = PACKED_KEY_COLUMNS.map(c => `k.${c}`).join(', ');
+  return db.raw(
+    `coalesce((select json_agg(json_build_array(${columns}) order by k.id) from es_keys k where k.external_secret_id = es.id), '[]'::json) as keys_json`,
+  );
+}
+
+function unpackKey(packed: PackedKey): RawKeyRow {
+  const row: Record<string, unknown> = {};
+  PACKED_KEY_COLUMNS.forEach((column, i) => {
+    row[column] = packed[i];
+  });
+  return row as RawKeyRow;
+}
+
 /** Knex implementation of {@link StatusStore} for SQLite and PostgreSQL. */
 export class DatabaseStatusStore implements StatusStore {
   static async create(options: {
@@ -147,11 +186,33 @@ export class DatabaseStatusStore implements StatusStore {
     return record;
   }
 
+  /**
+   * The status API's hot path. On PostgreSQL one query: each ExternalSecret
+   * row with its key rows packed as JSON (a second query cost a pool
+   * acquisition and a round trip: 0.27 → 0.17 ms of CPU per call at 1,000
+   * ExternalSecrets; a plain join repeats every ExternalSecret column on each
+   * key row and costs more to parse than it saves).
+   */
   async listByEntity(entityRef: string): Promise<ExternalSecretRecord[]> {
-    const rows = await this.db<RawExternalSecretRow>('es_external_secrets')
-      .where({ entity_ref: entityRef })
-      .orderBy(['cluster', 'namespace', 'name']);
-    return this.withKeys(rows);
+    const keys = keysAsJson(this.db);
+    if (!keys) {
+      const rows = await this.db<RawExternalSecretRow>('es_external_secrets')
+        .where({ entity_ref: entityRef })
+        .orderBy(['cluster', 'namespace', 'name']);
+      return this.withKeys(rows);
+    }
+    const rows: (RawExternalSecretRow & { keys_json: PackedKey[] })[] =
+      await this.db('es_external_secrets as es')
+        .select('es.*', keys)
+        .where('es.entity_ref', entityRef)
+        .orderBy(['es.cluster', 'es.namespace', 'es.name']);
+    // pg parses json columns: keys_json arrives as arrays.
+    return rows.map(row =>
+      fromExternalSecretRow(
+        row,
+        row.keys_json.map(key => fromKeyRow(unpackKey(key))),
+      ),
+    );
   }
 
   async listAll(): Promise<ExternalSecretRecord[]> {
@@ -263,6 +324,35 @@ export class DatabaseStatusStore implements StatusStore {
       })
       .onConflict(['cluster', 'kind', 'namespace', 'name'])
       .merge();
+  }
+
+  async addProviderChange(
+    change: Omit<ProviderChangeRecord, 'id'>,
+  ): Promise<void> {
+    await this.db('es_provider_changes').insert({
+      provider: change.provider,
+      scope: JSON.stringify(change.scope),
+      received_at: change.receivedAt.toISOString(),
+    });
+  }
+
+  async listProviderChanges(): Promise<ProviderChangeRecord[]> {
+    const rows = await this.db<{
+      id: number | string;
+      provider: string;
+      scope: string;
+      received_at: Date | string;
+    }>('es_provider_changes').orderBy('id');
+    return rows.map(row => ({
+      id: Number(row.id),
+      provider: row.provider,
+      scope: JSON.parse(row.scope),
+      receivedAt: toDate(row.received_at)!,
+    }));
+  }
+
+  async deleteProviderChanges(upToId: number): Promise<void> {
+    await this.db('es_provider_changes').where('id', '<=', upToId).delete();
   }
 
   async listStores(): Promise<StoreStatusRecord[]> {

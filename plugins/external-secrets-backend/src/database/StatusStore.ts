@@ -90,6 +90,15 @@ export type StoreStatusRecord = {
 
 export type StateCounts = Record<ExternalSecretState, number>;
 
+/** A provider's change notification (webhook), waiting for the next cycle. */
+export type ProviderChangeRecord = {
+  id: number;
+  provider: string;
+  /** What changed, in the provider's terms (project, environment, path). */
+  scope: Record<string, string>;
+  receivedAt: Date;
+};
+
 export interface StatusStore {
   /** Throws when the database does not answer (readiness). */
   ping(): Promise<void>;
@@ -124,6 +133,13 @@ export interface StatusStore {
 
   saveStore(record: StoreStatusRecord): Promise<void>;
   listStores(): Promise<StoreStatusRecord[]>;
+
+  /** Queues a provider change notification for the next cycle (any replica). */
+  addProviderChange(change: Omit<ProviderChangeRecord, 'id'>): Promise<void>;
+  /** The queued notifications, oldest first. */
+  listProviderChanges(): Promise<ProviderChangeRecord[]>;
+  /** Drops the notifications a finished cycle has acted on. */
+  deleteProviderChanges(upToId: number): Promise<void>;
 
   /** Counts by state across the catalog, and the rows failing longest. */
   overview(worstLimit: number): Promise<{

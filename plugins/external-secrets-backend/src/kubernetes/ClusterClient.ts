@@ -49,6 +49,9 @@ export interface ClusterClient {
   /** The configured cluster name. */
   readonly clusterName: string;
 
+  /** Releases pooled connections (backend shutdown). */
+  close?(): void;
+
   /** ExternalSecrets (`external-secrets.io/v1`), raw, for the ESO parser. */
   listExternalSecrets(
     options?: ListExternalSecretsOptions,

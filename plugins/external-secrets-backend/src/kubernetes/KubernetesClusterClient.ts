@@ -25,6 +25,7 @@ import {
   PARTIAL_OBJECT_METADATA_LIST,
   requestOptions,
 } from './requestOptions';
+import { KeepAliveAgents } from './KeepAliveAgents';
 import { fromV1Secret, toObjectMetadata, toV1Secret } from './secretMapping';
 import {
   ClusterRequest,
@@ -97,6 +98,7 @@ export class KubernetesClusterClient implements ClusterClient {
   private readonly custom: CustomObjectsApi;
   private readonly timeoutMs: number;
   private readonly pageSize: number;
+  private readonly agents = new KeepAliveAgents();
 
   /** Builds the KubeConfig from a cluster's configured connection. */
   static fromConfig(
@@ -116,6 +118,11 @@ export class KubernetesClusterClient implements ClusterClient {
     this.custom = options.kubeConfig.makeApiClient(CustomObjectsApi);
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
     this.pageSize = options.pageSize ?? 500;
+  }
+
+  /** Closes pooled idle connections (backend shutdown). */
+  close(): void {
+    this.agents.destroy();
   }
 
   async listExternalSecrets(
@@ -450,6 +457,7 @@ export class KubernetesClusterClient implements ClusterClient {
   ): Promise<T> {
     const options = requestOptions({
       timeoutMs: this.timeoutMs,
+      agents: this.agents,
       accept: target.accept,
       contentType: target.contentType,
     });

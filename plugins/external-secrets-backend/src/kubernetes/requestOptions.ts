@@ -14,6 +14,7 @@
  * serve metadata only answers 406 instead of sending the values.
  */
 import { Observable } from '@kubernetes/client-node';
+import { KeepAliveAgents } from './KeepAliveAgents';
 import type {
   ConfigurationOptions,
   ObservableMiddleware,
@@ -33,6 +34,8 @@ export const MERGE_PATCH = 'application/merge-patch+json';
 /** @internal */
 export type RequestOptions = {
   timeoutMs: number;
+  /** Swaps the per-request agent for a pooled keep-alive one. */
+  agents?: KeepAliveAgents;
   accept?: string;
   contentType?: string;
 };
@@ -52,6 +55,8 @@ export function requestOptions(options: RequestOptions): ConfigurationOptions {
         context.setHeaderParam('Content-Type', options.contentType);
       }
       context.setSignal(AbortSignal.timeout(options.timeoutMs));
+      const agent = options.agents?.reuse(context.getAgent());
+      if (agent) context.setAgent(agent);
       return new Observable(Promise.resolve(context));
     },
     post(context: ResponseContext) {

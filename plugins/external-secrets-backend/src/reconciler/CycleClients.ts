@@ -20,6 +20,7 @@ export class CycleClients {
     string,
     Promise<SecretsClient | ProviderError>
   >();
+  private readonly provenReadable = new Set<string>();
 
   constructor(
     private readonly options: {
@@ -40,6 +41,19 @@ export class CycleClients {
       this.clients.set(resolved.key, client);
     }
     return client;
+  }
+
+  /** A read through the store's client succeeded this cycle. */
+  noteSuccessfulRead(key: string): void {
+    this.provenReadable.add(key);
+  }
+
+  /**
+   * Whether this cycle already proved the store works (authenticated and
+   * read): store validation then needs no call of its own.
+   */
+  readSucceeded(key: string): boolean {
+    return this.provenReadable.has(key);
   }
 
   async closeAll(): Promise<void> {

@@ -29,6 +29,8 @@ import {
   readClusterInventory,
 } from './ClusterInventory';
 import { BindingIndex } from './BindingIndex';
+import { PropagationPlan } from './PropagationPlan';
+import { PropagationConfig } from '../config/readPropagationConfig';
 import { ClusterRegistry } from './ClusterRegistry';
 import { CycleClients } from './CycleClients';
 import { ProviderRegistry } from './ProviderRegistry';
@@ -69,9 +71,13 @@ export type ReconcileCycleOptions = {
     durationMs: number,
     attempted: boolean,
   ) => void;
+  /** Stores opted into webhooks or polling; none when absent. */
+  propagation?: PropagationConfig;
   /** Called with the report of each finished cycle (metrics). */
   onCycle?: (report: CycleReport) => void;
 };
+
+const NO_PROPAGATION: PropagationConfig = { stores: [], webhooks: {} };
 
 /**
  * One reconcile cycle: catalog entities → their ExternalSecrets (CRs in the
@@ -88,21 +94,11 @@ export class ReconcileCycle {
     const now = options.now?.() ?? new Date();
     const bindings = await this.loadBindings();
     const inventories = await this.loadInventories();
-    await validateStores({
-      inventories,
-      configStores: options.configStores,
-      providers: options.providers,
-      credentials: options.config.credentials,
-      statusStore: options.statusStore,
-      auditor: options.auditor,
-      logger: options.logger,
-      now,
-      signal,
-      concurrency: options.config.concurrency.providerReads,
-    }).catch(e =>
-      options.logger.warn(`Store validation failed: ${(e as Error).message}`),
-    );
     const items = await this.collectItems(bindings, inventories);
+    const propagation = new PropagationPlan(
+      options.propagation ?? NO_PROPAGATION,
+      await options.statusStore.listProviderChanges(),
+    );
     const previous = new Map(
       (await options.statusStore.listAll()).map(r => [workItemKey(r), r]),
     );
@@ -134,6 +130,7 @@ export class ReconcileCycle {
           workItemKey({ cluster: item.inventory.config.name, ...item }),
         ),
       currentSecret: (item, name) => currentSecret(item, name, secretLists),
+      propagation,
     };
 
     const report: CycleReport = {
@@ -192,6 +189,27 @@ export class ReconcileCycle {
       );
     } finally {
       await clients.closeAll();
+    }
+    if (!signal?.aborted) {
+      // After the reads: stores they proved need no validation call.
+      await validateStores({
+        inventories,
+        configStores: options.configStores,
+        providers: options.providers,
+        credentials: options.config.credentials,
+        statusStore: options.statusStore,
+        auditor: options.auditor,
+        logger: options.logger,
+        now,
+        signal,
+        concurrency: options.config.concurrency.providerReads,
+        readSucceeded: key => clients.readSucceeded(key),
+      }).catch(e =>
+        options.logger.warn(`Store validation failed: ${(e as Error).message}`),
+      );
+    }
+    if (!signal?.aborted && propagation.lastChangeId !== undefined) {
+      await options.statusStore.deleteProviderChanges(propagation.lastChangeId);
     }
     await this.markUnreadableClusters(inventories, previous, now);
     if (!signal?.aborted) {

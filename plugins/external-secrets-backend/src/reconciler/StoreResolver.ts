@@ -10,6 +10,7 @@ import {
   matchesLabelSelector,
 } from '../kubernetes/labelSelector';
 import { ProviderRegistry } from './ProviderRegistry';
+import { storeClientKey } from './storeClientKey';
 
 /** A store an ExternalSecret may use, with its provider. */
 export type ResolvedStore = {
@@ -104,13 +105,13 @@ export function resolveStore(
       store: found.store,
       provider,
       origin: found.origin,
-      key: [
-        catalog.cluster,
-        found.origin,
-        ref.kind,
-        ref.kind === 'SecretStore' ? namespace : '',
-        ref.name,
-      ].join('|'),
+      key: storeClientKey({
+        cluster: catalog.cluster,
+        origin: found.origin,
+        kind: ref.kind,
+        namespace,
+        name: ref.name,
+      }),
       refKey: `${ref.kind}/${ref.name}`,
     },
   };

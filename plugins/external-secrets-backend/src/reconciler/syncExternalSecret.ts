@@ -33,6 +33,7 @@ import {
 } from '../database/StatusStore';
 import { CycleClients } from './CycleClients';
 import { executeReads } from './executeReads';
+import { PropagationPlan } from './PropagationPlan';
 import { ProviderRegistry } from './ProviderRegistry';
 import { resolveStore, ResolvedStore, StoreCatalog } from './StoreResolver';
 import { WorkItem } from './WorkItem';
@@ -69,6 +70,8 @@ export type CycleContext = {
   ) => Promise<KubernetesSecret | undefined>;
   /** Last stored state, by `cluster/namespace/name`. */
   previous: (item: WorkItem) => ExternalSecretRecord | undefined;
+  /** Stores opted into webhooks or polling (`externalSecrets.propagation`). */
+  propagation?: PropagationPlan;
 };
 
 /** What the cycle does with the outcome: save it (and events), or nothing. */
@@ -241,7 +244,9 @@ async function reconcile(
       item,
       ctx,
       previous,
-      `could not read Secret ${item.namespace}/${targetName}: ${(e as Error).message}`,
+      `could not read Secret ${item.namespace}/${targetName}: ${
+        (e as Error).message
+      }`,
       'Error',
       undefined,
       parsed,
@@ -264,7 +269,14 @@ async function reconcile(
     previous?.nextDueAt !== undefined &&
     previous.nextDueAt > ctx.now &&
     due.reason !== 'spec-changed';
-  if (!forced && (!due.due || backingOff)) {
+  const triggered = ctx.propagation?.trigger({
+    stores: [...stores.values()].flatMap(r => (r.ok ? [r.resolved] : [])),
+    cluster: item.inventory.config.name,
+    namespace: item.namespace,
+    lastAttemptAt: previous?.lastAttemptAt,
+    now: ctx.now,
+  });
+  if (!forced && (!(due.due || triggered) || backingOff)) {
     return notDue(
       item,
       parsed,
@@ -283,8 +295,9 @@ async function reconcile(
         : { ready: false, message: resolution.message },
     );
   }
+  const planned = planReads(parsed);
   const reads = await executeReads({
-    requests: planReads(parsed),
+    requests: planned,
     limit: ctx.readLimit,
     clientFor: async request => {
       const resolution = stores.get(refKey(request.storeRef));
@@ -305,6 +318,12 @@ async function reconcile(
       );
     },
   });
+  for (const request of planned) {
+    const resolution = stores.get(refKey(request.storeRef));
+    if (resolution?.ok && reads.get(request.id)?.ok) {
+      ctx.clients.noteSuccessfulRead(resolution.resolved.key);
+    }
+  }
 
   let result = reconcileExternalSecret({
     parsed,

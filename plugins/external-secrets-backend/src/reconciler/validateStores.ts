@@ -7,6 +7,7 @@ import { ClusterClient } from '../kubernetes/ClusterClient';
 import { ClusterInventory } from './ClusterInventory';
 import { ProviderRegistry } from './ProviderRegistry';
 import { createStoreContext } from './StoreContextFactory';
+import { storeClientKey } from './storeClientKey';
 
 /** ESO re-validates stores every 5 minutes unless `spec.refreshInterval` says otherwise. */
 const DEFAULT_VALIDATION_INTERVAL_SECONDS = 300;
@@ -42,6 +43,12 @@ export async function validateStores(options: {
    * one after the other, 20 stores cost 20 × (latency of a list) per cycle.
    */
   concurrency?: number;
+  /**
+   * Whether the cycle read through the store's client (by storeClientKey):
+   * such a store is Ready without a validation call of its own, which keeps a
+   * steady cycle at one provider request per scope.
+   */
+  readSucceeded?: (storeClientKey: string) => boolean;
 }): Promise<void> {
   const { statusStore, now } = options;
   const known = new Map(
@@ -57,7 +64,9 @@ export async function validateStores(options: {
       !previous?.lastValidatedAt ||
       now.getTime() - previous.lastValidatedAt.getTime() >= interval;
     if (!due) return;
-    const result = await validateOne(target, options);
+    const result =
+      provenByCycleReads(target, previous, options) ??
+      (await validateOne(target, options));
     const record: StoreStatusRecord = {
       ...target.record,
       ...result,
@@ -81,6 +90,41 @@ export async function validateStores(options: {
   await Promise.all(
     storesToValidate(options).map(target => limit(() => validateDue(target))),
   );
+}
+
+/** Ready from this cycle's successful reads, once the spec checks pass. */
+function provenByCycleReads(
+  target: StoreToValidate,
+  previous: StoreStatusRecord | undefined,
+  options: {
+    inventories: ClusterInventory[];
+    providers: ProviderRegistry;
+    readSucceeded?: (storeClientKey: string) => boolean;
+  },
+):
+  | Pick<StoreStatusRecord, 'ready' | 'reason' | 'message' | 'provider'>
+  | undefined {
+  const { store } = target;
+  if (!store || !options.readSucceeded) return undefined;
+  const clusters =
+    target.record.origin === 'config'
+      ? options.inventories.map(i => i.config.name)
+      : [target.record.cluster];
+  const proven = clusters.some(cluster =>
+    options.readSucceeded!(storeClientKey({ ...target.record, cluster })),
+  );
+  if (!proven) return undefined;
+  const checked = checkSpec(store, options.providers);
+  if (checked) return checked;
+  return {
+    ready: true,
+    provider: providerNameOf(store),
+    reason: 'Valid',
+    message:
+      previous?.ready && previous.message
+        ? previous.message
+        : 'Secrets were read through this store in the last reconcile cycle',
+  };
 }
 
 function storesToValidate(options: {
@@ -142,33 +186,9 @@ async function validateOne(
       message: target.invalid,
     };
   }
-  const providerName = Object.keys(target.store.spec.provider).find(
-    name => target.store!.spec.provider[name] !== undefined,
-  );
-  const provider = providerName
-    ? options.providers.get(providerName)
-    : undefined;
-  if (!provider) {
-    return {
-      ready: false,
-      provider: providerName,
-      reason: 'InvalidProviderConfig',
-      message: `provider "${providerName}" is not installed (installed: ${options.providers
-        .names()
-        .join(', ')})`,
-    };
-  }
-  const issues = provider
-    .validateStoreSpec(target.store)
-    .filter(i => i.severity !== 'warning');
-  if (issues.length > 0) {
-    return {
-      ready: false,
-      provider: provider.name,
-      reason: 'InvalidProviderConfig',
-      message: issues.map(i => i.message).join('; '),
-    };
-  }
+  const checked = checkSpec(target.store, options.providers);
+  if (checked) return checked;
+  const provider = options.providers.get(providerNameOf(target.store)!)!;
   try {
     const context = createStoreContext({
       credentials: options.credentials,
@@ -187,6 +207,43 @@ async function validateOne(
       message: (e as Error).message,
     };
   }
+}
+
+function providerNameOf(store: SecretStore): string | undefined {
+  return Object.keys(store.spec.provider).find(
+    name => store.spec.provider[name] !== undefined,
+  );
+}
+
+/** The no-I/O checks: provider installed, spec valid. Undefined when both pass. */
+function checkSpec(
+  store: SecretStore,
+  providers: ProviderRegistry,
+):
+  | Pick<StoreStatusRecord, 'ready' | 'reason' | 'message' | 'provider'>
+  | undefined {
+  const providerName = providerNameOf(store);
+  const provider = providerName ? providers.get(providerName) : undefined;
+  if (!provider) {
+    return {
+      ready: false,
+      provider: providerName,
+      reason: 'InvalidProviderConfig',
+      message: `provider "${providerName}" is not installed (installed: ${providers
+        .names()
+        .join(', ')})`,
+    };
+  }
+  const issues = provider
+    .validateStoreSpec(store)
+    .filter(i => i.severity !== 'warning');
+  if (issues.length === 0) return undefined;
+  return {
+    ready: false,
+    provider: provider.name,
+    reason: 'InvalidProviderConfig',
+    message: issues.map(i => i.message).join('; '),
+  };
 }
 
 function recordOf(

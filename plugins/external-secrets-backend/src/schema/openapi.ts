@@ -229,6 +229,26 @@ export const spec = {
         required: ['stores'],
         additionalProperties: false,
       },
+      StoreKeys: {
+        type: 'object',
+        properties: {
+          store: {
+            type: 'object',
+            properties: {
+              cluster: text,
+              kind: text,
+              namespace: text,
+              name: text,
+            },
+            required: ['cluster', 'kind', 'namespace', 'name'],
+            additionalProperties: false,
+          },
+          keys: { type: 'array', items: text },
+          truncated: { type: 'boolean' },
+        },
+        required: ['store', 'keys', 'truncated'],
+        additionalProperties: false,
+      },
       Overview: {
         type: 'object',
         properties: {
@@ -385,6 +405,68 @@ export const spec = {
           },
           '401': errorResponse,
           '403': errorResponse,
+        },
+      },
+    },
+    '/stores/{cluster}/{kind}/{namespace}/{name}/keys': {
+      get: {
+        operationId: 'ListStoreKeys',
+        description:
+          'The remote key NAMES a store can read (never values), sorted and capped; `truncated` says when more exist. ' +
+          '`cluster` is `-` for app-config stores and `namespace` is `-` for ClusterSecretStores. ' +
+          '403 without external-secrets.stores.keys.read, 404 for an unknown store, 409 when the store is not Ready, ' +
+          '503 when the provider cannot be listed now.',
+        parameters: [
+          {
+            name: 'cluster',
+            in: 'path',
+            required: true,
+            schema: { type: 'string', pattern: '^[-A-Za-z0-9_.]{1,253}$' },
+          },
+          {
+            name: 'kind',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              enum: ['SecretStore', 'ClusterSecretStore'],
+            },
+          },
+          {
+            name: 'namespace',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              pattern: '^(-|[a-z0-9][-a-z0-9]{0,62})$',
+            },
+          },
+          {
+            name: 'name',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              pattern: '^[a-z0-9][-a-z0-9.]{0,252}$',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Key names',
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/StoreKeys' },
+              },
+            },
+          },
+          '400': errorResponse,
+          '401': errorResponse,
+          '403': errorResponse,
+          '404': errorResponse,
+          '409': errorResponse,
+          '501': errorResponse,
+          '503': errorResponse,
         },
       },
     },

@@ -11,6 +11,7 @@ import {
   externalSecretsEntityReadPermission,
   externalSecretsEntitySyncPermission,
   externalSecretsOverviewReadPermission,
+  externalSecretsStoreKeysReadPermission,
   externalSecretsStoresReadPermission,
   OverviewResponse,
   StoresResponse,
@@ -20,12 +21,15 @@ import express from 'express';
 import { StatusStore } from '../database/StatusStore';
 import { spec } from '../schema/openapi';
 import { EntityAccess } from './EntityAccess';
+import { StoreKeyLister } from './StoreKeyLister';
 import { SyncRequester, SyncTarget } from './SyncRequester';
 import { eventToDto, externalSecretToDto, storeToDto } from './toDto';
 
 const DEFAULT_EVENTS_LIMIT = 20;
 const MAX_BODY_KB = 16;
 const OVERVIEW_FAILING_LIMIT = 50;
+/** Path segment for an empty cluster or namespace in store paths. */
+const NONE = '-';
 
 export type RouterOptions = {
   httpAuth: HttpAuthService;
@@ -33,6 +37,8 @@ export type RouterOptions = {
   access: EntityAccess;
   statusStore: StatusStore;
   syncRequester: SyncRequester;
+  /** Lists a store's remote key names (`GET /stores/.../keys`). */
+  storeKeys: StoreKeyLister;
   /** Readiness probe: throws when the plugin is not ready. */
   checkHealth: () => Promise<void>;
   /** Validate responses against the OpenAPI document too (tests turn it on). */
@@ -126,6 +132,25 @@ export async function createRouter(
     };
     res.json(body);
   });
+
+  router.get(
+    '/stores/:cluster/:kind/:namespace/:name/keys',
+    async (req, res) => {
+      await access.authorizeBasic(
+        externalSecretsStoreKeysReadPermission,
+        await httpAuth.credentials(req),
+      );
+      const { cluster, kind, namespace, name } = req.params;
+      // `-` stands for "none": app-config stores have no cluster, ClusterSecretStores no namespace.
+      const body = await options.storeKeys.listKeyNames({
+        cluster: cluster === NONE ? '' : cluster,
+        kind,
+        namespace: namespace === NONE ? '' : namespace,
+        name,
+      });
+      res.json(body);
+    },
+  );
 
   router.get('/overview', async (req, res) => {
     await access.authorizeBasic(

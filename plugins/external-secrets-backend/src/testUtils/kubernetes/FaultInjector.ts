@@ -26,6 +26,17 @@ export type SimulatorFault = {
   latencyMs?: number;
   /** Sent as `Retry-After` and in `details.retryAfterSeconds` (429/503). */
   retryAfterSeconds?: number;
+  /**
+   * Reset the connection instead of answering (after `latencyMs`): an
+   * apiserver that is unreachable mid-cycle. The request is logged with status 0.
+   */
+  dropConnection?: boolean;
+  /**
+   * Hold each matching request until this promise settles (after `latencyMs`),
+   * so a test decides when in-flight writes land, e.g. two replicas' writes to
+   * one object at once.
+   */
+  gate?: Promise<unknown>;
 };
 
 type ActiveFault = SimulatorFault & { remaining: number };

@@ -49,7 +49,7 @@ export type SimulatorRequest = {
   query: Record<string, string>;
   accept?: string;
   contentType?: string;
-  /** The HTTP status answered; 0 while the request is still running. */
+  /** The HTTP status answered; 0 while the request is still running or when a fault dropped the connection. */
   status: number;
 };
 
@@ -83,6 +83,8 @@ export type KubernetesSimulator = {
   injectFault(fault: SimulatorFault): void;
   clearFaults(): void;
   clearRequests(): void;
+  /** TCP (or TLS) connections accepted so far: keep-alive shows as few. */
+  readonly connections: number;
   /** Clears objects, faults and the request log. */
   reset(): void;
   /** A kubeconfig (YAML) that points at this simulator with its token. */
@@ -183,6 +185,11 @@ export async function startKubernetesSimulator(
           signal: stopping.signal,
         });
       }
+      if (handled.fault?.gate) await handled.fault.gate.catch(() => undefined);
+      if (handled.fault?.dropConnection) {
+        request.socket.destroy();
+        return;
+      }
       const result = handled.respond();
       entry.status = result.status;
       send(response, result);
@@ -201,6 +208,10 @@ export async function startKubernetesSimulator(
         handler,
       )
     : http.createServer(handler);
+  let connections = 0;
+  server.on(options.tls ? 'secureConnection' : 'connection', () => {
+    connections++;
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
@@ -215,6 +226,9 @@ export async function startKubernetesSimulator(
     requests,
     get resourceVersion() {
       return store.resourceVersion;
+    },
+    get connections() {
+      return connections;
     },
     seed: (...objects) => objects.map(object => store.seed(object)),
     seedYaml: text =>

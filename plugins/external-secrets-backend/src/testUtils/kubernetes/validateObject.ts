@@ -87,8 +87,22 @@ function validateLabels(labels: Record<string, string> = {}): StatusCause[] {
 
 function validateKeys(field: string, data: object | undefined): StatusCause[] {
   return Object.keys(data ?? {})
-    .filter(key => key.length > 253 || !CONFIG_KEY.test(key))
-    .map(key => invalidValue(`${field}[${key}]`, key, CONFIG_KEY_TEXT));
+    .filter(
+      key =>
+        key.length > 253 ||
+        !CONFIG_KEY.test(key) ||
+        key === '.' ||
+        key.startsWith('..'),
+    )
+    .map(key =>
+      invalidValue(
+        `${field}[${key}]`,
+        key,
+        key === '.' || key.startsWith('..')
+          ? "must not be '.' or '..' or start with '..'"
+          : CONFIG_KEY_TEXT,
+      ),
+    );
 }
 
 function secretBytes(data: Record<string, string> | undefined): number {

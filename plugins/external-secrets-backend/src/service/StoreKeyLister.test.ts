@@ -1,0 +1,129 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  NotImplementedError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import { SecretStore } from '@internal/backstage-plugin-external-secrets-common';
+import {
+  ProviderError,
+  SecretsClient,
+  SecretsProvider,
+  SecretValue,
+} from '@internal/backstage-plugin-external-secrets-node';
+import { StatusStore } from '../database/StatusStore';
+import { ClusterRegistry } from '../reconciler/ClusterRegistry';
+import { ProviderRegistry } from '../reconciler/ProviderRegistry';
+import { StoreKeyLister } from './StoreKeyLister';
+
+const CANARY = 'canary-lister-VALUE-91d3-never-print';
+const ADDRESS = {
+  cluster: '',
+  kind: 'ClusterSecretStore',
+  namespace: '',
+  name: 'vault',
+};
+
+const STORE: SecretStore = {
+  apiVersion: 'external-secrets.io/v1',
+  kind: 'ClusterSecretStore',
+  metadata: { name: 'vault' },
+  spec: { provider: { scripted: {} } },
+} as unknown as SecretStore;
+
+function lister(client: Partial<SecretsClient>, maxKeys?: number) {
+  const close = jest.fn(async () => {});
+  const provider: SecretsProvider = {
+    name: 'scripted',
+    capabilities: {
+      readScope: false,
+      versions: false,
+      find: { path: false, nameRegexp: false, tags: false },
+    },
+    validateStoreSpec: () => [],
+    validateStore: async () => ({ ready: true, reason: 'Valid', message: '' }),
+    newClient: async () =>
+      ({
+        getSecret: jest.fn(),
+        findSecrets: jest.fn(),
+        close,
+        ...client,
+      } as SecretsClient),
+  };
+  const providers = new ProviderRegistry();
+  providers.add(provider);
+  const statusStore = {
+    listStores: async () => [
+      { ...ADDRESS, kind: 'ClusterSecretStore', origin: 'config', ready: true },
+    ],
+  } as unknown as StatusStore;
+  const keys = new StoreKeyLister({
+    statusStore,
+    configStores: [STORE],
+    clusters: new ClusterRegistry(),
+    providers,
+    credentials: new Map(),
+    logger: mockServices.logger.mock(),
+    maxKeys,
+  });
+  return { keys, close };
+}
+
+describe('StoreKeyLister', () => {
+  it('should cap the names at maxKeys and say the list is truncated', async () => {
+    const { keys } = lister(
+      { listKeyNames: async () => ['D', 'B', 'A', 'C', 'B'] },
+      3,
+    );
+
+    await expect(keys.listKeyNames(ADDRESS)).resolves.toEqual({
+      store: ADDRESS,
+      keys: ['A', 'B', 'C'],
+      truncated: true,
+    });
+  });
+
+  it('should fall back to readScope, keeping only the names, and close the client', async () => {
+    const { keys, close } = lister({
+      readScope: async () =>
+        new Map([
+          ['B', { value: SecretValue.fromString(CANARY) }],
+          ['A', { value: SecretValue.fromString(CANARY) }],
+        ]),
+    });
+
+    const body = await keys.listKeyNames(ADDRESS);
+
+    expect(body.keys).toEqual(['A', 'B']);
+    expect(JSON.stringify(body)).not.toContain(CANARY);
+    expect(close).toHaveBeenCalledTimes(1);
+  });
+
+  it('should answer 501 when the provider can neither list names nor read its scope', async () => {
+    const { keys } = lister({});
+
+    const error = await keys.listKeyNames(ADDRESS).catch(e => e);
+
+    expect(error).toBeInstanceOf(NotImplementedError);
+    expect(error.message).toBe(
+      'ClusterSecretStore vault (app-config): provider "scripted" cannot list key names',
+    );
+  });
+
+  it('should answer 503 with the provider’s cause when listing fails, and still close the client', async () => {
+    const { keys, close } = lister({
+      listKeyNames: async () => {
+        throw new ProviderError('UNAVAILABLE', 'HTTP 502 from the backend', {
+          provider: 'scripted',
+        });
+      },
+    });
+
+    const error = await keys.listKeyNames(ADDRESS).catch(e => e);
+
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect(error.message).toBe(
+      'ClusterSecretStore vault (app-config): listing its keys failed: HTTP 502 from the backend',
+    );
+    expect(close).toHaveBeenCalledTimes(1);
+  });
+});

@@ -1,0 +1,202 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  ConflictError,
+  NotFoundError,
+  NotImplementedError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import {
+  parseSecretStore,
+  SecretStore,
+  StoreKeysResponse,
+} from '@internal/backstage-plugin-external-secrets-common';
+import {
+  SecretsClient,
+  SecretsProvider,
+} from '@internal/backstage-plugin-external-secrets-node';
+import { ConfiguredCredentials } from '../config/readExternalSecretsConfig';
+import { StatusStore, StoreStatusRecord } from '../database/StatusStore';
+import { ClusterClient } from '../kubernetes/ClusterClient';
+import { ClusterRegistry } from '../reconciler/ClusterRegistry';
+import { ProviderRegistry } from '../reconciler/ProviderRegistry';
+import { createStoreContext } from '../reconciler/StoreContextFactory';
+
+/** Default cap on the names one response carries. */
+export const DEFAULT_MAX_KEY_NAMES = 1000;
+
+/** A store as the keys endpoint addresses it; `''` for "none" (config stores, cluster scope). */
+export type StoreAddress = {
+  cluster: string;
+  kind: string;
+  namespace: string;
+  name: string;
+};
+
+/**
+ * Lists the remote key NAMES of one known store, for the scaffolder picker and
+ * the `external-secrets:create` action. The store must be known (validated by
+ * the reconciler: its row in the status store) and Ready. Names come from the
+ * provider's `listKeyNames`, or from `readScope` whose values are dropped on
+ * the spot; no value is kept, logged or returned.
+ */
+export class StoreKeyLister {
+  constructor(
+    private readonly options: {
+      statusStore: StatusStore;
+      configStores: SecretStore[];
+      clusters: ClusterRegistry;
+      providers: ProviderRegistry;
+      credentials: ConfiguredCredentials;
+      logger: LoggerService;
+      maxKeys?: number;
+    },
+  ) {}
+
+  async listKeyNames(address: StoreAddress): Promise<StoreKeysResponse> {
+    const record = await this.findRecord(address);
+    const label = describeStore(address);
+    if (!record.ready) {
+      throw new ConflictError(
+        `${label} is not Ready (${record.reason ?? 'no reason'}: ${
+          record.message ?? 'not validated yet'
+        }); fix the store, then retry after its next validation`,
+      );
+    }
+    const store = await this.loadStore(record, label);
+    const provider = this.providerOf(store, label);
+    const names = await this.readNames(provider, store, record, label);
+    const max = this.options.maxKeys ?? DEFAULT_MAX_KEY_NAMES;
+    const unique = [...new Set(names)].sort();
+    return {
+      store: { ...address },
+      keys: unique.slice(0, max),
+      truncated: unique.length > max,
+    };
+  }
+
+  private async findRecord(address: StoreAddress): Promise<StoreStatusRecord> {
+    const found = (await this.options.statusStore.listStores()).find(
+      s =>
+        s.cluster === address.cluster &&
+        s.kind === address.kind &&
+        s.namespace === address.namespace &&
+        s.name === address.name,
+    );
+    if (!found) {
+      throw new NotFoundError(
+        `${describeStore(
+          address,
+        )} is not a known store; GET /stores lists the stores the reconciler validated`,
+      );
+    }
+    return found;
+  }
+
+  /** The store's current manifest: from app-config, or read from its cluster now. */
+  private async loadStore(
+    record: StoreStatusRecord,
+    label: string,
+  ): Promise<SecretStore> {
+    const sameStore = (store: SecretStore) =>
+      store.kind === record.kind &&
+      store.metadata.name === record.name &&
+      (record.kind === 'ClusterSecretStore' ||
+        store.metadata.namespace === record.namespace);
+    if (record.origin === 'config') {
+      const store = this.options.configStores.find(sameStore);
+      if (store) return store;
+      throw new NotFoundError(
+        `${label} is no longer in app-config externalSecrets.stores`,
+      );
+    }
+    const client = this.clusterClient(record.cluster, label);
+    const raw =
+      record.kind === 'ClusterSecretStore'
+        ? await client.listClusterSecretStores()
+        : await client.listSecretStores({ namespace: record.namespace });
+    for (const object of raw) {
+      const parsed = parseSecretStore(object);
+      if (parsed.ok && sameStore(parsed.value)) return parsed.value;
+    }
+    throw new NotFoundError(
+      `${label} is no longer in cluster ${record.cluster} (or no longer valid)`,
+    );
+  }
+
+  private clusterClient(name: string, label: string): ClusterClient {
+    const cluster = this.options.clusters.get(name);
+    if (!cluster) {
+      throw new NotFoundError(
+        `${label}: cluster "${name}" is not configured any more`,
+      );
+    }
+    return cluster.client;
+  }
+
+  private providerOf(store: SecretStore, label: string): SecretsProvider {
+    const name = Object.keys(store.spec.provider).find(
+      key => store.spec.provider[key] !== undefined,
+    );
+    const provider = name ? this.options.providers.get(name) : undefined;
+    if (!provider) {
+      throw new ConflictError(
+        `${label} uses provider "${name ?? '(none)'}", which is not installed`,
+      );
+    }
+    return provider;
+  }
+
+  private async readNames(
+    provider: SecretsProvider,
+    store: SecretStore,
+    record: StoreStatusRecord,
+    label: string,
+  ): Promise<string[]> {
+    const context = createStoreContext({
+      credentials: this.options.credentials,
+      cluster:
+        record.origin === 'cluster'
+          ? this.options.clusters.get(record.cluster)?.client
+          : this.options.clusters.list()[0]?.client,
+      namespace:
+        store.kind === 'SecretStore' ? store.metadata.namespace : undefined,
+      logger: this.options.logger,
+    });
+    let client: SecretsClient | undefined;
+    try {
+      client = await provider.newClient(store, context);
+      return await namesOf(client, provider, label);
+    } catch (error) {
+      if (error instanceof NotImplementedError) throw error;
+      throw new ServiceUnavailableError(
+        `${label}: listing its keys failed: ${(error as Error).message}`,
+      );
+    } finally {
+      await client?.close().catch(() => undefined);
+    }
+  }
+}
+
+async function namesOf(
+  client: SecretsClient,
+  provider: SecretsProvider,
+  label: string,
+): Promise<string[]> {
+  if (client.listKeyNames) return client.listKeyNames();
+  if (client.readScope) {
+    // Only the keys survive this line: the map (and its values) is dropped.
+    return [...(await client.readScope()).keys()];
+  }
+  throw new NotImplementedError(
+    `${label}: provider "${provider.name}" cannot list key names`,
+  );
+}
+
+/** `ClusterSecretStore demo (app-config)`, `SecretStore ns/name (cluster c)`. */
+export function describeStore(address: StoreAddress): string {
+  const where = address.cluster ? `cluster ${address.cluster}` : 'app-config';
+  const name = address.namespace
+    ? `${address.namespace}/${address.name}`
+    : address.name;
+  return `${address.kind} ${name} (${where})`;
+}

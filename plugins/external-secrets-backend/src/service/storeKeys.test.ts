@@ -1,0 +1,169 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import request from 'supertest';
+import {
+  KubernetesSimulator,
+  startKubernetesSimulator,
+} from '../testUtils/kubernetes';
+import {
+  ReconcilerTestBackend,
+  startReconcilerTestBackend,
+} from '../__testUtils__/startReconcilerTestBackend';
+
+jest.setTimeout(60_000);
+
+const API = '/api/external-secrets/stores';
+const CANARY = 'canary-store-key-VALUE-5f2c-never-print';
+const KEYS_READ = 'external-secrets.stores.keys.read';
+
+function seed(sim: KubernetesSimulator) {
+  sim.reset();
+  sim.seed(
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } },
+    {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ClusterSecretStore',
+      metadata: { name: 'shared' },
+      spec: {
+        provider: {
+          fake: {
+            data: [
+              { key: 'ZETA', value: CANARY },
+              { key: 'ALPHA', value: CANARY, version: 'v1' },
+              { key: 'ALPHA', value: CANARY, version: 'v2' },
+            ],
+          },
+        },
+      },
+    },
+    {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'SecretStore',
+      metadata: { name: 'team-store', namespace: 'team-a' },
+      spec: {
+        provider: { fake: { data: [{ key: 'TEAM_KEY', value: CANARY }] } },
+      },
+    },
+    {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ClusterSecretStore',
+      metadata: { name: 'broken' },
+      // An Infisical store without its provider module installed: validated Not Ready.
+      spec: { provider: { infisical: { secretsScope: {} } } },
+    },
+  );
+}
+
+describe('GET /stores/{cluster}/{kind}/{namespace}/{name}/keys', () => {
+  let sim: KubernetesSimulator;
+  let backend: ReconcilerTestBackend;
+  const denied = new Set<string>();
+
+  beforeAll(async () => {
+    sim = await startKubernetesSimulator();
+    seed(sim);
+    backend = await startReconcilerTestBackend({
+      sim,
+      entities: [],
+      permissions: mockServices.permissions.mock({
+        authorize: async requests =>
+          requests.map(r => ({
+            result: denied.has(r.permission.name)
+              ? AuthorizeResult.DENY
+              : AuthorizeResult.ALLOW,
+          })),
+      }),
+      config: {
+        stores: [
+          {
+            kind: 'ClusterSecretStore',
+            metadata: { name: 'from-config' },
+            spec: {
+              provider: {
+                fake: { data: [{ key: 'CONFIG_KEY', value: CANARY }] },
+              },
+            },
+          },
+        ],
+      },
+    });
+    await backend.runCycle();
+  });
+
+  afterAll(async () => {
+    await backend.stop();
+    await sim.stop();
+  });
+
+  beforeEach(() => denied.clear());
+
+  it.each([
+    ['test/ClusterSecretStore/-/shared', ['ALPHA', 'ZETA']],
+    ['test/SecretStore/team-a/team-store', ['TEAM_KEY']],
+    ['-/ClusterSecretStore/-/from-config', ['CONFIG_KEY']],
+  ])(
+    'should answer the key names of %s, sorted and unique, without a value',
+    async (path, keys) => {
+      const res = await request(backend.server).get(`${API}/${path}/keys`);
+
+      expect(res.status).toBe(200);
+      expect(res.body.keys).toEqual(keys);
+      expect(res.body.truncated).toBe(false);
+      expect(JSON.stringify(res.body)).not.toContain(CANARY);
+    },
+  );
+
+  it('should echo the store it answered for, with empty cluster and namespace for "-"', async () => {
+    const res = await request(backend.server).get(
+      `${API}/-/ClusterSecretStore/-/from-config/keys`,
+    );
+
+    expect(res.body.store).toEqual({
+      cluster: '',
+      kind: 'ClusterSecretStore',
+      namespace: '',
+      name: 'from-config',
+    });
+  });
+
+  it('should answer 403 without the keys permission, naming it', async () => {
+    denied.add(KEYS_READ);
+    const res = await request(backend.server).get(
+      `${API}/test/ClusterSecretStore/-/shared/keys`,
+    );
+
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain(KEYS_READ);
+    expect(JSON.stringify(res.body)).not.toContain('ALPHA');
+  });
+
+  it('should answer 404 naming a store it does not know', async () => {
+    const res = await request(backend.server).get(
+      `${API}/test/ClusterSecretStore/-/nowhere/keys`,
+    );
+
+    expect(res.status).toBe(404);
+    expect(res.body.error.message).toContain(
+      'ClusterSecretStore nowhere (cluster test) is not a known store',
+    );
+  });
+
+  it('should answer 409 with the store’s reason when it is not Ready', async () => {
+    const res = await request(backend.server).get(
+      `${API}/test/ClusterSecretStore/-/broken/keys`,
+    );
+
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toMatch(
+      /^ClusterSecretStore broken \(cluster test\) is not Ready \(Invalid\w+: .+\)/,
+    );
+  });
+
+  it('should answer 400 for a kind that is not a store kind', async () => {
+    const res = await request(backend.server).get(
+      `${API}/test/Secret/-/shared/keys`,
+    );
+
+    expect(res.status).toBe(400);
+  });
+});

@@ -1,0 +1,129 @@
+import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
+import express, { Request, Response, Router } from 'express';
+import { z } from 'zod';
+import { PropagationConfig } from '../config/readPropagationConfig';
+import { StatusStore } from '../database/StatusStore';
+import { verifyInfisicalSignature } from './verifyInfisicalSignature';
+
+/** The route Infisical's project webhook points at, under `/api/external-secrets`. */
+export const INFISICAL_WEBHOOK_PATH = '/webhooks/infisical';
+
+const MAX_BODY = '64kb';
+
+const infisicalPayload = z.object({
+  event: z.string(),
+  project: z.object({
+    workspaceId: z.string().optional(),
+    projectId: z.string().optional(),
+    environment: z.string().optional(),
+    secretPath: z.string().optional(),
+  }),
+});
+
+/** Infisical's docs spell the event both ways. */
+const MODIFIED_EVENTS = new Set(['secrets.modified', 'secret.modified']);
+
+/**
+ * Receives Infisical `secrets.modified` webhooks: verifies the signature on
+ * the raw body, queues the change for the next cycle (in the database, so any
+ * replica acts on it) and asks the scheduler for that cycle now. The route is
+ * unauthenticated for Backstage (Infisical has no Backstage token); the
+ * signature is its authentication.
+ */
+export function createWebhookRouter(options: {
+  propagation: PropagationConfig;
+  statusStore: StatusStore;
+  logger: LoggerService;
+  auditor: AuditorService;
+  triggerCycle: () => Promise<void>;
+  now?: () => number;
+}): Router {
+  const router = Router();
+  const infisical = options.propagation.webhooks.infisical;
+  if (!infisical) return router;
+  const now = options.now ?? Date.now;
+
+  router.post(
+    INFISICAL_WEBHOOK_PATH,
+    express.raw({ type: () => true, limit: MAX_BODY }),
+    async (req: Request, res: Response) => {
+      const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const check = verifyInfisicalSignature({
+        header: req.header('x-infisical-signature'),
+        rawBody,
+        secret: infisical.signingSecret,
+        now: now(),
+        maxAgeMs: infisical.maxAgeMs,
+      });
+      if (!check.ok) {
+        options.logger.warn(`Infisical webhook refused: ${check.reason}`);
+        reply(res, 401, 'AuthenticationError', check.reason);
+        return;
+      }
+      const payload = parsePayload(rawBody);
+      if (!payload.ok) {
+        reply(res, 400, 'InputError', payload.message);
+        return;
+      }
+      const { event, project } = payload.value;
+      if (!MODIFIED_EVENTS.has(event)) {
+        res.status(202).json({ accepted: false, event });
+        return;
+      }
+      const scope = {
+        projectId: project.workspaceId ?? project.projectId ?? '',
+        environment: project.environment ?? '',
+        secretPath: project.secretPath ?? '',
+      };
+      const audit = await options.auditor.createEvent({
+        eventId: 'provider-change-notification',
+        severityLevel: 'low',
+        meta: { provider: 'infisical', ...scope },
+      });
+      try {
+        await options.statusStore.addProviderChange({
+          provider: 'infisical',
+          scope,
+          receivedAt: new Date(now()),
+        });
+      } catch (e) {
+        await audit.fail({ error: e as Error });
+        throw e;
+      }
+      await audit.success();
+      options.logger.info(
+        `Infisical reported a change in project ${scope.projectId} environment ${scope.environment} path ${scope.secretPath}: syncing its stores now`,
+      );
+      await options.triggerCycle();
+      res.status(202).json({ accepted: true, event });
+    },
+  );
+  return router;
+}
+
+function parsePayload(
+  rawBody: Buffer,
+):
+  | { ok: true; value: z.infer<typeof infisicalPayload> }
+  | { ok: false; message: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    return { ok: false, message: 'body is not JSON' };
+  }
+  const parsed = infisicalPayload.safeParse(json);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      message: `not an Infisical webhook payload: ${parsed.error.issues
+        .map(i => `${i.path.join('.') || '(body)'}: ${i.message}`)
+        .join('; ')}`,
+    };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+function reply(res: Response, status: number, name: string, message: string) {
+  res.status(status).json({ error: { name, message } });
+}
