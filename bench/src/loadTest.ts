@@ -18,6 +18,8 @@ export type LoadResult = {
   non2xx: number;
   errors: number;
   latencyMs: { p50: number; p95: number; p99: number; max: number };
+  /** CPU time (user + system) of the backend's process per request during the measured run. */
+  backendCpuMsPerRequest?: number;
 };
 
 function statusPath(i: number) {
@@ -81,13 +83,27 @@ function run(options: {
   });
 }
 
-/** A short warm-up (JIT, connection pools), then the measured run. */
+/**
+ * A short warm-up (JIT, connection pools), then the measured run.
+ * `backendCpuMs` reads the backend process's CPU time (ms) around the measured
+ * run: CPU per request is less sensitive to a busy machine than latency.
+ */
 export async function loadTestStatusApi(options: {
   baseUrl: string;
   entities: number;
   connections: number;
   durationSeconds: number;
+  backendCpuMs?: () => Promise<number>;
 }): Promise<LoadResult> {
   await run({ ...options, durationSeconds: 2, collect: false });
-  return run({ ...options, collect: true });
+  const cpuBefore = await options.backendCpuMs?.();
+  const result = await run({ ...options, collect: true });
+  const cpuAfter = await options.backendCpuMs?.();
+  if (cpuBefore !== undefined && cpuAfter !== undefined && result.requests) {
+    result.backendCpuMsPerRequest = round(
+      (cpuAfter - cpuBefore) / result.requests,
+      2,
+    );
+  }
+  return result;
 }

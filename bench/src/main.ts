@@ -1,7 +1,8 @@
 /**
  * `yarn bench [--sizes 100,1000,5000] [--latency 20] [--api-seconds 10]
  *             [--connections 50] [--hour-at 1000|none] [--budget-minutes 10]
- *             [--k8s-concurrency 8] [--max-old-space <MB>] [--out docs/benchmarks]`
+ *             [--k8s-concurrency 8] [--max-old-space <MB>] [--out docs/benchmarks]
+ *             [--propagation-at 1000|none] [--changes 6]`
  * `yarn bench --render-only` rewrites chart.svg and README.md from results.json.
  *
  * Drives the real reconciler (the External Secrets backend plugin and the
@@ -21,7 +22,12 @@ import { loadTestStatusApi } from './loadTest';
 import { renderChart } from './report/chart';
 import { renderReadme } from './report/readme';
 import { renderTable } from './report/table';
-import type { BenchResults, HourTick, SizeResult } from './results';
+import type {
+  BenchResults,
+  HourTick,
+  PropagationModeRun,
+  SizeResult,
+} from './results';
 import type { CycleMeasurement } from './runner/measureCycle';
 import type { PropagationResult } from './simulators/types';
 import { TS_EXEC_ARGV } from './tsExec';
@@ -33,6 +39,8 @@ type Options = {
   apiSeconds: number;
   apiConnections: number;
   hourAt?: number;
+  propagationAt?: number;
+  changes: number;
   budgetMinutes: number;
   kubernetesConcurrency?: number;
   maxOldSpaceMb?: number;
@@ -42,6 +50,11 @@ type Options = {
 const REPO_ROOT = resolve(__dirname, '..', '..');
 const CHANGED_SCOPE = 3;
 const CHANGED_KEY = 7;
+const PROPAGATION_MODES: PropagationModeRun['mode'][] = [
+  'none',
+  'webhook',
+  'poll',
+];
 
 function parseArgs(argv: string[]): Options {
   const value = (name: string) => {
@@ -66,6 +79,13 @@ function parseArgs(argv: string[]): Options {
     apiSeconds: Number(value('api-seconds') ?? 10),
     apiConnections: Number(value('connections') ?? 50),
     hourAt: hour === 'none' ? undefined : hour ? Number(hour) : hourDefault,
+    propagationAt:
+      value('propagation-at') === 'none'
+        ? undefined
+        : value('propagation-at')
+        ? Number(value('propagation-at'))
+        : hourDefault,
+    changes: Number(value('changes') ?? 6),
     budgetMinutes: Number(value('budget-minutes') ?? 10),
     kubernetesConcurrency: value('k8s-concurrency')
       ? Number(value('k8s-concurrency'))
@@ -226,6 +246,7 @@ async function runSize(
             entities: workload.entities,
             connections: options.apiConnections,
             durationSeconds: options.apiSeconds,
+            backendCpuMs: () => ipc.call<number>('cpuMs'),
           }),
         );
       } finally {
@@ -233,6 +254,18 @@ async function runSize(
       }
     };
     result.api.sqlite = await load('sqlite', baseUrl);
+    if (options.propagationAt === workload.entities) {
+      result.propagationModes = [];
+      for (const mode of PROPAGATION_MODES) {
+        result.propagationModes.push(
+          await step<PropagationModeRun>(
+            `propagation hour, ${mode}`,
+            'propagationHour',
+            { mode, ticks: 60, changes: options.changes },
+          ),
+        );
+      }
+    }
     const pg = postgresConnectionString();
     if (pg) {
       const moved = await step<{ baseUrl: string; fill: CycleMeasurement }>(
@@ -307,6 +340,8 @@ async function main() {
       apiDurationSeconds: options.apiSeconds,
       postgres: Boolean(pg),
       hourAtEntities: options.hourAt,
+      propagationAtEntities: options.propagationAt,
+      propagationChanges: options.propagationAt ? options.changes : undefined,
       kubernetesConcurrency: options.kubernetesConcurrency,
       maxOldSpaceMb: options.maxOldSpaceMb,
     },

@@ -10,6 +10,33 @@ export type HourTick = {
   infisical: InfisicalCounts;
 };
 
+/** One change of the propagation hour and how long it took to reach every dependent Secret. */
+export type PropagationChange = {
+  id: number;
+  minute: number;
+  atSeconds: number;
+  scope: number;
+  key: number;
+  dependents: number;
+  updated: number;
+  /** Change → every dependent Secret rewritten: the wait for the tick (simulated clock) plus the cycle (real time). */
+  latencyMs?: number;
+  /** The real-time part of it: the cycle that picked the change up. */
+  cyclePartMs?: number;
+  /** Status the backend answered the signed webhook with (webhook mode). */
+  webhookStatus?: number;
+  webhookError?: string;
+};
+
+export type PropagationModeRun = {
+  mode: 'none' | 'webhook' | 'poll';
+  /** The fresh backend's first cycle (takes the synced cluster over; not counted). */
+  takeoverMs: number;
+  ticks: (HourTick & { triggeredCycles: number })[];
+  changes: PropagationChange[];
+  problems: string[];
+};
+
 export type SizeResult = {
   entities: number;
   externalSecrets: number;
@@ -29,6 +56,8 @@ export type SizeResult = {
     allSecretsMs?: number;
   };
   hour?: { ticks: HourTick[]; problems: string[] };
+  /** The propagation hour in each mode (none / webhook / poll), at `parameters.propagationAtEntities`. */
+  propagationModes?: PropagationModeRun[];
   /** Process peak RSS after the SQLite cycles (getrusage). */
   peakRssMb?: number;
   /** After one full GC at that point: live heap and RSS (what is really retained). */
@@ -72,6 +101,9 @@ export type BenchResults = {
     apiDurationSeconds: number;
     postgres: boolean;
     hourAtEntities?: number;
+    /** Size of the propagation hours (none / webhook / poll) and the changes in each. */
+    propagationAtEntities?: number;
+    propagationChanges?: number;
     /** externalSecrets.concurrency.kubernetesRequests when not the plugin's default. */
     kubernetesConcurrency?: number;
     /** The runner's --max-old-space-size, when set. */
@@ -86,6 +118,7 @@ export type BenchResults = {
     rssAboveBaseline?: { exponent: number; r2: number };
   };
   quota?: QuotaComparison;
+  propagation?: PropagationComparison;
   targets: Verdict[];
 };
 
@@ -111,4 +144,23 @@ export type QuotaComparison = {
     ours: { max: PerMinute; mean: PerMinute };
     eso: PerMinute;
   };
+};
+
+/** The propagation hours side by side (analysis of SizeResult.propagationModes). */
+export type PropagationComparison = {
+  externalSecrets: number;
+  scopes: number;
+  changes: number;
+  modes: {
+    mode: PropagationModeRun['mode'];
+    perMinute: { max: PerMinute; mean: PerMinute };
+    requestsInHour: number;
+    triggeredCycles: number;
+    propagated: number;
+    /** Over the changes that propagated within the hour. */
+    latencyMs?: { median: number; max: number };
+    cyclePartMs?: { median: number; max: number };
+    webhooksRefused: number;
+    problems: string[];
+  }[];
 };

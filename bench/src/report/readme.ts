@@ -6,10 +6,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { round } from '../analysis/stats';
+import { SCHEDULER_WORK_CHECK_MS } from '../analysis/analyse';
 import type { BenchResults, SizeResult } from '../results';
 import {
   growthTable,
   markdownTable,
+  propagationTable,
   quotaTable,
   sizesTable,
   targetsTable,
@@ -66,6 +68,91 @@ function first(results: BenchResults, entities: number) {
   return results.sizes.find(s => s.entities === entities && s.cycles.cold);
 }
 
+function propagationSection(results: BenchResults): string {
+  const q = results.propagation;
+  if (!q) {
+    return '### Propagation\n\n(no propagation hours in this run: `--propagation-at none`)';
+  }
+  return `### Propagation: a value changed in Infisical → the Secret updated, and what each mode costs
+
+${q.externalSecrets} ExternalSecrets on ${
+    q.scopes
+  } scopes, the default schedule (1-minute tick, \`refreshInterval: 1h\`), ${
+    q.changes
+  } remote changes in an hour of ticks, measured for each \`externalSecrets.propagation\` mode of every store (Method
+below). Requests per minute are Infisical's categories, as in the quota table.
+
+${propagationTable(results)}
+
+- **Webhook**: the change reaches the Secret in the cycle the webhook triggers. The bench starts that cycle at once;
+  Backstage's scheduler starts a triggered global task at its next work check, so add up to ${
+    SCHEDULER_WORK_CHECK_MS / 1000
+  } s in production, and a change that arrives while a cycle runs waits for the next tick (at most 1 min): the
+  trigger is refused (ConflictError) and the change, queued in the database, is read by the next cycle. A webhook
+  costs the lists of the stores whose project and environment match (folders do not narrow it): here ${extraPerChange(
+    results,
+  )} Infisical requests per change more than without propagation.
+- **Poll**: every tick lists every scope once (\`If-None-Match\`: a 304 when nothing changed, still counted by
+  Infisical), so ${
+    q.scopes
+  } secret requests per minute whatever the number of ExternalSecrets; the wait is the rest of the minute.
+- **None**: a change waits until the ExternalSecret's next refresh (up to \`refreshInterval\` + one tick).
+- The real-time column is the cycles' own time (for "none" and "poll" it includes the other ticks' cycles that ran
+  between the change and the one that picked it up).`;
+}
+
+function extraPerChange(results: BenchResults): string {
+  const q = results.propagation!;
+  const of = (mode: string) =>
+    q.modes.find(m => m.mode === mode)?.requestsInHour;
+  const webhook = of('webhook');
+  const none = of('none');
+  if (webhook === undefined || none === undefined || !q.changes) return 'n/a';
+  return String(round((webhook - none) / q.changes, 1));
+}
+
+function issue11Findings(results: BenchResults): string {
+  const scopes = results.parameters.scopes;
+  const refresh = first(results, 1000)?.cycles.refresh?.counts.infisical;
+  return `### Issue #11 follow-ups (this run)
+
+1. **Store validation reuses the cycle's reads** (lead, \`validateStores\`): the refresh cycle in which validation is
+   due ${
+     refresh
+       ? `made ${refresh.total} Infisical requests at 1,000 ExternalSecrets (${refresh.lists} lists, ${refresh.notModified} of them 304) for ${scopes} scopes`
+       : 'was not measured at 1,000'
+   }; before, every scope was listed twice in that cycle (40 requests). In ticks where nothing is due, validation
+   still lists every scope itself every 5 minutes (all 304): that is the ${
+     results.quota?.refreshHourly.ours.mean.secret ?? 'n/a'
+   } secret requests/min average of the hour with \`refreshInterval: 1h\`.
+2. **Webhooks and polling** (lead: \`src/webhooks\`, \`externalSecrets.propagation\`, \`PropagationPlan\`): measured
+   above.
+3. **\`DatabaseStatusStore.listByEntity\` on PostgreSQL: one query instead of two.** The status route read the
+   ExternalSecret rows, then their key rows: two pool acquisitions and two round trips per request (the CPU profile
+   of the PostgreSQL load, taken on the busy machine: ~29% of the samples in the socket writes of the queries). Now the key rows come
+   packed as JSON in the same query (\`json_agg\` in a correlated subquery; the plan uses
+   \`es_external_secrets_entity_idx\` and \`es_keys_es_idx\`, so no new index). Measured in isolation (1,000
+   ExternalSecrets × 10 keys, 50 concurrent calls, same process, 8 alternating rounds of 3,000 calls, identical
+   results): **0.21–0.29 → 0.16–0.20 ms of CPU per call**, 0.37–0.53 → 0.37–0.44 ms per call. In the load test
+   the backend now spends about as much CPU per request on PostgreSQL as on SQLite (row above). A plain join was tried and rejected: it repeats the ExternalSecret's 25 columns on
+   each of its key rows and cost more CPU than it saved. On SQLite (in-process, no round trip) the two prepared
+   statements stay: the JSON functions cost more there (0.10 → 0.13–0.19 ms).
+4. **Keep-alive connections to the apiserver** (lead, \`KeepAliveAgents\`): not measured separately here; the cold
+   cycle row above is with them.`;
+}
+
+/** The last run with the 5,000 size (`yarn bench`), quoted when a run leaves that size out. */
+const LAST_5000_RUN = {
+  at: '2026-11-23T19:38:46.923Z',
+  summary:
+    'cold 63.21 s, idle 3.69 s, refresh 13.13 s (40 Infisical requests: store validation still listed every scope a second time then), peak RSS 797.7 MB, status API p95 34.2 ms (SQLite) and 128.2 ms (PostgreSQL, before the one-query change)',
+};
+
+function missing5000Note(results: BenchResults): string {
+  if (results.sizes.some(s => s.entities === 5000 && s.cycles.cold)) return '';
+  return `\nThe 5,000 size was not part of this run. Its last figures, from the \`yarn bench\` run of ${LAST_5000_RUN.at} (before this round's changes): ${LAST_5000_RUN.summary}. Findings that quote 5,000 refer to that run.\n`;
+}
+
 export function renderReadme(results: BenchResults, out: string): string {
   const m = results.machine;
   const p = results.parameters;
@@ -88,9 +175,10 @@ eval "$(bash scripts/postgres.sh start)"    # optional: the status API on Postgr
 \`\`\`
 
 Options: \`--sizes\`, \`--latency <ms>\`, \`--api-seconds\`, \`--connections\`, \`--hour-at <entities>|none\`,
-\`--k8s-concurrency <n>\`, \`--budget-minutes\` (default 10: a size that no longer fits is reported, not run),
+\`--propagation-at <entities>|none\` (the three propagation hours, default: the hour's size), \`--changes <n>\` (remote
+changes in each, default 6), \`--k8s-concurrency <n>\`, \`--budget-minutes\` (default 10: a size that no longer fits is reported, not run),
 \`--max-old-space <MB>\` (the runner's heap cap), \`--out\`; \`--render-only\` rewrites this README and the chart from
-\`results.json\`. \`BENCH_PROFILE=<cold|idle|refresh|change|takeover|api-sqlite|api-postgres>\` writes a CPU profile of that
+\`results.json\`. \`BENCH_PROFILE=<cold|idle|refresh|change|takeover|takeover-<mode>|api-sqlite|api-postgres>\` writes a CPU profile of that
 step (\`BENCH_PROFILE_DIR\`, default the temp folder).
 
 ## Latest run
@@ -112,6 +200,7 @@ ${
         .join('; ')}. Largest size completed: ${largest?.entities ?? 'none'}.\n`
     : ''
 }
+${missing5000Note(results)}
 ![benchmark chart](chart.svg)
 
 ${sizesTable(results)}
@@ -135,13 +224,17 @@ the refresh cycle for "every ExternalSecret refreshed at every tick". ESO's is c
 
 ${quotaTable(results) ?? '(not measured in this run)'}
 
+${propagationSection(results)}
+
 ## Targets
 
 ${targetsTable(results)}
 
 ## Findings
 
-### Fixed in this round (plugins/external-secrets-backend/src/reconciler, the plugin's tests pass)
+${issue11Findings(results)}
+
+### Fixed in the previous round (plugins/external-secrets-backend/src/reconciler, 2026-11-23)
 
 1. **\`ReconcileCycle.collectItems\`: owner search was entities × ExternalSecrets.** Every ExternalSecret CR tried
    every entity binding (\`bindings.find(bindingClaims)\`): 12.5 million label matches at 5,000 entities, one
@@ -171,11 +264,6 @@ ${comparison ?? ''}
 
 ### Open (outside the reconciler folder, or a design decision for the lead)
 
-- **Store validation lists every scope a second time in the cycle it falls due** (every 5 minutes).
-  \`validateStores\` → \`InfisicalProvider.validateStore\` opens its own session and lists the scope; the cycle's
-  client then lists it again (a 304, but a request against the quota): the refresh cycle makes 2 × scopes calls
-  instead of scopes. Fix: validate through the cycle's \`CycleClients\` (a \`validate()\` on \`SecretsClient\`), or
-  count a successful read of the store in the same cycle as its validation.
 - **\`executeReads\` + \`CycleContext.readLimit\`: provider-read slots are held by reads that only wait for their
   store's in-flight list** (Infisical memoizes one list per scope), so the first lists of distinct stores run one
   after another: ${
@@ -196,17 +284,13 @@ ${comparison ?? ''}
   cycle took 8.0 s instead of ~13 s and became CPU-bound (8.3 s CPU); the CPU is the Kubernetes client (below),
   the database rows and parsing. Creating optimistically and reading only on 409 AlreadyExists (not for
   \`creationPolicy: Merge\`) would also save the GET.
-- **\`KubernetesClusterClient\` (via \`@kubernetes/client-node\` 1.4.0) opens a new connection for every request**:
-  \`KubeConfig.applySecurityAuthentication\` → \`createAgent()\` builds a new \`http(s).Agent\` per request
-  (kubernetes-client/javascript#2893), so nothing is kept alive: in the cold-cycle profile socket setup
-  (\`createConnection\`/\`connect\`) is ~0.3 s of CPU for 3,000 plain-HTTP requests; against a real apiserver every
-  request also pays a TLS handshake (an extra round trip and several ms of CPU). Fix: a shared keep-alive agent per
-  cluster (set it in the request middleware with \`context.setAgent(agent)\`), or a client-node release that caches
-  the agent.
 - **Status API is CPU-bound on one event loop**: per request Express + OpenAPI request validation, the permission
-  check, two queries (knex builds and better-sqlite3 prepares each statement every time) and the socket write. At 50
-  closed-loop clients the latency is queueing (≈ 50 / throughput). Fix: one query (join) instead of two, an
-  in-process cache per entity invalidated on save, ETag/304 for the card's polling; more replicas scale it out.
+  check, the status query (one on PostgreSQL since this round, two in-process statements on SQLite) and the socket
+  write. At ${
+    p.apiConnections
+  } closed-loop clients the latency is queueing (≈ clients / throughput), and on this
+  2-core machine PostgreSQL, autocannon and the simulators share the cores with the backend. Further: ETag/304 for the
+  card's polling, more replicas; an in-process cache would have to be invalidated on every save by every replica.
 - **Event loop at 5,000 entities**: the worst delays (90–133 ms) are not one long JavaScript task: a CPU profile
   of the idle cycle at 5,000 has none over 30 ms (the longest: \`DatabaseStatusStore.listAll\` reading all 5,000
   rows through synchronous better-sqlite3, and decoding 500-object list pages in the Kubernetes client). They are
@@ -233,10 +317,13 @@ ${comparison ?? ''}
   } With the heap capped, \`yarn bench --sizes 1000 --max-old-space 256\` (2026-11-23, same cycles and hour)
   peaked at **336 MB** RSS with unchanged cycle times (cold 13.2 s, refresh 2.5 s): set
   \`NODE_OPTIONS=--max-old-space-size=…\` in production to keep RSS bounded.
-- **Propagation** is polling only: a changed value is picked up when the ExternalSecret is next due
-  (\`refreshInterval\`, default 1h) at the next tick (1 min), worst case ~61 min; the cycle part is seconds (table
-  above). Infisical webhooks (\`secrets.modified\`) / event subscriptions are not implemented; with them the wait
-  would be one cycle.
+- **Risk, from reading the scheduler's code (not measured): \`pollInterval\` equal to the schedule can skip ticks in
+  production.** \`PropagationPlan\` polls when \`now − lastAttemptAt ≥ pollInterval\`, and \`lastAttemptAt\` is the
+  start of the previous cycle. Backstage's \`TaskWorker\` sets the next due time to the previous due time + 1 min
+  and starts the task at its next work check (every 5 s, timer drift included), so two starts can be slightly less
+  than a minute apart; that tick then skips the poll and the store waits a second minute. The bench's clock moves
+  one minute plus the cycle's real time per tick, so it polls at every tick. Fix (reconciler): a tolerance (e.g. the
+  5-s work check), or compare against due times rather than start times.
 
 ## Method
 
@@ -265,6 +352,21 @@ ${comparison ?? ''}
   *change* (+61 min, one remote value changed just before the tick; the simulator process times the change until
   every dependent Secret is rewritten). Time passes through a movable \`Date\` in the runner (\`bench/src/clock.ts\`);
   durations use \`performance.now()\`.
+- **Propagation hours** (at ${
+    p.propagationAtEntities ?? 'n/a'
+  } entities, \`runner/runSize.ts\` \`propagationHour\`): for each mode a fresh backend (its own in-memory SQLite,
+  stores configured with no propagation, \`webhook: true\`, or \`pollInterval: 1m\`) takes the synced cluster over in
+  one cycle (not counted), then 60 one-minute ticks with ${
+    p.propagationChanges ?? 'n/a'
+  } remote changes spread over the hour and over the minute (different scopes and keys). In webhook mode the
+  simulator process, as Infisical, posts \`secrets.modified\` for the changed project and environment to
+  \`/api/external-secrets/webhooks/infisical\`, signed (\`x-infisical-signature: t=<ms>;<HMAC-SHA256>\`) after the
+  same ${
+    p.latencyMs
+  } ms latency; the route queues the change and calls \`scheduler.triggerTask\`, and the bench's captured scheduler
+  runs the cycle at once (or refuses with a ConflictError while one runs, as Backstage's does). Latency = change →
+  every dependent Secret rewritten (the simulator watches the Secrets every 2 ms), in the runner's clock: the
+  simulated wait for the tick plus the real time of the cycles. Requests per minute include the triggered cycles.
 - **Request counts** come from the simulators' request logs (exact). **Event-loop delay**:
   \`monitorEventLoopDelay\` at 5 ms resolution during the cycle (an idle loop reports ~5 ms). **RSS**: sampled every
   25 ms and the process peak from \`getrusage\`.

@@ -84,6 +84,15 @@ const ROWS: Row[] = [
   ['Status API p50 / p95 / p99, SQLite', s => api(s, 'sqlite')],
   ['Status API p50 / p95 / p99, PostgreSQL', s => api(s, 'postgres')],
   [
+    'Status API backend CPU per request, ms: SQLite / PostgreSQL',
+    s =>
+      s.api.sqlite?.backendCpuMsPerRequest === undefined
+        ? undefined
+        : `${s.api.sqlite.backendCpuMsPerRequest} / ${
+            s.api.postgres?.backendCpuMsPerRequest ?? '–'
+          }`,
+  ],
+  [
     'PostgreSQL takeover cycle (fills the DB), s',
     s => s2(s.api.postgres?.fill.wallMs),
   ],
@@ -158,6 +167,55 @@ export function quotaTable(results: BenchResults): string | undefined {
   );
 }
 
+const MODE_LABELS = {
+  none: 'none (refreshInterval 1h only)',
+  webhook: 'webhook (signed secrets.modified)',
+  poll: 'poll (pollInterval 1m, ETag)',
+} as const;
+
+/** Seconds, or minutes from two minutes on. */
+export const durationText = (ms?: number) => {
+  if (ms === undefined) return undefined;
+  return ms >= 120_000
+    ? `${round(ms / 60_000, 1)} min`
+    : `${round(ms / 1000, 1)} s`;
+};
+
+export function propagationTable(results: BenchResults): string | undefined {
+  const p = results.propagation;
+  if (!p) return undefined;
+  return markdownTable(
+    [
+      'mode',
+      'Infisical requests/min, average (secret / read / write / all)',
+      'worst minute',
+      'requests in the hour',
+      'cycles triggered',
+      'changes propagated',
+      'change → Secret: median / max',
+      'of which the cycle (real time): median / max',
+    ],
+    p.modes.map(m => [
+      MODE_LABELS[m.mode],
+      perMinute(m.perMinute.mean),
+      perMinute(m.perMinute.max),
+      m.requestsInHour,
+      m.mode === 'webhook' ? m.triggeredCycles : '–',
+      `${m.propagated}/${p.changes}`,
+      m.latencyMs
+        ? `${durationText(m.latencyMs.median)} / ${durationText(
+            m.latencyMs.max,
+          )}`
+        : undefined,
+      m.cyclePartMs
+        ? `${durationText(m.cyclePartMs.median)} / ${durationText(
+            m.cyclePartMs.max,
+          )}`
+        : undefined,
+    ]),
+  );
+}
+
 export function growthTable(results: BenchResults): string {
   const g = results.growth;
   const row = (label: string, f?: { exponent: number; r2: number }) => [
@@ -197,6 +255,8 @@ export function renderTable(results: BenchResults): string {
     growthTable(results),
     '',
     quotaTable(results) ?? '(no quota comparison: the hour run did not happen)',
+    '',
+    propagationTable(results) ?? '(no propagation hours in this run)',
     '',
     targetsTable(results),
   ].join('\n');

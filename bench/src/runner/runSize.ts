@@ -4,16 +4,23 @@
  * runs the cycles the orchestrator asks for. The orchestrator (main.ts) load-
  * tests the status API from its own process while this one serves it.
  */
-import { advanceClock } from '../clock'; // first: the movable clock must be installed before anything reads Date
+import { advanceClock, clockOffsetMs } from '../clock'; // first: the movable clock must be installed before anything reads Date
 import type { Entity } from '@backstage/catalog-model';
 import knexFactory, { type Knex } from 'knex';
 import { ipcServe } from '../ipc';
 import { SimulatorsHandle } from '../simulators/SimulatorsHandle';
+import type { PropagationModeRun } from '../results';
 import type { InfisicalCounts, PropagationResult } from '../simulators/types';
 import { catalogEntity, Workload } from '../workload';
 import { CycleMeasurement, measureCycle, round } from './measureCycle';
 import { startProfiler } from './profiler';
-import { BenchBackend, startBenchBackend } from './startBenchBackend';
+import {
+  BenchBackend,
+  BENCH_WEBHOOK_SIGNING_SECRET,
+  PropagationMode,
+  startBenchBackend,
+} from './startBenchBackend';
+import { INFISICAL_WEBHOOK_URL_PATH, plannedChanges } from './propagationPlan';
 
 const MINUTE = 60_000;
 
@@ -56,10 +63,113 @@ async function propagation(options: {
   key: number;
 }): Promise<{ cycle: CycleMeasurement; result: PropagationResult }> {
   advanceClock(options.advanceMinutes * MINUTE);
-  await sims!.changeValue(options.scope, options.key, 10 * MINUTE);
+  const change = await sims!.changeValue({
+    scope: options.scope,
+    key: options.key,
+    timeoutMs: 10 * MINUTE,
+  });
   const measured = await measureCycle('change', backend!, sims!);
-  const result = await sims!.awaitPropagation();
+  const result = await sims!.awaitPropagation(change.id);
   return { cycle: measured, result };
+}
+
+/**
+ * An hour of one-minute ticks with `changes` remote value changes spread over
+ * it, on a fresh backend whose stores use `mode` (none, webhooks, polling).
+ * The fresh backend (its own in-memory SQLite) first takes the synced cluster
+ * over in one cycle, which is not counted. A change happens at a point inside
+ * its minute; the clock then moves on to the next tick. Latency is change →
+ * every dependent Secret rewritten, in the runner's clock: real time of the
+ * cycles plus the simulated wait for the tick.
+ */
+async function propagationHour(options: {
+  mode: PropagationMode;
+  ticks: number;
+  changes: number;
+}): Promise<PropagationModeRun> {
+  await backend?.stop();
+  backend = undefined;
+  backend = await startBenchBackend({
+    workload: workload!,
+    endpoints: sims!.endpoints,
+    entities,
+    kubernetesConcurrency: (workload as { kubernetesConcurrency?: number })
+      .kubernetesConcurrency,
+    propagation: options.mode,
+  });
+  advanceClock(MINUTE);
+  const takeover = await measureCycle(
+    `takeover-${options.mode}`,
+    backend,
+    sims!,
+  );
+  const plan = plannedChanges(options.ticks, options.changes, workload!);
+  const offsetAtChange = new Map<number, number>();
+  const run: PropagationModeRun = {
+    mode: options.mode,
+    takeoverMs: takeover.wallMs,
+    ticks: [],
+    changes: [],
+    problems: [],
+  };
+  /** Latencies of the changes that reached their Secrets during the cycle that just ran (clock offset unchanged since). */
+  const attribute = async () => {
+    for (const status of await sims!.propagationStatus()) {
+      const change = run.changes.find(c => c.id === status.id);
+      if (!change || change.latencyMs !== undefined) continue;
+      change.updated = status.updated;
+      if (status.allUpdatedAt === undefined) continue;
+      const simulatedWait = clockOffsetMs() - offsetAtChange.get(status.id)!;
+      change.latencyMs = round(
+        status.allUpdatedAt - status.changedAt + simulatedWait,
+      );
+      change.cyclePartMs = round(status.allUpdatedAt - status.changedAt);
+    }
+  };
+  await sims!.counts();
+  for (let minute = 1; minute <= options.ticks; minute++) {
+    const planned = plan.find(p => p.minute === minute);
+    let advanced = 0;
+    let triggeredCycles = 0;
+    if (planned) {
+      advanced = Math.round(planned.atSeconds * 1000);
+      advanceClock(advanced);
+      const result = await sims!.changeValue({
+        scope: planned.scope,
+        key: planned.key,
+        timeoutMs: 60 * MINUTE,
+        webhook:
+          options.mode === 'webhook'
+            ? {
+                url: `${backend.baseUrl}${INFISICAL_WEBHOOK_URL_PATH}`,
+                signingSecret: BENCH_WEBHOOK_SIGNING_SECRET,
+                clockOffsetMs: clockOffsetMs(),
+              }
+            : undefined,
+      });
+      offsetAtChange.set(result.id, clockOffsetMs());
+      run.changes.push({
+        id: result.id,
+        ...planned,
+        dependents: result.dependents,
+        updated: 0,
+        webhookStatus: result.webhook?.status,
+        webhookError: result.webhook?.error,
+      });
+      triggeredCycles += await backend.settleTriggered();
+      await attribute();
+    }
+    advanceClock(MINUTE - advanced);
+    const started = performance.now();
+    await backend.runCycle();
+    const wallMs = round(performance.now() - started);
+    triggeredCycles += await backend.settleTriggered();
+    await attribute();
+    const { infisical } = await sims!.counts();
+    run.ticks.push({ minute, wallMs, infisical, triggeredCycles });
+  }
+  run.problems = backend.takeProblems().slice(0, 5);
+  return run;
 }
 
 /** An hour of one-minute ticks: Infisical requests per tick. */
@@ -164,10 +274,18 @@ async function stop() {
   setImmediate(() => process.exit(0));
 }
 
+/** CPU time (user + system) of this process so far, ms. */
+function cpuMs() {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
 ipcServe(process, {
   start,
+  cpuMs,
   cycle,
   propagation,
+  propagationHour,
   hour,
   memory,
   usePostgres,

@@ -1,9 +1,13 @@
 /**
  * The real External Secrets plugin and Infisical module on Backstage's test
  * backend (the pattern of the plugin's startReconcilerTestBackend, without
- * Jest): the scheduler is captured so the benchmark runs each cycle itself,
+ * Jest): the scheduler is captured so the benchmark runs each tick itself,
  * the catalog is an in-memory index, and the logger keeps only what the
- * benchmark needs.
+ * benchmark needs. `triggerTask` (the webhook route and sync-now call it)
+ * starts the cycle at once, or refuses while one runs, as Backstage's
+ * scheduler does for a global task (ConflictError); the real scheduler only
+ * starts it at its next work check (every 5 s), which the benchmark reports
+ * rather than waits for.
  */
 import {
   coreServices,
@@ -36,6 +40,8 @@ export type BenchBackend = {
   baseUrl: string;
   /** Runs one reconcile cycle to completion, as the scheduler would. */
   runCycle(): Promise<CycleLogReport | undefined>;
+  /** Waits for the cycles `triggerTask` started; answers how many there were since the last call. */
+  settleTriggered(): Promise<number>;
   /** Warnings and errors logged since the last call (messages only). */
   takeProblems(): string[];
   stop(): Promise<void>;
@@ -71,6 +77,33 @@ class CapturingLogger implements RootLoggerService {
   debug() {}
 }
 
+/** The stores' `externalSecrets.propagation` mode: none (ESO's behaviour), webhooks, or ETag polling. */
+export type PropagationMode = 'none' | 'webhook' | 'poll';
+
+/** Not a secret: the signing key the benchmark's simulated Infisical webhook uses. */
+export const BENCH_WEBHOOK_SIGNING_SECRET = 'bench-webhook-signing-key';
+export const BENCH_POLL_INTERVAL = '1m';
+
+function propagationConfig(mode: PropagationMode, w: Workload) {
+  if (mode === 'none') return {};
+  return {
+    propagation: {
+      stores: storesConfig(w, '').stores.map(store => ({
+        kind: store.kind,
+        name: store.metadata.name,
+        ...(mode === 'webhook'
+          ? { webhook: true }
+          : { pollInterval: BENCH_POLL_INTERVAL }),
+      })),
+      ...(mode === 'webhook' && {
+        webhooks: {
+          infisical: { signingSecret: BENCH_WEBHOOK_SIGNING_SECRET },
+        },
+      }),
+    },
+  };
+}
+
 export async function startBenchBackend(options: {
   workload: Workload;
   endpoints: SimulatorEndpoints;
@@ -79,17 +112,41 @@ export async function startBenchBackend(options: {
   knex?: Knex;
   /** `externalSecrets.concurrency.kubernetesRequests`; default: the plugin's (8). */
   kubernetesConcurrency?: number;
+  /** Default: none. */
+  propagation?: PropagationMode;
 }): Promise<BenchBackend> {
   const { workload, endpoints } = options;
   const sink: { cycle?: CycleLogReport; problems: string[] } = {
     problems: [],
   };
   let task: SchedulerServiceTaskFunction | undefined;
+  let running: Promise<void> | undefined;
+  let triggered: Promise<void>[] = [];
+  const run = async () => {
+    if (!task) throw new Error('the reconcile task was not scheduled');
+    const cycle = Promise.resolve(task(new AbortController().signal));
+    running = cycle.finally(() => {
+      running = undefined;
+    });
+    await running;
+  };
   const scheduler: SchedulerService = {
     async scheduleTask(definition) {
       task = definition.fn;
     },
-    async triggerTask() {},
+    async triggerTask(id) {
+      if (running) {
+        // What Backstage's TaskWorker.trigger throws (a ConflictError).
+        throw Object.assign(new Error(`Task ${id} is currently running`), {
+          name: 'ConflictError',
+        });
+      }
+      triggered.push(
+        run().catch(e => {
+          sink.problems.push(`error: triggered cycle: ${(e as Error).message}`);
+        }),
+      );
+    },
     async cancelTask() {},
     createScheduledTaskRunner() {
       return {
@@ -131,6 +188,7 @@ export async function startBenchBackend(options: {
               },
             ],
             ...storesConfig(workload, endpoints.infisicalUrl),
+            ...propagationConfig(options.propagation ?? 'none', workload),
             ...(options.kubernetesConcurrency && {
               concurrency: {
                 kubernetesRequests: options.kubernetesConcurrency,
@@ -144,10 +202,17 @@ export async function startBenchBackend(options: {
   return {
     baseUrl: `http://localhost:${backend.server.port()}`,
     async runCycle() {
-      if (!task) throw new Error('the reconcile task was not scheduled');
+      // A tick while a triggered cycle runs waits for it, as the scheduler would.
+      await running;
       sink.cycle = undefined;
-      await task(new AbortController().signal);
+      await run();
       return sink.cycle;
+    },
+    async settleTriggered() {
+      const started = triggered;
+      triggered = [];
+      await Promise.all(started);
+      return started.length;
     },
     takeProblems() {
       return sink.problems.splice(0);

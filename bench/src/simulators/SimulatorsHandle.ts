@@ -34,15 +34,24 @@ export class SimulatorsHandle {
     return this.ipc.call('counts');
   }
 
-  changeValue(scope: number, key: number, timeoutMs: number) {
-    return this.ipc.call<{ changedAt: number; dependents: number }>(
-      'changeValue',
-      { scope, key, timeoutMs },
-    );
+  /** Changes one remote value; with `webhook`, Infisical then delivers its signed `secrets.modified`. */
+  changeValue(options: {
+    scope: number;
+    key: number;
+    timeoutMs: number;
+    webhook?: { url: string; signingSecret: string; clockOffsetMs: number };
+  }): Promise<PropagationResult> {
+    return this.ipc.call('changeValue', options);
   }
 
-  awaitPropagation(): Promise<PropagationResult> {
-    return this.ipc.call('awaitPropagation');
+  /** Resolves when change `id` reached every dependent Secret, or its timeout passed. */
+  awaitPropagation(id: number): Promise<PropagationResult> {
+    return this.ipc.call('awaitPropagation', { id });
+  }
+
+  /** Every change so far, as it stands now. */
+  propagationStatus(): Promise<PropagationResult[]> {
+    return this.ipc.call('propagationStatus');
   }
 
   async stop(): Promise<void> {

@@ -5,7 +5,7 @@
  * apiserver simulator, both adding the workload's latency to every request.
  * Driven over IPC by the runner (see SimulatorsHandle).
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import {
   InfisicalSimulator,
   startInfisicalSimulatorServer,
@@ -52,7 +52,6 @@ let infisical: InfisicalSimulator | undefined;
 let infisicalServer: InfisicalSimulatorServer | undefined;
 let kubernetes: KubernetesSimulator | undefined;
 let workload: Workload | undefined;
-let pendingPropagation: Promise<PropagationResult> | undefined;
 
 /** A value nobody prints: the benchmark only counts and times. */
 function freshValue() {
@@ -179,28 +178,129 @@ function kubernetesCounts(): KubernetesCounts {
   return counts;
 }
 
+type TrackedChange = {
+  id: number;
+  changedAt: number;
+  waiting: Set<string>;
+  before: Map<string, string | undefined>;
+  firstUpdatedAt?: number;
+  allUpdatedAt?: number;
+  timeoutMs: number;
+  webhook?: { status?: number; sentAt?: number; error?: string };
+};
+
+const tracked: TrackedChange[] = [];
+let watcher: NodeJS.Timeout | undefined;
+
+/** Checks every 2 ms, in this process (so the reconciler's loop is not involved), which watched Secrets were rewritten. */
+function watchSecrets() {
+  watcher ??= setInterval(checkSecrets, 2);
+}
+
+function checkSecrets() {
+  const now = Date.now();
+  for (const change of tracked) {
+    if (change.allUpdatedAt !== undefined) continue;
+    if (now - change.changedAt > change.timeoutMs) continue;
+    for (const id of [...change.waiting]) {
+      const [namespace, name] = id.split('/');
+      const version = kubernetes!.get({ kind: 'Secret', namespace, name })
+        ?.metadata.resourceVersion;
+      if (version !== change.before.get(id)) {
+        change.waiting.delete(id);
+        change.firstUpdatedAt ??= now;
+      }
+    }
+    if (change.waiting.size === 0) change.allUpdatedAt = now;
+  }
+}
+
+function resultOf(change: TrackedChange): PropagationResult {
+  return {
+    id: change.id,
+    changedAt: change.changedAt,
+    firstUpdatedAt: change.firstUpdatedAt,
+    allUpdatedAt: change.allUpdatedAt,
+    dependents: change.before.size,
+    updated: change.before.size - change.waiting.size,
+    webhook: change.webhook,
+  };
+}
+
 /**
- * Changes one remote value and watches, in this process (so the reconciler's
- * loop is not involved), until every Secret that maps it has been rewritten.
+ * Infisical's project webhook: `secrets.modified` for the changed scope,
+ * signed as Infisical signs (`x-infisical-signature: t=<ms>;<hex
+ * HMAC-SHA256 of the raw body>`), delivered after the simulated latency.
+ * `clockOffsetMs` is the runner's clock offset, so both sides agree on the
+ * time as Infisical's and Backstage's clocks would.
  */
-function changeValue(payload: {
+async function deliverWebhook(
+  change: TrackedChange,
+  scopeIndex: number,
+  webhook: { url: string; signingSecret: string; clockOffsetMs: number },
+) {
+  const scope = scopeOf(scopeIndex);
+  const body = JSON.stringify({
+    event: 'secrets.modified',
+    project: {
+      workspaceId: infisical!.projectId(scope.project),
+      environment: scope.environment,
+      secretPath: scope.path,
+    },
+    timestamp: Date.now() + webhook.clockOffsetMs,
+  });
+  await new Promise(resolve => setTimeout(resolve, workload!.latencyMs));
+  const at = Date.now() + webhook.clockOffsetMs;
+  const signature = createHmac('sha256', webhook.signingSecret)
+    .update(body)
+    .digest('hex');
+  change.webhook = { sentAt: Date.now() };
+  try {
+    const response = await fetch(webhook.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-infisical-signature': `t=${at};${signature}`,
+      },
+      body,
+    });
+    change.webhook.status = response.status;
+    await response.arrayBuffer();
+  } catch (e) {
+    change.webhook.error = (e as Error).message;
+  }
+}
+
+/**
+ * Changes one remote value and starts watching every Secret that maps it;
+ * with `webhook`, then delivers Infisical's webhook and answers after the
+ * backend answered it.
+ */
+async function changeValue(payload: {
   scope: number;
   key: number;
   timeoutMs: number;
-}): { changedAt: number; dependents: number } {
+  webhook?: { url: string; signingSecret: string; clockOffsetMs: number };
+}): Promise<PropagationResult> {
   const w = workload!;
   const scope = scopeOf(payload.scope);
-  const targets = dependents(payload.scope, payload.key, w).map(i => ({
-    namespace: namespaceOf(i, w),
-    name: entityName(i),
-  }));
   const before = new Map(
-    targets.map(t => [
-      `${t.namespace}/${t.name}`,
-      kubernetes!.get({ kind: 'Secret', ...t })?.metadata.resourceVersion,
-    ]),
+    dependents(payload.scope, payload.key, w).map(i => {
+      const t = { namespace: namespaceOf(i, w), name: entityName(i) };
+      return [
+        `${t.namespace}/${t.name}`,
+        kubernetes!.get({ kind: 'Secret', ...t })?.metadata.resourceVersion,
+      ];
+    }),
   );
-  const changedAt = Date.now();
+  const change: TrackedChange = {
+    id: tracked.length + 1,
+    changedAt: Date.now(),
+    waiting: new Set(before.keys()),
+    before,
+    timeoutMs: payload.timeoutMs,
+  };
+  tracked.push(change);
   infisical!.setSecret({
     project: scope.project,
     environment: scope.environment,
@@ -208,36 +308,36 @@ function changeValue(payload: {
     key: remoteKey(payload.key),
     value: freshValue(),
   });
-  pendingPropagation = new Promise(resolve => {
-    const waiting = new Set(before.keys());
-    let firstAt: number | undefined;
-    const poll = setInterval(() => {
-      for (const id of [...waiting]) {
-        const [namespace, name] = id.split('/');
-        const now = kubernetes!.get({ kind: 'Secret', namespace, name })
-          ?.metadata.resourceVersion;
-        if (now !== before.get(id)) {
-          waiting.delete(id);
-          firstAt ??= Date.now();
-        }
-      }
-      const timedOut = Date.now() - changedAt > payload.timeoutMs;
-      if (waiting.size === 0 || timedOut) {
-        clearInterval(poll);
-        resolve({
-          changedAt,
-          firstUpdatedAt: firstAt,
-          allUpdatedAt: waiting.size === 0 ? Date.now() : undefined,
-          dependents: before.size,
-          updated: before.size - waiting.size,
-        });
-      }
-    }, 2);
-  });
-  return { changedAt, dependents: before.size };
+  watchSecrets();
+  if (payload.webhook) {
+    await deliverWebhook(change, payload.scope, payload.webhook);
+  }
+  return resultOf(change);
+}
+
+/** Resolves when change `id` reached every dependent Secret, or its timeout passed. */
+async function awaitPropagation(payload: {
+  id: number;
+}): Promise<PropagationResult> {
+  const change = tracked.find(c => c.id === payload.id);
+  if (!change) throw new Error(`no change ${payload.id}`);
+  while (
+    change.allUpdatedAt === undefined &&
+    Date.now() - change.changedAt <= change.timeoutMs
+  ) {
+    await new Promise(resolve => setTimeout(resolve, 5));
+  }
+  return resultOf(change);
+}
+
+/** Every change so far, as it stands now. */
+function propagationStatus(): PropagationResult[] {
+  checkSecrets(); // a write at the very end of the cycle counts for that cycle
+  return tracked.map(resultOf);
 }
 
 async function stop() {
+  if (watcher) clearInterval(watcher);
   await infisicalServer?.close();
   await kubernetes?.stop();
   setImmediate(() => process.exit(0));
@@ -250,7 +350,8 @@ ipcServe(process, {
     kubernetes: kubernetesCounts(),
   }),
   changeValue,
-  awaitPropagation: () => pendingPropagation,
+  awaitPropagation,
+  propagationStatus,
   stop,
 });
 // The runner went away (crash, timeout): do not outlive it.

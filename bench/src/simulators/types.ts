@@ -44,10 +44,14 @@ export type SimulatorCounts = {
 
 /** Wall-clock times (ms since the epoch, simulator process) of a value change reaching Secrets. */
 export type PropagationResult = {
+  /** Numbered in the order of the changes. */
+  id: number;
   changedAt: number;
   firstUpdatedAt?: number;
   allUpdatedAt?: number;
   /** Secrets that map the changed key. */
   dependents: number;
   updated: number;
+  /** The webhook Infisical delivered for the change, when asked to. */
+  webhook?: { status?: number; sentAt?: number; error?: string };
 };
