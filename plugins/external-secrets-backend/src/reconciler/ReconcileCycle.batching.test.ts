@@ -108,7 +108,11 @@ describe('ReconcileCycle request batching', () => {
 
     await runCycle();
 
-    const secretRequests = sim.requests.filter(r => r.resource === 'secrets');
+    // The managed-Secret lists (full objects, by label); the name lists of a
+    // first cycle ask for metadata only.
+    const secretRequests = sim.requests.filter(
+      r => r.resource === 'secrets' && r.query.labelSelector !== undefined,
+    );
     const lists = secretRequests.filter(r => r.verb === 'list');
     expect(lists.map(r => r.namespace).sort()).toEqual(NAMESPACES);
     expect(
@@ -172,6 +176,31 @@ describe('ReconcileCycle request batching', () => {
       expect(status.message).toContain('team-b');
       expect(status.message).toContain('403');
     }
+  });
+
+  it('should create the Secrets of new ExternalSecrets without a read per Secret, and read none in a steady cycle', async () => {
+    const { runCycle } = await start();
+
+    await runCycle();
+
+    const secretRequests = () =>
+      sim.requests.filter(r => r.resource === 'secrets');
+    expect(secretRequests().filter(r => r.verb === 'get')).toEqual([]);
+    expect(secretRequests().filter(r => r.verb === 'list')).toHaveLength(
+      NAMESPACES.length * 2,
+    );
+    expect(secretRequests().filter(r => r.verb === 'create')).toHaveLength(
+      WORKLOAD.length,
+    );
+
+    sim.clearRequests();
+    await runCycle();
+
+    expect(
+      secretRequests()
+        .map(r => `${r.verb} ${r.namespace}`)
+        .sort(),
+    ).toEqual(NAMESPACES.map(namespace => `list ${namespace}`));
   });
 
   it('should write each ExternalSecret status with the resourceVersion it was listed with, without reading it again', async () => {

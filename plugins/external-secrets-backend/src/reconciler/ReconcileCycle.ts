@@ -116,6 +116,7 @@ export class ReconcileCycle {
       secretLists,
       options.config.concurrency.kubernetesRequests,
     );
+    const secretNames = new Map<string, Promise<Set<string> | undefined>>();
     const ctx: CycleContext = {
       now,
       providers: options.providers,
@@ -129,7 +130,8 @@ export class ReconcileCycle {
         previous.get(
           workItemKey({ cluster: item.inventory.config.name, ...item }),
         ),
-      currentSecret: (item, name) => currentSecret(item, name, secretLists),
+      currentSecret: (item, name) =>
+        currentSecret(item, name, secretLists, secretNames),
       propagation,
     };
 
@@ -444,14 +446,44 @@ type SecretListing = Map<string, Promise<Map<string, KubernetesSecret>>>;
 
 const listNow = <T>(fn: () => Promise<T>) => fn();
 
-/** Managed Secrets come from one list per namespace; others are read one by one. */
+/**
+ * Managed Secrets come from one list per namespace. A target missing from it
+ * is looked up in the namespace's Secret NAMES (metadata only, listed once,
+ * and only when some target is missing: a first cycle, a new ExternalSecret),
+ * so creating a thousand Secrets does not cost a thousand 404 reads first. A
+ * Secret of that name that we do not manage is then read on its own.
+ */
 async function currentSecret(
   item: WorkItem,
   name: string,
   lists: SecretListing,
+  names: Map<string, Promise<Set<string> | undefined>>,
 ): Promise<KubernetesSecret | undefined> {
   const managed = (await managedSecrets(item, lists, listNow)).get(name);
-  return managed ?? item.inventory.client.getSecret(item.namespace, name);
+  if (managed) return managed;
+  const existing = await secretNamesOf(item, names);
+  if (existing && !existing.has(name)) return undefined;
+  return item.inventory.client.getSecret(item.namespace, name);
+}
+
+/** Names of every Secret in the namespace; undefined when they cannot be listed. */
+function secretNamesOf(
+  item: WorkItem,
+  names: Map<string, Promise<Set<string> | undefined>>,
+): Promise<Set<string> | undefined> {
+  const key = `${item.inventory.config.name}/${item.namespace}`;
+  let listed = names.get(key);
+  if (!listed) {
+    // Without the list, each lookup falls back to a GET that reports the real cause.
+    listed = item.inventory.client
+      .listSecretsMetadata({ namespace: item.namespace })
+      .then(
+        secrets => new Set(secrets.map(s => s.name)),
+        () => undefined,
+      );
+    names.set(key, listed);
+  }
+  return listed;
 }
 
 /** The namespace's managed Secrets, listed once per cycle. */
