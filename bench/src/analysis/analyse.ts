@@ -396,8 +396,15 @@ function targets(results: BenchResults): Verdict[] {
 
   // Status API.
   for (const db of ['sqlite', 'postgres'] as const) {
-    const largest = [...results.sizes].reverse().find(s => s.api[db]);
-    const api = largest?.api[db];
+    // Judged at every size: on a shared machine one size can look fast by luck.
+    const measuredApis = results.sizes.flatMap(s =>
+      s.api[db] ? [s.api[db]!] : [],
+    );
+    const api = measuredApis.reduce<(typeof measuredApis)[number] | undefined>(
+      (worst, a) =>
+        !worst || a.latencyMs.p95 > worst.latencyMs.p95 ? a : worst,
+      undefined,
+    );
     if (!api && db === 'postgres') {
       verdicts.push({
         target: `Status API p95 under ${API_P95_TARGET_MS} ms at ${results.parameters.apiConnections} concurrent clients (PostgreSQL)`,
@@ -412,7 +419,9 @@ function targets(results: BenchResults): Verdict[] {
         results.parameters.apiConnections
       } concurrent clients (${db === 'sqlite' ? 'SQLite' : 'PostgreSQL'})`,
       met: api
-        ? api.latencyMs.p95 < API_P95_TARGET_MS && api.non2xx === 0
+        ? measuredApis.every(
+            a => a.latencyMs.p95 < API_P95_TARGET_MS && a.non2xx === 0,
+          )
         : undefined,
       measured: bySize(results, s => {
         const a = s.api[db];

@@ -278,12 +278,12 @@ ${comparison ?? ''}
 - **\`isDue\` → \`targetNeedsSync\` → \`computeDataHash\`** recomputes ESO's data-hash (SHA3 over the Go-formatted
   map) of every target Secret in every cycle, due or not: ~10% of cycle CPU. Fix: cache it per Secret
   resourceVersion.
-- **First cycle (every Secret created): three sequential apiserver round trips per ExternalSecret** (get Secret →
-  404, create, update status) with \`concurrency.kubernetesRequests: 8\` in flight: ≈ ExternalSecrets × 3 × latency
-  / 8, plus ~8–9 s of CPU at 1,000. With \`yarn bench --sizes 1000 --k8s-concurrency 32\` (2026-11-23) the cold
-  cycle took 8.0 s instead of ~13 s and became CPU-bound (8.3 s CPU); the CPU is the Kubernetes client (below),
-  the database rows and parsing. Creating optimistically and reading only on 409 AlreadyExists (not for
-  \`creationPolicy: Merge\`) would also save the GET.
+- **First cycle (every Secret created): two sequential apiserver round trips per ExternalSecret** (create Secret,
+  update status) with \`concurrency.kubernetesRequests: 8\` in flight, plus ~8 s of CPU at 1,000 (the Kubernetes
+  client, the database rows, parsing). The GET that learned each missing Secret was absent is gone since this
+  round (one metadata-only list of the namespace's Secret names, only when a target is missing): cold reads at 1,000
+  went from 1,024 to 44. With \`yarn bench --sizes 1000 --k8s-concurrency 32\` (2026-11-23, before that change)
+  the cold cycle took 8.0 s and was CPU-bound: more concurrency alone does not reach 5 s on 2 shared cores.
 - **Status API is CPU-bound on one event loop**: per request Express + OpenAPI request validation, the permission
   check, the status query (one on PostgreSQL since this round, two in-process statements on SQLite) and the socket
   write. At ${
@@ -295,10 +295,6 @@ ${comparison ?? ''}
   of the idle cycle at 5,000 has none over 30 ms (the longest: \`DatabaseStatusStore.listAll\` reading all 5,000
   rows through synchronous better-sqlite3, and decoding 500-object list pages in the Kubernetes client). They are
   garbage collection and CPU contention on the shared 2-core machine, which also runs the simulators and autocannon.
-- **Correctness, found while testing the batching**: when a namespace's Secret list fails (e.g. 403), its
-  ExternalSecrets take the "failed unexpectedly" path in \`ReconcileCycle.run\`: counted and logged, but no row or
-  event is saved, so the API shows no ExternalSecret instead of an Error naming the 403. Fix: record it through
-  \`failed(...)\` with the ClusterError message.
 - **Memory: the peak is V8's lazy heap growth, not retained data.** RSS right after boot is ~${
     at1000?.rssAfterStartMb ?? 285
   } MB before any work: Backstage's backend libraries and the plugin (loading the modules alone: ~270 MB RSS, 91 MB
@@ -317,13 +313,9 @@ ${comparison ?? ''}
   } With the heap capped, \`yarn bench --sizes 1000 --max-old-space 256\` (2026-11-23, same cycles and hour)
   peaked at **336 MB** RSS with unchanged cycle times (cold 13.2 s, refresh 2.5 s): set
   \`NODE_OPTIONS=--max-old-space-size=…\` in production to keep RSS bounded.
-- **Risk, from reading the scheduler's code (not measured): \`pollInterval\` equal to the schedule can skip ticks in
-  production.** \`PropagationPlan\` polls when \`now − lastAttemptAt ≥ pollInterval\`, and \`lastAttemptAt\` is the
-  start of the previous cycle. Backstage's \`TaskWorker\` sets the next due time to the previous due time + 1 min
-  and starts the task at its next work check (every 5 s, timer drift included), so two starts can be slightly less
-  than a minute apart; that tick then skips the poll and the store waits a second minute. The bench's clock moves
-  one minute plus the cycle's real time per tick, so it polls at every tick. Fix (reconciler): a tolerance (e.g. the
-  5-s work check), or compare against due times rather than start times.
+- **Fixed after this analysis**: a namespace whose Secret list fails (e.g. 403) now records an Error naming it on
+  each of its ExternalSecrets (it took the "failed unexpectedly" path, so the API showed nothing); \`pollInterval\`
+  polls with a few seconds' slack, since Backstage's scheduler can start two ticks slightly less than a minute apart.
 
 ## Method
 
