@@ -471,19 +471,15 @@ function secretNamesOf(
   item: WorkItem,
   names: Map<string, Promise<Set<string> | undefined>>,
 ): Promise<Set<string> | undefined> {
-  const key = `${item.inventory.config.name}/${item.namespace}`;
-  let listed = names.get(key);
-  if (!listed) {
-    // Without the list, each lookup falls back to a GET that reports the real cause.
-    listed = item.inventory.client
+  // Without the list, each lookup falls back to a GET that reports the real cause.
+  return oncePerNamespace(names, item, () =>
+    item.inventory.client
       .listSecretsMetadata({ namespace: item.namespace })
       .then(
         secrets => new Set(secrets.map(s => s.name)),
         () => undefined,
-      );
-    names.set(key, listed);
-  }
-  return listed;
+      ),
+  );
 }
 
 /** The namespace's managed Secrets, listed once per cycle. */
@@ -492,18 +488,29 @@ function managedSecrets(
   lists: SecretListing,
   schedule: <T>(fn: () => Promise<T>) => Promise<T>,
 ): Promise<Map<string, KubernetesSecret>> {
-  const key = `${item.inventory.config.name}/${item.namespace}`;
-  let list = lists.get(key);
-  if (!list) {
-    list = schedule(() =>
+  return oncePerNamespace(lists, item, () =>
+    schedule(() =>
       item.inventory.client.listSecrets({
         namespace: item.namespace,
         labelSelector: `${LABEL_MANAGED}=true`,
       }),
-    ).then(secrets => new Map(secrets.map(s => [s.metadata.name, s])));
-    lists.set(key, list);
+    ).then(secrets => new Map(secrets.map(s => [s.metadata.name, s]))),
+  );
+}
+
+/** The first caller for the item's cluster/namespace loads; the others share it. */
+function oncePerNamespace<T>(
+  cache: Map<string, Promise<T>>,
+  item: WorkItem,
+  load: () => Promise<T>,
+): Promise<T> {
+  const key = `${item.inventory.config.name}/${item.namespace}`;
+  let loaded = cache.get(key);
+  if (!loaded) {
+    loaded = load();
+    cache.set(key, loaded);
   }
-  return list;
+  return loaded;
 }
 
 /**

@@ -1,5 +1,7 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
-import express, { Request, Response, Router } from 'express';
+import { AuthenticationError, InputError } from '@backstage/errors';
+import express, { Request, Response } from 'express';
+import Router from 'express-promise-router';
 import { z } from 'zod';
 import { PropagationConfig } from '../config/readPropagationConfig';
 import { StatusStore } from '../database/StatusStore';
@@ -37,7 +39,7 @@ export function createWebhookRouter(options: {
   auditor: AuditorService;
   triggerCycle: () => Promise<void>;
   now?: () => number;
-}): Router {
+}): express.Router {
   const router = Router();
   const infisical = options.propagation.webhooks.infisical;
   if (!infisical) return router;
@@ -57,15 +59,9 @@ export function createWebhookRouter(options: {
       });
       if (!check.ok) {
         options.logger.warn(`Infisical webhook refused: ${check.reason}`);
-        reply(res, 401, 'AuthenticationError', check.reason);
-        return;
+        throw new AuthenticationError(check.reason);
       }
-      const payload = parsePayload(rawBody);
-      if (!payload.ok) {
-        reply(res, 400, 'InputError', payload.message);
-        return;
-      }
-      const { event, project } = payload.value;
+      const { event, project } = parsePayload(rawBody);
       if (!MODIFIED_EVENTS.has(event)) {
         res.status(202).json({ accepted: false, event });
         return;
@@ -101,29 +97,20 @@ export function createWebhookRouter(options: {
   return router;
 }
 
-function parsePayload(
-  rawBody: Buffer,
-):
-  | { ok: true; value: z.infer<typeof infisicalPayload> }
-  | { ok: false; message: string } {
+function parsePayload(rawBody: Buffer): z.infer<typeof infisicalPayload> {
   let json: unknown;
   try {
     json = JSON.parse(rawBody.toString('utf8'));
   } catch {
-    return { ok: false, message: 'body is not JSON' };
+    throw new InputError('body is not JSON');
   }
   const parsed = infisicalPayload.safeParse(json);
   if (!parsed.success) {
-    return {
-      ok: false,
-      message: `not an Infisical webhook payload: ${parsed.error.issues
+    throw new InputError(
+      `not an Infisical webhook payload: ${parsed.error.issues
         .map(i => `${i.path.join('.') || '(body)'}: ${i.message}`)
         .join('; ')}`,
-    };
+    );
   }
-  return { ok: true, value: parsed.data };
-}
-
-function reply(res: Response, status: number, name: string, message: string) {
-  res.status(status).json({ error: { name, message } });
+  return parsed.data;
 }
