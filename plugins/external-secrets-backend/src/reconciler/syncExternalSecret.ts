@@ -1,4 +1,3 @@
-import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import {
   Condition,
   ExternalSecret,
@@ -7,80 +6,46 @@ import {
   ParsedExternalSecret,
   parseExternalSecret,
   parseGoDuration,
-  SecretStore,
-  SecretStoreRef,
-  ValidationIssue,
 } from '@internal/backstage-plugin-external-secrets-common';
 import {
   CurrentSecret,
   isDue,
-  KeyStatus,
   planReads,
   ProviderError,
   reconcileExternalSecret,
-  ReconcileResult,
   StoreReadiness,
   syncedResourceVersion,
 } from '@internal/backstage-plugin-external-secrets-node';
-import pLimit from 'p-limit';
-import { ClusterError } from '../kubernetes/ClusterError';
-import { KubernetesSecret } from '../kubernetes/types';
 import {
   ExternalSecretRecord,
   ExternalSecretState,
-  KeyStatusRecord,
-  SyncEvent,
 } from '../database/StatusStore';
-import { CycleClients } from './CycleClients';
+import { CycleContext, SyncOutcome } from './CycleContext';
+import {
+  decideMode,
+  refKey,
+  resolveStores,
+  Resolutions,
+  storeCatalog,
+} from './decideMode';
 import { executeReads } from './executeReads';
-import { PropagationPlan } from './PropagationPlan';
-import { ProviderRegistry } from './ProviderRegistry';
-import { resolveStore, ResolvedStore, StoreCatalog } from './StoreResolver';
+import { observeExternalSecret } from './observeExternalSecret';
+import { toCurrent, writeSecret, writeStatus } from './SecretWriter';
+import {
+  baseRecord,
+  declaredKeys,
+  describeIssues,
+  eventsFor,
+  failed,
+  stateOf,
+  toKeyRecord,
+} from './syncRecords';
 import { WorkItem } from './WorkItem';
 
-const MAX_CONFLICT_RETRIES = 3;
-/** Observe mode has no per-key truth: keys take the ExternalSecret's state. */
-const OBSERVED_KEY_STATE: Record<
-  ExternalSecretState,
-  KeyStatusRecord['state']
-> = {
-  Synced: 'synced',
-  Error: 'error',
-  Pending: 'pending',
-  NotFound: 'pending',
-  Unsupported: 'unsupported',
-};
+export type { CycleContext, SyncOutcome } from './CycleContext';
+
 const BACKOFF_BASE_MS = 10_000;
 const BACKOFF_MAX_MS = 10 * 60_000;
-
-/** Everything one cycle shares across its ExternalSecrets. */
-export type CycleContext = {
-  now: Date;
-  providers: ProviderRegistry;
-  configStores: SecretStore[];
-  controllerClass: string;
-  clients: CycleClients;
-  readLimit: ReturnType<typeof pLimit>;
-  logger: LoggerService;
-  auditor: AuditorService;
-  /** The managed Secrets of a namespace, listed once per cycle. */
-  currentSecret: (
-    item: WorkItem,
-    name: string,
-  ) => Promise<KubernetesSecret | undefined>;
-  /** Last stored state, by `cluster/namespace/name`. */
-  previous: (item: WorkItem) => ExternalSecretRecord | undefined;
-  /** Stores opted into webhooks or polling (`externalSecrets.propagation`). */
-  propagation?: PropagationPlan;
-};
-
-/** What the cycle does with the outcome: save it (and events), or nothing. */
-export type SyncOutcome = {
-  record: ExternalSecretRecord;
-  /** False when nothing changed: skip the database write. */
-  changed: boolean;
-  events: SyncEvent[];
-};
 
 /**
  * Handles one ExternalSecret: parse, decide mode and whether it is due, read its
@@ -110,7 +75,9 @@ export async function syncExternalSecret(
   const catalog = storeCatalog(item, ctx);
   const stores = resolveStores(declared, item, catalog, ctx);
   const mode = decideMode(item, stores, ctx);
-  if (mode.observe) return observe(item, declared, ctx, previous, mode.reason);
+  if (mode.observe) {
+    return observeExternalSecret(item, declared, ctx, previous, mode.reason);
+  }
   if (mode.refuse) {
     return failed(
       item,
@@ -151,78 +118,6 @@ function withoutOwner(parsed: ParsedExternalSecret): ParsedExternalSecret {
       },
     },
   };
-}
-
-type Resolutions = Map<
-  string,
-  { ok: true; resolved: ResolvedStore } | { ok: false; message: string }
->;
-
-function storeCatalog(item: WorkItem, ctx: CycleContext): StoreCatalog {
-  return {
-    cluster: item.inventory.config.name,
-    clusterStores: item.inventory.stores,
-    configStores: ctx.configStores,
-    namespaceLabels: namespace =>
-      item.inventory.namespaces.get(namespace)?.labels,
-  };
-}
-
-function refKey(ref: SecretStoreRef) {
-  return `${ref.kind}/${ref.name}`;
-}
-
-function resolveStores(
-  parsed: ParsedExternalSecret,
-  item: WorkItem,
-  catalog: StoreCatalog,
-  ctx: CycleContext,
-): Resolutions {
-  const resolutions: Resolutions = new Map();
-  for (const request of planReads(parsed)) {
-    const key = refKey(request.storeRef);
-    if (!resolutions.has(key)) {
-      resolutions.set(
-        key,
-        resolveStore(request.storeRef, item.namespace, catalog, ctx.providers),
-      );
-    }
-  }
-  return resolutions;
-}
-
-/**
- * Reconcile mode acts only on what is ours: a cluster declared ESO-free, stores
- * declared in app-config, or cluster stores whose `spec.controller` is our class.
- * Anything else belongs to the ESO running there and is only observed.
- */
-function decideMode(
-  item: WorkItem,
-  stores: Resolutions,
-  ctx: CycleContext,
-): { observe?: boolean; reason?: string; refuse?: string } {
-  const cluster = item.inventory.config;
-  if (cluster.mode === 'observe') {
-    if (item.origin === 'manifest') {
-      return {
-        refuse: `cluster ${cluster.name} is in observe mode: declared manifests are only applied to clusters in reconcile mode`,
-      };
-    }
-    return { observe: true };
-  }
-  if (cluster.esoFree) return {};
-  const ourClass = cluster.controllerClass ?? ctx.controllerClass;
-  for (const [key, resolution] of stores) {
-    if (!resolution.ok || resolution.resolved.origin === 'config') continue;
-    const theirClass = resolution.resolved.store.spec.controller ?? '';
-    if (theirClass !== ourClass && item.origin === 'cluster') {
-      return {
-        observe: true,
-        reason: `left to the ESO controller of cluster ${cluster.name}: ${key} has spec.controller "${theirClass}", not "${ourClass}"`,
-      };
-    }
-  }
-  return {};
 }
 
 async function reconcile(
@@ -325,36 +220,20 @@ async function reconcile(
     }
   }
 
-  let result = reconcileExternalSecret({
-    parsed,
-    reads,
-    storeStatus,
+  const { result, writeError } = await writeSecret(
+    item,
+    ctx,
+    targetName,
     current,
-    now: ctx.now,
-  });
-  let writeError: Error | undefined;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await applyResult(item, result, ctx, current);
-      break;
-    } catch (e) {
-      const conflict = e instanceof ClusterError && e.errorType === 'CONFLICT';
-      if (!conflict || attempt >= MAX_CONFLICT_RETRIES) {
-        writeError = e as Error;
-        break;
-      }
-      current = toCurrent(
-        await item.inventory.client.getSecret(item.namespace, targetName),
-      );
-      result = reconcileExternalSecret({
+    fresh =>
+      reconcileExternalSecret({
         parsed,
         reads,
         storeStatus,
-        current,
+        current: fresh,
         now: ctx.now,
-      });
-    }
-  }
+      }),
+  );
 
   const condition = writeError
     ? errorCondition(
@@ -396,117 +275,6 @@ async function reconcile(
     changed: true,
     events: eventsFor(item, result, record, previous, writeError),
   };
-}
-
-async function applyResult(
-  item: WorkItem,
-  result: ReconcileResult,
-  ctx: CycleContext,
-  current: CurrentSecret | undefined,
-): Promise<void> {
-  const client = item.inventory.client;
-  const desired = result.desired;
-  if ((result.action === 'create' || result.action === 'update') && desired) {
-    const secret: KubernetesSecret = {
-      metadata: {
-        ...desired.metadata,
-        resourceVersion: current?.metadata.resourceVersion,
-      },
-      type: desired.type,
-      immutable: desired.immutable || undefined,
-      data: desired.data,
-    };
-    await (current
-      ? client.replaceSecret(secret)
-      : client.createSecret(secret));
-    await audit(
-      ctx,
-      item,
-      current ? 'update' : 'create',
-      desired.metadata.name,
-      result,
-    );
-  } else if (result.action === 'delete' && current) {
-    await client.deleteSecret(item.namespace, current.metadata.name, {
-      resourceVersion: current.metadata.resourceVersion,
-    });
-    await audit(ctx, item, 'delete', current.metadata.name, result);
-  }
-}
-
-async function audit(
-  ctx: CycleContext,
-  item: WorkItem,
-  action: 'create' | 'update' | 'delete',
-  secretName: string,
-  result: ReconcileResult,
-) {
-  const auditEvent = await ctx.auditor.createEvent({
-    eventId: 'secret-write',
-    severityLevel: 'medium',
-    meta: {
-      action,
-      cluster: item.inventory.config.name,
-      namespace: item.namespace,
-      secret: secretName,
-      externalSecret: item.name,
-      entityRef: item.entityRef,
-      changedKeys: result.changedKeys,
-      removedKeys: result.removedKeys,
-    },
-  });
-  await auditEvent.success();
-}
-
-async function writeStatus(
-  item: WorkItem,
-  es: ExternalSecret,
-  condition: Condition<ExternalSecretConditionReason>,
-  ctx: CycleContext,
-  keepFrom: ExternalSecretStatus | undefined,
-) {
-  const status: ExternalSecretStatus = {
-    refreshTime: keepFrom?.refreshTime ?? ctx.now.toISOString(),
-    syncedResourceVersion: keepFrom
-      ? keepFrom.syncedResourceVersion
-      : syncedResourceVersion(es),
-    binding: { name: es.spec.target.name },
-    conditions: [condition],
-  };
-  if (sameStatus(es.status, status)) return;
-  try {
-    // The resourceVersion we listed it with: no GET before every status write
-    // (one apiserver round trip per written status), and a conflict rather
-    // than an overwrite if the ExternalSecret changed meanwhile (the next
-    // cycle sees that change), as ESO's Status().Update does.
-    await item.inventory.client.replaceExternalSecretStatus(
-      item.namespace,
-      item.name,
-      status,
-      es.metadata.resourceVersion,
-    );
-  } catch (e) {
-    ctx.logger.warn(
-      `Could not write the status of ExternalSecret ${item.namespace}/${
-        item.name
-      } in cluster ${item.inventory.config.name}: ${(e as Error).message}`,
-    );
-  }
-}
-
-/** Status writes only when the condition or the synced version changed (steady state writes nothing). */
-function sameStatus(
-  a: ExternalSecretStatus | undefined,
-  b: ExternalSecretStatus,
-) {
-  const ca = a?.conditions?.find(c => c.type === 'Ready');
-  const cb = b.conditions?.[0];
-  return (
-    a?.syncedResourceVersion === b.syncedResourceVersion &&
-    ca?.status === cb?.status &&
-    ca?.reason === cb?.reason &&
-    ca?.message === cb?.message
-  );
 }
 
 /**
@@ -581,246 +349,12 @@ function notDue(
   };
 }
 
-/**
- * Observe mode: ESO syncs; we report what its status says and whether the
- * target exists, from Secret METADATA only (values never leave the apiserver).
- */
-async function observe(
-  item: WorkItem,
-  parsed: ParsedExternalSecret,
-  ctx: CycleContext,
-  previous: ExternalSecretRecord | undefined,
-  why: string | undefined,
-): Promise<SyncOutcome> {
-  const es = parsed.externalSecret;
-  const ready = es.status?.conditions?.find(c => c.type === 'Ready');
-  let targetExists: boolean | undefined;
-  try {
-    targetExists = Boolean(
-      await item.inventory.client.getSecretMetadata(
-        item.namespace,
-        es.spec.target.name,
-      ),
-    );
-  } catch (e) {
-    ctx.logger.warn(
-      `Observe ${item.namespace}/${item.name}: ${(e as Error).message}`,
-    );
-  }
-  let state: ExternalSecretState = 'Pending';
-  if (ready?.status === 'True')
-    state = targetExists === false ? 'NotFound' : 'Synced';
-  if (ready?.status === 'False') state = 'Error';
-  const message = [ready?.message, why].filter(Boolean).join('; ') || undefined;
-  const keyState = OBSERVED_KEY_STATE[state];
-  const record: ExternalSecretRecord = {
-    ...baseRecord(item, parsed, 'observe'),
-    state,
-    reason: ready?.reason,
-    message,
-    dataHash: undefined,
-    lastAttemptAt: ctx.now,
-    lastSuccessAt: es.status?.refreshTime
-      ? new Date(es.status.refreshTime)
-      : undefined,
-    consecutiveFailures: 0,
-    keys: declaredKeys(parsed, keyState),
-  };
-  const changed =
-    !previous ||
-    previous.state !== record.state ||
-    previous.message !== record.message ||
-    previous.lastSuccessAt?.getTime() !== record.lastSuccessAt?.getTime();
-  return { record, changed, events: [] };
-}
-
-function failed(
-  item: WorkItem,
-  ctx: CycleContext,
-  previous: ExternalSecretRecord | undefined,
-  message: string,
-  state: ExternalSecretState = 'Error',
-  issues?: ValidationIssue[],
-  parsed?: ParsedExternalSecret,
-): SyncOutcome {
-  const target =
-    parsed?.externalSecret.spec.target.name ??
-    targetNameOf(item.raw) ??
-    item.name;
-  const record: ExternalSecretRecord = {
-    entityRef: item.entityRef,
-    cluster: item.inventory.config.name,
-    namespace: item.namespace,
-    name: item.name,
-    origin: item.origin,
-    mode: item.inventory.config.mode,
-    targetSecret: target,
-    state: issues?.some(i => i.severity === 'error') ? 'Error' : state,
-    reason: 'SecretSyncedError',
-    message,
-    dataHash: previous?.dataHash,
-    lastAttemptAt: ctx.now,
-    lastSuccessAt: previous?.lastSuccessAt,
-    consecutiveFailures: (previous?.consecutiveFailures ?? 0) + 1,
-    keys: parsed ? declaredKeys(parsed, 'error', message) : [],
-  };
-  const changed =
-    !previous ||
-    previous.message !== message ||
-    previous.state !== record.state;
-  return {
-    record,
-    changed,
-    events: changed ? [event(item, 'error', message, ctx.now)] : [],
-  };
-}
-
 function notDueState(
   message: string | undefined,
   synced: boolean,
 ): ExternalSecretState {
   if (message) return 'Error';
   return synced ? 'Synced' : 'Pending';
-}
-
-function baseRecord(
-  item: WorkItem,
-  parsed: ParsedExternalSecret,
-  mode: 'reconcile' | 'observe',
-): Omit<ExternalSecretRecord, 'state' | 'consecutiveFailures' | 'keys'> {
-  const spec = parsed.externalSecret.spec;
-  return {
-    entityRef: item.entityRef,
-    cluster: item.inventory.config.name,
-    namespace: item.namespace,
-    name: item.name,
-    origin: item.origin,
-    mode,
-    storeKind: spec.secretStoreRef?.kind,
-    storeName: spec.secretStoreRef?.name,
-    targetSecret: spec.target.name,
-    refreshInterval: spec.refreshInterval,
-    refreshPolicy: spec.refreshPolicy,
-    creationPolicy: spec.target.creationPolicy,
-    deletionPolicy: spec.target.deletionPolicy,
-  };
-}
-
-/** The declared mappings, for modes where no read happens. */
-function declaredKeys(
-  parsed: ParsedExternalSecret,
-  state: KeyStatusRecord['state'],
-  message?: string,
-): KeyStatusRecord[] {
-  const spec = parsed.externalSecret.spec;
-  const keys: KeyStatusRecord[] = spec.data.map((entry, i) => {
-    const store = entry.sourceRef?.storeRef ?? spec.secretStoreRef;
-    return {
-      source: `data[${parsed.dataIndexes[i]}]`,
-      secretKey: entry.secretKey,
-      remoteKey: entry.remoteRef.key,
-      property: entry.remoteRef.property,
-      storeKind: store?.kind,
-      storeName: store?.name,
-      state,
-      message,
-    };
-  });
-  spec.dataFrom.forEach((entry, i) => {
-    const store = entry.sourceRef?.storeRef ?? spec.secretStoreRef;
-    keys.push({
-      source: `dataFrom[${parsed.dataFromIndexes[i]}]`,
-      remoteKey: entry.extract?.key ?? describeFind(entry.find),
-      storeKind: store?.kind,
-      storeName: store?.name,
-      state,
-      message,
-    });
-  });
-  for (const invalid of parsed.invalidEntries) {
-    keys.push({
-      source: `${invalid.field}[${invalid.index}]`,
-      secretKey: invalid.secretKey,
-      state: invalid.issues.some(i => i.severity === 'unsupported')
-        ? 'unsupported'
-        : 'error',
-      message: describeIssues(invalid.issues),
-    });
-  }
-  return keys;
-}
-
-function describeFind(
-  find:
-    | {
-        path?: string;
-        name?: { regexp: string };
-        tags?: Record<string, string>;
-      }
-    | undefined,
-) {
-  if (!find) return undefined;
-  const parts = [
-    find.path ? `path=${find.path}` : undefined,
-    find.name ? `name=~${find.name.regexp}` : undefined,
-    find.tags
-      ? `tags=${Object.entries(find.tags)
-          .map(([k, v]) => `${k}:${v}`)
-          .join(',')}`
-      : undefined,
-  ].filter(Boolean);
-  return `find(${parts.join(' ')})`;
-}
-
-function toKeyRecord(key: KeyStatus): KeyStatusRecord {
-  return {
-    source: key.source,
-    secretKey: key.secretKey,
-    remoteKey: key.remoteKey,
-    property: key.property,
-    storeKind: key.storeRef?.kind,
-    storeName: key.storeRef?.name,
-    state: key.state,
-    reason: key.reason,
-    message: key.message,
-    errorType: key.errorType,
-    remoteVersion: key.remoteVersion,
-  };
-}
-
-function stateOf(
-  condition: Condition<ExternalSecretConditionReason>,
-  keys: KeyStatus[],
-): ExternalSecretState {
-  if (condition.status !== 'True') {
-    return keys.length > 0 && keys.every(k => k.state === 'unsupported')
-      ? 'Unsupported'
-      : 'Error';
-  }
-  if (condition.reason === 'SecretMissing') return 'Pending';
-  if (condition.reason === 'SecretDeleted') return 'NotFound';
-  return keys.some(k => k.state === 'error' || k.state === 'unsupported')
-    ? 'Error'
-    : 'Synced';
-}
-
-function toCurrent(
-  secret: KubernetesSecret | undefined,
-): CurrentSecret | undefined {
-  if (!secret) return undefined;
-  return {
-    metadata: {
-      name: secret.metadata.name,
-      namespace: secret.metadata.namespace,
-      labels: secret.metadata.labels,
-      annotations: secret.metadata.annotations,
-      ownerReferences: secret.metadata.ownerReferences,
-      resourceVersion: secret.metadata.resourceVersion,
-    },
-    type: secret.type,
-    immutable: secret.immutable,
-    data: secret.data,
-  };
 }
 
 function errorCondition(
@@ -851,88 +385,4 @@ function nextPeriodicDue(es: ExternalSecret, now: Date): Date | undefined {
     return undefined;
   }
   return new Date(now.getTime() + intervalMs);
-}
-
-function eventsFor(
-  item: WorkItem,
-  result: ReconcileResult,
-  record: ExternalSecretRecord,
-  previous: ExternalSecretRecord | undefined,
-  writeError: Error | undefined,
-): SyncEvent[] {
-  const now = record.lastAttemptAt!;
-  if (writeError || record.state === 'Error') {
-    const repeated =
-      previous?.state === 'Error' && previous.message === record.message;
-    return repeated ? [] : [event(item, 'error', record.message, now)];
-  }
-  switch (result.action) {
-    case 'create':
-      return [
-        event(
-          item,
-          'created',
-          `created Secret ${item.namespace}/${record.targetSecret}`,
-          now,
-          result.changedKeys,
-        ),
-      ];
-    case 'update':
-      return [
-        event(
-          item,
-          'updated',
-          `updated Secret ${item.namespace}/${record.targetSecret}`,
-          now,
-          [...result.changedKeys, ...result.removedKeys],
-        ),
-      ];
-    case 'delete':
-      return [
-        event(
-          item,
-          'deleted',
-          `deleted Secret ${item.namespace}/${record.targetSecret}`,
-          now,
-        ),
-      ];
-    case 'refuse':
-      return [event(item, 'refused', record.message, now)];
-    default:
-      return previous?.state === record.state
-        ? []
-        : [event(item, 'synced', record.message, now)];
-  }
-}
-
-function event(
-  item: WorkItem,
-  type: SyncEvent['type'],
-  message: string | undefined,
-  createdAt: Date,
-  changedKeys?: string[],
-): SyncEvent {
-  return {
-    entityRef: item.entityRef,
-    cluster: item.inventory.config.name,
-    namespace: item.namespace,
-    name: item.name,
-    type,
-    message,
-    changedKeys:
-      changedKeys && changedKeys.length > 0 ? changedKeys : undefined,
-    createdAt,
-  };
-}
-
-function describeIssues(issues: ValidationIssue[]): string {
-  const relevant = issues.filter(i => i.severity !== 'warning');
-  return (relevant.length > 0 ? relevant : issues)
-    .map(i => i.message)
-    .join('; ');
-}
-
-function targetNameOf(raw: unknown): string | undefined {
-  const spec = (raw as { spec?: { target?: { name?: unknown } } })?.spec;
-  return typeof spec?.target?.name === 'string' ? spec.target.name : undefined;
 }

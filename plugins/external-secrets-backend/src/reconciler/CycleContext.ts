@@ -1,0 +1,38 @@
+import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
+import { SecretStore } from '@internal/backstage-plugin-external-secrets-common';
+import pLimit from 'p-limit';
+import { KubernetesSecret } from '../kubernetes/types';
+import { ExternalSecretRecord, SyncEvent } from '../database/StatusStore';
+import { CycleClients } from './CycleClients';
+import { PropagationPlan } from './PropagationPlan';
+import { ProviderRegistry } from './ProviderRegistry';
+import { WorkItem } from './WorkItem';
+
+/** Everything one cycle shares across its ExternalSecrets. */
+export type CycleContext = {
+  now: Date;
+  providers: ProviderRegistry;
+  configStores: SecretStore[];
+  controllerClass: string;
+  clients: CycleClients;
+  readLimit: ReturnType<typeof pLimit>;
+  logger: LoggerService;
+  auditor: AuditorService;
+  /** The managed Secrets of a namespace, listed once per cycle. */
+  currentSecret: (
+    item: WorkItem,
+    name: string,
+  ) => Promise<KubernetesSecret | undefined>;
+  /** Last stored state, by `cluster/namespace/name`. */
+  previous: (item: WorkItem) => ExternalSecretRecord | undefined;
+  /** Stores opted into webhooks or polling (`externalSecrets.propagation`). */
+  propagation?: PropagationPlan;
+};
+
+/** What the cycle does with the outcome: save it (and events), or nothing. */
+export type SyncOutcome = {
+  record: ExternalSecretRecord;
+  /** False when nothing changed: skip the database write. */
+  changed: boolean;
+  events: SyncEvent[];
+};
