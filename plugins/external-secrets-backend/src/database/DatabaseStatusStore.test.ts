@@ -235,15 +235,24 @@ describe.each(databases.eachSupportedId())(
         scope: { projectId: 'p-1', environment: 'prod', secretPath: path },
         receivedAt: new Date(at),
       });
-      await store.addProviderChange(change('/a', '2026-11-23T10:00:00.000Z'));
-      await store.addProviderChange(change('/b', '2026-11-23T10:00:01.000Z'));
+      await store.addProviderChange(
+        change('/a', '2026-11-23T10:00:00.000Z'),
+        100,
+      );
+      await store.addProviderChange(
+        change('/b', '2026-11-23T10:00:01.000Z'),
+        100,
+      );
       const queued = await store.listProviderChanges();
       expect(queued.map(c => c.scope.secretPath)).toEqual(['/a', '/b']);
       expect(queued[1].receivedAt).toEqual(
         new Date('2026-11-23T10:00:01.000Z'),
       );
 
-      await store.addProviderChange(change('/c', '2026-11-23T10:00:02.000Z'));
+      await store.addProviderChange(
+        change('/c', '2026-11-23T10:00:02.000Z'),
+        100,
+      );
       await store.deleteProviderChanges(queued[1].id);
 
       expect(

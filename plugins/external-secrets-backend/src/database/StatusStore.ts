@@ -134,8 +134,26 @@ export interface StatusStore {
   saveStore(record: StoreStatusRecord): Promise<void>;
   listStores(): Promise<StoreStatusRecord[]>;
 
-  /** Queues a provider change notification for the next cycle (any replica). */
-  addProviderChange(change: Omit<ProviderChangeRecord, 'id'>): Promise<void>;
+  /**
+   * Queues a provider change notification for the next cycle (any replica).
+   * A pending change of the same scope is replaced (`coalesced`); once the
+   * provider has `maxQueued` pending changes they all become one change of
+   * every scope (`merged`), so a flood cannot grow the queue.
+   */
+  addProviderChange(
+    change: Omit<ProviderChangeRecord, 'id'>,
+    maxQueued: number,
+  ): Promise<'queued' | 'coalesced' | 'merged'>;
+  /**
+   * Remembers a webhook delivery's signature until `expiresAt` (atomic
+   * insert-if-absent, shared by all replicas); false when it was already
+   * there, i.e. the delivery is a replay. Forgets expired ones on the way.
+   */
+  rememberWebhookDelivery(
+    signature: string,
+    expiresAt: Date,
+    now: Date,
+  ): Promise<boolean>;
   /** The queued notifications, oldest first. */
   listProviderChanges(): Promise<ProviderChangeRecord[]>;
   /** Drops the notifications a finished cycle has acted on. */

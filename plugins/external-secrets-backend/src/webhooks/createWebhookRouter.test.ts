@@ -26,20 +26,22 @@ jest.setTimeout(60_000);
 const SIGNING_SECRET = 'webhook-signing-canary-7f3c91';
 const WEBHOOK = '/api/external-secrets/webhooks/infisical';
 
-function sign(body: string, secret = SIGNING_SECRET, at = Date.now()) {
+/** As Infisical signs: the header repeats the body's own `timestamp`. */
+function sign(body: string, secret = SIGNING_SECRET) {
   const signature = createHmac('sha256', secret).update(body).digest('hex');
-  return `t=${at};${signature}`;
+  return `t=${JSON.parse(body).timestamp};${signature}`;
 }
 
 function modified(
   world: ReliabilityWorld,
   environment = ENVIRONMENT,
   workspaceId = world.infisical.projectId(PROJECT),
+  timestamp = Date.now(),
 ) {
   return JSON.stringify({
     event: 'secrets.modified',
     project: { workspaceId, environment, secretPath: '/' },
-    timestamp: Date.now(),
+    timestamp,
   });
 }
 
@@ -118,22 +120,29 @@ describe('Infisical webhook and polling propagation', () => {
   });
 
   it.each([
-    ['no signature', () => undefined, /missing or malformed/],
+    ['no signature', () => undefined, /missing or malformed/, 0],
     [
       'a signature made with another secret',
       (body: string) => sign(body, 'not-the-secret'),
       /does not verify/,
+      0,
     ],
     [
       'a replayed delivery an hour old',
-      (body: string) => sign(body, SIGNING_SECRET, Date.now() - 3_600_000),
+      (body: string) => sign(body),
       /away from now/,
+      3_600_000,
     ],
   ])(
     'should refuse a webhook with %s and sync nothing',
-    async (_name, signatureFor, reason) => {
+    async (_name, signatureFor, reason, ageMs) => {
       const b = await start({ webhook: true });
-      const body = modified(world);
+      const body = modified(
+        world,
+        ENVIRONMENT,
+        world.infisical.projectId(PROJECT),
+        Date.now() - ageMs,
+      );
 
       const res = await post(body, signatureFor(body));
 
@@ -179,7 +188,7 @@ describe('Infisical webhook and polling propagation', () => {
 
   it('should answer 400 to a signed body that is not an Infisical payload', async () => {
     await start({ webhook: true });
-    const body = JSON.stringify({ hello: 'world' });
+    const body = JSON.stringify({ hello: 'world', timestamp: Date.now() });
 
     const res = await post(body, sign(body));
 
@@ -192,6 +201,7 @@ describe('Infisical webhook and polling propagation', () => {
     const body = JSON.stringify({
       event: 'secrets.reminder-expired',
       project: { workspaceId: 'ws-1', environment: ENVIRONMENT },
+      timestamp: Date.now(),
     });
 
     const res = await post(body, sign(body));

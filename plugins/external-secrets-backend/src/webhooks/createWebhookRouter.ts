@@ -1,5 +1,9 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
-import { AuthenticationError, InputError } from '@backstage/errors';
+import {
+  AuthenticationError,
+  ConflictError,
+  InputError,
+} from '@backstage/errors';
 import express, { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -11,6 +15,11 @@ import { verifyInfisicalSignature } from './verifyInfisicalSignature';
 export const INFISICAL_WEBHOOK_PATH = '/webhooks/infisical';
 
 const MAX_BODY = '64kb';
+/**
+ * Pending changes per provider before they merge into one "everything
+ * changed" entry: the cost of a flood is then one read of every webhook store.
+ */
+export const MAX_QUEUED_CHANGES = 100;
 
 const infisicalPayload = z.object({
   event: z.string(),
@@ -62,6 +71,23 @@ export function createWebhookRouter(options: {
         throw new AuthenticationError(check.reason);
       }
       const { event, project } = parsePayload(rawBody);
+      // Kept until the timestamp is out of the window on every replica (their
+      // clocks may differ by up to maxAge as well).
+      const firstDelivery = await options.statusStore.rememberWebhookDelivery(
+        `infisical:${check.signature}`,
+        new Date(check.timestamp + 2 * infisical.maxAgeMs),
+        new Date(now()),
+      );
+      if (!firstDelivery) {
+        options.logger.warn(
+          `Infisical webhook refused: delivery signed at ${new Date(
+            check.timestamp,
+          ).toISOString()} was already received (a replay)`,
+        );
+        throw new ConflictError(
+          'this delivery (same signature) was already received; a replayed webhook is ignored',
+        );
+      }
       if (!MODIFIED_EVENTS.has(event)) {
         res.status(202).json({ accepted: false, event });
         return;
@@ -76,17 +102,22 @@ export function createWebhookRouter(options: {
         severityLevel: 'low',
         meta: { provider: 'infisical', ...scope },
       });
+      let queued;
       try {
-        await options.statusStore.addProviderChange({
-          provider: 'infisical',
-          scope,
-          receivedAt: new Date(now()),
-        });
+        queued = await options.statusStore.addProviderChange(
+          { provider: 'infisical', scope, receivedAt: new Date(now()) },
+          MAX_QUEUED_CHANGES,
+        );
       } catch (e) {
         await audit.fail({ error: e as Error });
         throw e;
       }
-      await audit.success();
+      await audit.success({ meta: { queued } });
+      if (queued === 'merged') {
+        options.logger.warn(
+          `More than ${MAX_QUEUED_CHANGES} Infisical changes are waiting for the next cycle: merged them into one, so every store that opted into webhooks is read again`,
+        );
+      }
       options.logger.info(
         `Infisical reported a change in project ${scope.projectId} environment ${scope.environment} path ${scope.secretPath}: syncing its stores now`,
       );

@@ -1,13 +1,24 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
 
-export type SignatureCheck = { ok: true } | { ok: false; reason: string };
+export type SignatureCheck =
+  | {
+      ok: true;
+      /** The signed timestamp (epoch ms), equal in the header and the body. */
+      timestamp: number;
+      /** The hex HMAC: unique per delivery, remembered to refuse replays. */
+      signature: string;
+    }
+  | { ok: false; reason: string };
 
 /**
- * Checks Infisical's `x-infisical-signature: t=<ms>;<hex>` header: the hex
- * HMAC-SHA256 of the raw body under the webhook's secret key (Infisical signs
- * the JSON it sends, timestamp included), and a timestamp no older than
- * `maxAgeMs` so a captured delivery cannot be replayed later.
+ * Checks Infisical's `x-infisical-signature: t=<ms>;<hex>` header the way
+ * Infisical's webhook service builds it: the payload gets `timestamp:
+ * Date.now()`, the hex HMAC-SHA256 covers `JSON.stringify(payload)` (the raw
+ * body we receive), and the header repeats that same timestamp. The header's
+ * `t=` is NOT covered by the HMAC, so it alone proves nothing: the body's
+ * signed `timestamp` must equal it exactly, and must be within `maxAgeMs` of
+ * now. Replays inside that window are the caller's job (remember `signature`).
  */
 export function verifyInfisicalSignature(options: {
   header: string | undefined;
@@ -24,7 +35,7 @@ export function verifyInfisicalSignature(options: {
         'missing or malformed x-infisical-signature header (expected t=<timestamp>;<hex signature>); set a secret key on the Infisical webhook',
     };
   }
-  const [, timestamp, signature] = match;
+  const [, headerTimestamp, signature] = match;
   const expected = createHmac('sha256', Buffer.from(options.secret.bytes()))
     .update(options.rawBody)
     .digest();
@@ -36,7 +47,15 @@ export function verifyInfisicalSignature(options: {
         'signature does not verify with externalSecrets.propagation.webhooks.infisical.signingSecret',
     };
   }
-  const ageMs = options.now - Number(timestamp);
+  const timestamp = signedTimestamp(options.rawBody);
+  if (timestamp === undefined || timestamp !== Number(headerTimestamp)) {
+    return {
+      ok: false,
+      reason:
+        'the signed body timestamp does not equal the header timestamp t=; a delivery re-stamped with a new time is refused',
+    };
+  }
+  const ageMs = options.now - timestamp;
   if (Math.abs(ageMs) > options.maxAgeMs) {
     return {
       ok: false,
@@ -47,5 +66,15 @@ export function verifyInfisicalSignature(options: {
       } s); check the clocks or raise maxAge`,
     };
   }
-  return { ok: true };
+  return { ok: true, timestamp, signature: signature.toLowerCase() };
+}
+
+/** The body's own `timestamp` (covered by the HMAC), when it is a number. */
+function signedTimestamp(rawBody: Buffer): number | undefined {
+  try {
+    const body = JSON.parse(rawBody.toString('utf8'));
+    return typeof body?.timestamp === 'number' ? body.timestamp : undefined;
+  } catch {
+    return undefined;
+  }
 }
