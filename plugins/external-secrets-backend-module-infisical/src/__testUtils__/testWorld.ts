@@ -9,6 +9,7 @@ import {
   ProviderError,
   SecretValue,
   type StoreContext,
+  type StoreScope,
 } from '@internal/backstage-plugin-external-secrets-node';
 import {
   InfisicalProvider,
@@ -128,6 +129,8 @@ export function storeContext(options: {
   secrets?: Record<string, string>;
   configMaps?: Record<string, string>;
   namespace?: string;
+  /** Default `admin`: the seed's store is a ClusterSecretStore. */
+  storeScope?: StoreScope;
 }): StoreContext {
   const find = (
     source: Record<string, string> | undefined,
@@ -144,6 +147,7 @@ export function storeContext(options: {
   };
   return {
     namespace: options.namespace,
+    storeScope: options.storeScope ?? 'admin',
     logger: options.logger,
     readSecretKey: async ref =>
       SecretValue.fromString(find(options.secrets, 'Secret', ref)),

@@ -7,13 +7,17 @@ import {
 import { ClusterClient } from '../kubernetes/ClusterClient';
 import { ConfiguredCredentials } from '../config/readExternalSecretsConfig';
 import { ResolvedStore } from './StoreResolver';
-import { createStoreContext } from './StoreContextFactory';
+import { createStoreContext, storeScopeOf } from './StoreContextFactory';
+import { withoutCredentialNamespace } from './storeClientKey';
 
 /**
- * One provider client per store per cycle (ESO's client manager), created on
- * first use and closed when the cycle ends: every read of a store in one cycle
- * goes through the same client, which is what lets a provider serve a whole
- * scope from one list call.
+ * One provider client per store identity per cycle (ESO's client manager),
+ * created on first use and closed when the cycle ends: every read of a store
+ * identity in one cycle goes through the same client, which is what lets a
+ * provider serve a whole scope from one list call. The key
+ * (`ResolvedStore.key`, see storeClientKey) names the namespace the
+ * credentials are read in wherever that differs per ExternalSecret, so one
+ * namespace's client never reads for another.
  */
 export class CycleClients {
   private readonly clients = new Map<
@@ -46,11 +50,16 @@ export class CycleClients {
   /** A read through the store's client succeeded this cycle. */
   noteSuccessfulRead(key: string): void {
     this.provenReadable.add(key);
+    this.provenReadable.add(withoutCredentialNamespace(key));
   }
 
   /**
    * Whether this cycle already proved the store works (authenticated and
-   * read): store validation then needs no call of its own.
+   * read): store validation then needs no call of its own. A store whose
+   * credentials are read per namespace counts as proven when one namespace's
+   * identity read through it: the store itself cannot be validated with any
+   * single namespace's identity, and each namespace's failures show on its own
+   * ExternalSecrets.
    */
   readSucceeded(key: string): boolean {
     return this.provenReadable.has(key);
@@ -85,6 +94,10 @@ export class CycleClients {
       cluster,
       namespace:
         resolved.store.kind === 'SecretStore' ? storeNamespace : namespace,
+      storeScope: storeScopeOf({
+        origin: resolved.origin,
+        kind: resolved.store.kind,
+      }),
       logger: this.options.logger,
       signal: this.options.signal,
     });

@@ -10,14 +10,14 @@ import {
   matchesLabelSelector,
 } from '../kubernetes/labelSelector';
 import { ProviderRegistry } from './ProviderRegistry';
-import { storeClientKey } from './storeClientKey';
+import { readsCredentialsPerNamespace, storeClientKey } from './storeClientKey';
 
 /** A store an ExternalSecret may use, with its provider. */
 export type ResolvedStore = {
   store: SecretStore;
   provider: SecretsProvider;
   origin: 'cluster' | 'config';
-  /** Identity of the store within the cycle: one client per key. */
+  /** Identity of the store within the cycle (with the credentials' namespace where that varies): one client per key. */
   key: string;
   /** `Kind/name` as the reconcile core keys store readiness. */
   refKey: string;
@@ -111,6 +111,9 @@ export function resolveStore(
         kind: ref.kind,
         namespace,
         name: ref.name,
+        credentialNamespace: readsCredentialsPerNamespace(found.store)
+          ? namespace
+          : undefined,
       }),
       refKey: `${ref.kind}/${ref.name}`,
     },

@@ -68,6 +68,7 @@ function probeProvider(options: { declaresHosts?: boolean } = {}) {
 
 const context: StoreContext = {
   namespace: 'team-a',
+  storeScope: 'namespaced',
   logger: mockServices.logger.mock(),
   readSecretKey: async () => SecretValue.fromString(''),
   readConfigMapKey: async () => '',

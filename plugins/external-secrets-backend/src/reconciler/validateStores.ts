@@ -6,7 +6,7 @@ import { StatusStore, StoreStatusRecord } from '../database/StatusStore';
 import { ClusterClient } from '../kubernetes/ClusterClient';
 import { ClusterInventory } from './ClusterInventory';
 import { ProviderRegistry } from './ProviderRegistry';
-import { createStoreContext } from './StoreContextFactory';
+import { createStoreContext, storeScopeOf } from './StoreContextFactory';
 import { storeClientKey } from './storeClientKey';
 
 /** ESO re-validates stores every 5 minutes unless `spec.refreshInterval` says otherwise. */
@@ -194,6 +194,7 @@ async function validateOne(
       credentials: options.credentials,
       cluster: target.cluster,
       namespace: target.store.metadata.namespace,
+      storeScope: storeScopeOf(target.record),
       logger: options.logger,
       signal: options.signal,
     });

@@ -19,7 +19,10 @@ import { StatusStore, StoreStatusRecord } from '../database/StatusStore';
 import { ClusterClient } from '../kubernetes/ClusterClient';
 import { ClusterRegistry } from '../reconciler/ClusterRegistry';
 import { ProviderRegistry } from '../reconciler/ProviderRegistry';
-import { createStoreContext } from '../reconciler/StoreContextFactory';
+import {
+  createStoreContext,
+  storeScopeOf,
+} from '../reconciler/StoreContextFactory';
 
 /** Default cap on the names one response carries. */
 export const DEFAULT_MAX_KEY_NAMES = 1000;
@@ -160,6 +163,7 @@ export class StoreKeyLister {
           : this.options.clusters.list()[0]?.client,
       namespace:
         store.kind === 'SecretStore' ? store.metadata.namespace : undefined,
+      storeScope: storeScopeOf(record),
       logger: this.options.logger,
     });
     let client: SecretsClient | undefined;

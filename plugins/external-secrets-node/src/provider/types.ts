@@ -47,12 +47,28 @@ export type StoreValidationResult = {
 };
 
 /**
+ * Who controls a store, which decides what the backend may lend it.
+ * `admin`: declared in app-config, or a ClusterSecretStore (cluster-scoped, so
+ * only cluster admins create one). `namespaced`: a SecretStore CR, controlled by
+ * anyone Kubernetes RBAC lets create one in its namespace.
+ *
+ * @public
+ */
+export type StoreScope = 'admin' | 'namespaced';
+
+/**
  * What a provider may ask of its surroundings. The backend implements it with the
  * cluster client; tests with plain objects.
  *
  * @public
  */
 export type StoreContext = {
+  /**
+   * Who controls the store. A provider lends backend-wide capabilities (the
+   * backend pod's own service-account token, say) to `admin` stores only:
+   * a `namespaced` store gets nothing its namespace does not already hold.
+   */
+  storeScope: StoreScope;
   /**
    * Namespace used for references without one: a SecretStore's own namespace, or
    * the ExternalSecret's namespace for a ClusterSecretStore.

@@ -24,6 +24,7 @@ const logger: LoggerService = {
 };
 
 const context: StoreContext = {
+  storeScope: 'admin',
   readSecretKey: async () => {
     throw new Error('the fake provider reads no credentials');
   },
