@@ -21,6 +21,8 @@ const migrationsDir = resolvePackagePath(
 );
 
 const DEFAULT_EVENTS_KEPT = 50;
+/** Rate-limit rows older than this are forgotten (longer windows are not supported). */
+const MAX_RATE_WINDOW_MS = 60 * 60_000;
 /** A provider change without a scope: every store of the provider may have changed. */
 const EVERY_SCOPE = JSON.stringify({});
 const ALL_STATES: ExternalSecretState[] = [
@@ -236,26 +238,41 @@ export class DatabaseStatusStore implements StatusStore {
     }
   }
 
-  async takeSyncBudget(
-    entityRef: string,
+  async takeRateBudget(
+    bucket: string,
     now: Date,
     max: number,
     windowMs: number,
   ): Promise<boolean> {
-    const since = new Date(now.getTime() - windowMs).toISOString();
-    return this.db.transaction(async tx => {
-      await tx('es_sync_requests').where('created_at', '<', since).delete();
-      const [{ count }] = await tx('es_sync_requests')
-        .where({ entity_ref: entityRef })
-        .andWhere('created_at', '>=', since)
-        .count({ count: '*' });
-      if (Number(count) >= max) return false;
-      await tx('es_sync_requests').insert({
-        entity_ref: entityRef,
-        created_at: now.toISOString(),
-      });
-      return true;
-    });
+    const nowMs = now.getTime();
+    await this.db('es_rate_limits')
+      .where('window_start_ms', '<', nowMs - MAX_RATE_WINDOW_MS)
+      .delete();
+    // ONE statement checks and counts: a count-then-insert lets two replicas
+    // both take the last slot. On conflict the row is locked (PostgreSQL) or
+    // the database is (SQLite), and the WHERE sees the latest count; no row
+    // comes back when the budget is spent. All SET expressions read the old row.
+    const expired = this.db.raw('?? <= ?', [
+      'es_rate_limits.window_start_ms',
+      nowMs - windowMs,
+    ]);
+    const counted = await this.db('es_rate_limits')
+      .insert({ bucket, window_start_ms: nowMs, used: 1 })
+      .onConflict('bucket')
+      .merge({
+        window_start_ms: this.db.raw('case when ? then ? else ?? end', [
+          expired,
+          nowMs,
+          'es_rate_limits.window_start_ms',
+        ]),
+        used: this.db.raw('case when ? then 1 else ?? + 1 end', [
+          expired,
+          'es_rate_limits.used',
+        ]),
+      })
+      .where(q => q.where(expired).orWhere('es_rate_limits.used', '<', max))
+      .returning('used');
+    return counted.length === 1;
   }
 
   async addEvent(

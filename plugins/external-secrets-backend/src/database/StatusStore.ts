@@ -116,12 +116,13 @@ export interface StatusStore {
   /** Marks ExternalSecrets for an immediate sync (sync-now of declared manifests). */
   requestSync(ids: ExternalSecretId[], at: Date): Promise<void>;
   /**
-   * Counts a sync-now request of an entity and tells whether it fits in the
-   * budget of `max` per `windowMs`. Kept in the database so the limit holds
-   * across replicas.
+   * Counts one request against `bucket` (e.g. `sync-now:<entity ref>`) and
+   * tells whether it fits in the budget of `max` per fixed window of
+   * `windowMs` (at most an hour). Checked and counted by one atomic statement
+   * in the database, so the limit holds across replicas.
    */
-  takeSyncBudget(
-    entityRef: string,
+  takeRateBudget(
+    bucket: string,
     now: Date,
     max: number,
     windowMs: number,

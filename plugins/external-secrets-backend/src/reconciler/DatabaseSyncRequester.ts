@@ -15,8 +15,9 @@ const WINDOW_MS = 60_000;
 /**
  * Sync-now: ExternalSecret CRs get ESO's documented `force-sync` annotation (the
  * one write observe mode allows), declared manifests are marked in the database;
- * then the cycle is triggered. The per-entity budget lives in the database, so
- * it holds across replicas.
+ * then the cycle is triggered. The per-entity budget (a fixed one-minute
+ * window) lives in the database and is checked and counted in one atomic
+ * statement, so it holds across replicas.
  */
 export class DatabaseSyncRequester implements SyncRequester {
   constructor(
@@ -51,8 +52,8 @@ export class DatabaseSyncRequester implements SyncRequester {
       );
     }
     if (
-      !(await statusStore.takeSyncBudget(
-        entityRef,
+      !(await statusStore.takeRateBudget(
+        `sync-now:${entityRef}`,
         now,
         maxPerEntityPerMinute,
         WINDOW_MS,

@@ -236,7 +236,8 @@ async function databaseRows(knex: Knex): Promise<string[]> {
       'es_keys',
       'es_events',
       'es_stores',
-      'es_sync_requests',
+      'es_rate_limits',
+      'es_webhook_deliveries',
     ]),
   );
   const dumps = [];
