@@ -164,6 +164,17 @@ export interface Config {
        * Default: empty, so namespaced SecretStores that contact a host are refused.
        */
       namespacedStoreHosts?: string[];
+      /**
+       * Exceptions to the address check of namespaced SecretStores. Even for a
+       * host in `namespacedStoreHosts`, the addresses it resolves to are
+       * checked when the connection opens: loopback, link-local (169.254/16,
+       * fe80::/10: cloud metadata), private (10/8, 172.16/12, 192.168/16,
+       * fc00::/7), shared 100.64/10, unspecified, multicast and reserved
+       * addresses (also IPv4-mapped) are refused unless listed here, as an
+       * exact host name (`infisical.infra.svc.cluster.local`), an IP or a CIDR
+       * (`10.96.0.0/12`, `fd00::/8`). Default: empty.
+       */
+      namespacedStorePrivateAddresses?: string[];
     };
 
     /**

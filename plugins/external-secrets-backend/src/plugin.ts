@@ -23,6 +23,7 @@ import {
   guardProviderRegistry,
   StoreHostPolicy,
 } from './reconciler/storeHostPolicy';
+import { StoreAddressPolicy } from './reconciler/storeAddressPolicy';
 import { ReconcileCycle } from './reconciler/ReconcileCycle';
 import {
   scheduleReconcileTask,
@@ -73,10 +74,16 @@ export const externalSecretsPlugin = createBackendPlugin({
         const propagation = readPropagationConfig(deps.rootConfig);
         const configStores = readConfigStores(config.stores, providers, logger);
         // Every path to a provider refuses namespaced SecretStores whose hosts
-        // the admin did not allow (SSRF guard); shutdown stays on `providers`.
+        // or addresses the admin did not allow (SSRF guard); shutdown stays on
+        // `providers`.
         const guardedProviders = guardProviderRegistry(
           providers,
-          new StoreHostPolicy(config.security.namespacedStoreHosts),
+          new StoreHostPolicy(
+            config.security.namespacedStoreHosts,
+            new StoreAddressPolicy(
+              config.security.namespacedStorePrivateAddresses,
+            ),
+          ),
           configStores,
         );
 

@@ -83,6 +83,35 @@ function flattenMessage(message: unknown): string {
 /** The `error` name marking answers that are not Infisical's API shape. */
 export const UNEXPECTED_RESPONSE = 'UnexpectedResponse';
 
+/**
+ * A 3xx: never followed, because the request may carry credentials (the login
+ * body, a bearer token) that must not reach another host. Names the status and
+ * the Location's host only: its path or query may hold anything.
+ */
+export function redirectRefused(
+  call: InfisicalApiCall,
+  status: number,
+  location: string | null,
+  requestUrl: string,
+): InfisicalApiError {
+  let target = 'no Location';
+  if (location) {
+    try {
+      target = new URL(location, requestUrl).host;
+    } catch {
+      target = 'an unreadable Location';
+    }
+  }
+  return new InfisicalApiError({
+    call,
+    status,
+    body: {
+      error: UNEXPECTED_RESPONSE,
+      message: `a redirect to ${target}, which is not followed: requests carry credentials that must not reach another host`,
+    },
+  });
+}
+
 /** A 2xx whose body is not what this Infisical route returns. */
 export function unexpectedResponse(
   call: InfisicalApiCall,

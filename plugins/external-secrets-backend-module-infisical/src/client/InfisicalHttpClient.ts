@@ -4,6 +4,7 @@ import type { InfisicalApiCall } from './apiCalls';
 import {
   InfisicalApiError,
   parseErrorBody,
+  redirectRefused,
   unexpectedResponse,
 } from './InfisicalApiError';
 import { classifyFetchFailure } from './InfisicalTransportError';
@@ -84,7 +85,11 @@ export class InfisicalHttpClient {
         headers: this.headers(request),
         body: request.body ? JSON.stringify(request.body) : undefined,
         signal,
-        // Node's fetch is undici: `dispatcher` carries the store's CA.
+        // A redirect would re-send the body (login credentials) or the token
+        // to the Location's host: report it instead (see read()).
+        redirect: 'manual',
+        // Node's fetch is undici: `dispatcher` carries the store's CA and,
+        // for tenant stores, the address guard.
         ...(this.options.dispatcher
           ? { dispatcher: this.options.dispatcher }
           : {}),
@@ -92,16 +97,26 @@ export class InfisicalHttpClient {
     } catch (error) {
       throw classifyFetchFailure(error, request.call, url, request.signal);
     }
-    return this.read(request, response);
+    return this.read(request, response, url);
   }
 
   private async read(
     request: ApiRequest,
     response: Response,
+    url: string,
   ): Promise<ApiResponse> {
     const etag = response.headers.get('etag') ?? undefined;
     if (response.status === 304) {
       return { notModified: true, status: 304, etag };
+    }
+    if (isRedirect(response)) {
+      await response.body?.cancel();
+      throw redirectRefused(
+        request.call,
+        response.status,
+        response.headers.get('location'),
+        url,
+      );
     }
     const text = await response.text();
     if (!response.ok) {
@@ -138,6 +153,14 @@ export class InfisicalHttpClient {
     if (request.etag) headers['if-none-match'] = request.etag;
     return headers;
   }
+}
+
+/** A 3xx, or the opaque answer a spec-exact fetch gives `redirect: 'manual'`. */
+function isRedirect(response: Response): boolean {
+  return (
+    response.type === 'opaqueredirect' ||
+    (response.status >= 300 && response.status < 400)
+  );
 }
 
 function parseJson(text: string, request: ApiRequest, status: number): unknown {

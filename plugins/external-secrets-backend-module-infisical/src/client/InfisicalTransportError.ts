@@ -1,7 +1,18 @@
 import type { InfisicalApiCall } from './apiCalls';
 
-/** How a request failed before Infisical answered. */
-export type TransportFailure = 'timeout' | 'tls' | 'network' | 'aborted';
+import { ADDRESS_REFUSED } from './guardedConnector';
+
+/**
+ * How a request failed before Infisical answered. `refused`: the backend's
+ * address guard did not let the connection open (a tenant store aimed at a
+ * private, loopback or link-local address).
+ */
+export type TransportFailure =
+  | 'timeout'
+  | 'tls'
+  | 'network'
+  | 'aborted'
+  | 'refused';
 
 /**
  * The request never got an HTTP answer: timeout, TLS verification failure,
@@ -69,6 +80,14 @@ export function classifyFetchFailure(
       ...base,
       failure: 'aborted',
       message: 'the request was aborted by the caller',
+    });
+  }
+  if (code === ADDRESS_REFUSED) {
+    // The guard's text names host, address and config key; nothing else to add.
+    return new InfisicalTransportError({
+      ...base,
+      failure: 'refused',
+      message: detail,
     });
   }
   if ((error as Error)?.name === 'TimeoutError') {

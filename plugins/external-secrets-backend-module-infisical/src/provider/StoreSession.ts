@@ -86,7 +86,9 @@ export class StoreSession {
     redactor.add(...identity.sensitive);
     const http = new InfisicalHttpClient({
       baseUrl,
-      dispatcher: ca ? state.agents.get(ca) : undefined,
+      // A tenant store's context carries the backend's address guard: its
+      // agent checks every address when it connects (SSRF guard).
+      dispatcher: state.agents.get(ca, context.addressGuard),
       fetch: runtime.fetch,
       requestTimeoutMs: runtime.requestTimeoutMs,
       retry: runtime.retry,

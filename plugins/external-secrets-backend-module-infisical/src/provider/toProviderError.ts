@@ -98,13 +98,19 @@ function fromTransport(
     tls: 'TLS',
     network: 'UNAVAILABLE',
     aborted: 'UNKNOWN',
+    refused: 'INVALID_CONFIG',
   } as const;
   const target = new URL(error.url).origin;
   return providerError(
     typeByFailure[error.failure],
     `${error.call} to ${target}: ${context.redactor.apply(error.message)}`,
     context,
-    { call: error.call },
+    {
+      call: error.call,
+      ...(error.failure === 'refused' && {
+        hint: 'Point hostAPI at a public address, use a ClusterSecretStore managed by an admin, or ask an admin to allow the host in externalSecrets.security.namespacedStorePrivateAddresses.',
+      }),
+    },
   );
 }
 
@@ -121,7 +127,6 @@ function fromApi(
   const cause = `${error.call} answered HTTP ${error.status}${
     error.requestId ? ` (reqId ${error.requestId})` : ''
   }: ${serverText}${permission}`;
-  const lockout = /temporarily locked/i.test(error.serverMessage);
   return providerError(errorType, cause, context, {
     call: error.call,
     httpStatus: error.status,
@@ -130,10 +135,19 @@ function fromApi(
       error.retryAfterMs === undefined
         ? undefined
         : Math.ceil(error.retryAfterMs / 1000),
-    hint: lockout
-      ? 'Infisical locked this identity out after repeated failed logins (by default 3 within 30 s lock it for 5 minutes); fix the credentials and wait for the lock to expire.'
-      : undefined,
+    hint: apiErrorHint(error),
   });
+}
+
+/** A hint more precise than the error type's, when the answer tells one. */
+function apiErrorHint(error: InfisicalApiError): string | undefined {
+  if (/temporarily locked/i.test(error.serverMessage)) {
+    return 'Infisical locked this identity out after repeated failed logins (by default 3 within 30 s lock it for 5 minutes); fix the credentials and wait for the lock to expire.';
+  }
+  if (error.status >= 300 && error.status < 400) {
+    return 'Set spec.provider.infisical.hostAPI to the URL Infisical answers on without a redirect (often https:// instead of http://, or the final host); redirects are never followed.';
+  }
+  return undefined;
 }
 
 /** Status AND Infisical's `error` name decide; the message only refines auth failures. */

@@ -52,6 +52,26 @@ describe('readExternalSecretsConfig', () => {
     );
   });
 
+  it('should read the private-address allow-list and refuse a bad entry at startup, naming the key', () => {
+    const read = (entries: string[]) =>
+      readExternalSecretsConfig(
+        new ConfigReader({
+          externalSecrets: {
+            security: { namespacedStorePrivateAddresses: entries },
+          },
+        }),
+      );
+
+    expect(
+      read(['infisical.infra.svc', '10.96.0.0/12']).security
+        .namespacedStorePrivateAddresses,
+    ).toEqual(['infisical.infra.svc', '10.96.0.0/12']);
+    expect(read([]).security.namespacedStorePrivateAddresses).toEqual([]);
+    expect(() => read(['10.0.0.0/40'])).toThrow(
+      'externalSecrets.security.namespacedStorePrivateAddresses: "10.0.0.0/40" is neither',
+    );
+  });
+
   it('should read the schedule, stores and credentials', () => {
     const config = readExternalSecretsConfig(
       new ConfigReader({

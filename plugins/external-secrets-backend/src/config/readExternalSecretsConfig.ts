@@ -6,6 +6,7 @@ import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
 import { parseHostPattern } from '../reconciler/storeHostPolicy';
+import { parsePrivateAddressEntry } from '../reconciler/storeAddressPolicy';
 
 /** Stores declared by platform admins, in the ESO shape, before parsing. */
 export type ConfiguredStoreManifest = {
@@ -34,6 +35,8 @@ export type ExternalSecretsConfig = {
   security: {
     /** Host patterns namespaced SecretStore CRs may reach; empty: none. */
     namespacedStoreHosts: string[];
+    /** Hosts and CIDRs whose private/loopback/link-local addresses they may reach anyway. */
+    namespacedStorePrivateAddresses: string[];
   };
 };
 
@@ -90,6 +93,7 @@ export function readExternalSecretsConfig(root: Config): ExternalSecretsConfig {
     },
     security: {
       namespacedStoreHosts: readHostPatterns(config),
+      namespacedStorePrivateAddresses: readPrivateAddresses(config),
     },
   };
 }
@@ -106,6 +110,22 @@ function readHostPatterns(config: Config | undefined): string[] {
     }
   });
   return patterns;
+}
+
+/** Checked at startup like the host patterns. */
+function readPrivateAddresses(config: Config | undefined): string[] {
+  const entries =
+    config?.getOptionalStringArray(
+      'security.namespacedStorePrivateAddresses',
+    ) ?? [];
+  entries.forEach(entry => {
+    try {
+      parsePrivateAddressEntry(entry);
+    } catch (e) {
+      throw new InputError((e as Error).message);
+    }
+  });
+  return entries;
 }
 
 function positive(config: Config | undefined, key: string, fallback: number) {

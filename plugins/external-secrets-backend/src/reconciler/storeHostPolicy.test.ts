@@ -8,6 +8,7 @@ import {
   StoreContext,
 } from '@internal/backstage-plugin-external-secrets-node';
 import { ProviderRegistry } from './ProviderRegistry';
+import { StoreAddressPolicy } from './storeAddressPolicy';
 import {
   guardProvider,
   guardProviderRegistry,
@@ -111,15 +112,47 @@ describe('StoreHostPolicy', () => {
     ['*.corp.example', 'https://vault.eu.corp.example/api', true],
     ['*.corp.example', 'https://corp.example/api', false],
     ['*.corp.example', 'https://corp.example.evil.io', false],
-    ['10.0.0.5', 'https://10.0.0.5/api', true],
+    ['203.0.113.5', 'https://203.0.113.5/api', true],
     ['10.0.0.5', 'https://169.254.169.254/latest/meta-data', false],
     ['10.0.0.5', 'http://2852039166/', false],
-    ['[fd00::1]:8443', 'https://[fd00::1]:8443/api', true],
-    ['*', 'http://169.254.169.254/', true],
+    // Allowing a private or link-local address by host pattern is not enough
+    // (it used to be): namespacedStorePrivateAddresses must allow it too.
+    ['10.0.0.5', 'https://10.0.0.5/api', false],
+    ['[fd00::1]:8443', 'https://[fd00::1]:8443/api', false],
+    ['*', 'http://169.254.169.254/', false],
+    ['*', 'http://[::ffff:169.254.169.254]/', false],
+    ['*', 'https://infisical.example.com/api', true],
   ])('should, with %s allowed, admit %s: %s', (pattern, url, admitted) => {
     const policy = new StoreHostPolicy([pattern]);
 
     expect(policy.refusal(store(url), provider) === undefined).toBe(admitted);
+  });
+
+  it.each([
+    ['10.0.0.5', '10.0.0.0/8', 'https://10.0.0.5/api'],
+    ['[fd00::1]:8443', 'fd00::/8', 'https://[fd00::1]:8443/api'],
+    ['10.0.0.5', '10.0.0.5', 'https://10.0.0.5/api'],
+  ])(
+    'should admit the private address %s when %s is in namespacedStorePrivateAddresses',
+    (pattern, privateEntry, url) => {
+      const policy = new StoreHostPolicy(
+        [pattern],
+        new StoreAddressPolicy([privateEntry]),
+      );
+
+      expect(policy.refusal(store(url), provider)).toBeUndefined();
+    },
+  );
+
+  it('should name the link-local address, the metadata risk and the key to set when the host pattern admits it', () => {
+    const refusal = new StoreHostPolicy(['169.254.169.254']).refusal(
+      store('http://169.254.169.254/latest'),
+      provider,
+    );
+
+    expect(refusal).toBe(
+      'SecretStore team-a/vault may not contact http://169.254.169.254: 169.254.169.254 is a link-local address (cloud metadata services live there); namespaced SecretStores may not contact it unless an admin names the host, or a CIDR containing the address, in externalSecrets.security.namespacedStorePrivateAddresses',
+    );
   });
 
   it('should refuse every namespaced SecretStore with an empty list, naming the host and the key to set', () => {
@@ -228,6 +261,47 @@ describe('guardProvider', () => {
       'connect vault',
       'validate vault',
       'connect vault',
+    ]);
+  });
+
+  it('should hand the address guard to the provider for a namespaced SecretStore only', async () => {
+    const seen: Array<[string, boolean]> = [];
+    const { provider } = probeProvider();
+    const recording: SecretsProvider = {
+      ...provider,
+      async validateStore(s, ctx) {
+        seen.push([`validate ${s.kind}`, ctx.addressGuard !== undefined]);
+        return provider.validateStore(s, ctx);
+      },
+      async newClient(s, ctx) {
+        seen.push([`connect ${s.kind}`, ctx.addressGuard !== undefined]);
+        return provider.newClient(s, ctx);
+      },
+    };
+    const addresses = new StoreAddressPolicy([]);
+    const trustedStore = store('https://infisical.example.com/api');
+    const guarded = guardProvider(
+      recording,
+      new StoreHostPolicy(['infisical.example.com'], addresses),
+      s => s === trustedStore,
+    );
+
+    for (const s of [
+      store('https://infisical.example.com/api'),
+      store('https://infisical.example.com/api', 'ClusterSecretStore'),
+      trustedStore,
+    ]) {
+      await guarded.validateStore(s, context);
+      await guarded.newClient(s, context);
+    }
+
+    expect(seen).toEqual([
+      ['validate SecretStore', true],
+      ['connect SecretStore', true],
+      ['validate ClusterSecretStore', false],
+      ['connect ClusterSecretStore', false],
+      ['validate SecretStore', false],
+      ['connect SecretStore', false],
     ]);
   });
 

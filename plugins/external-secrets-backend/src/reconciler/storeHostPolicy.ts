@@ -1,10 +1,16 @@
+import { isIP } from 'node:net';
 import { SecretStore } from '@internal/backstage-plugin-external-secrets-common';
 import {
   ProviderChange,
   ProviderError,
   SecretsProvider,
+  StoreContext,
 } from '@internal/backstage-plugin-external-secrets-node';
 import { ProviderRegistry } from './ProviderRegistry';
+import {
+  NAMESPACED_STORE_PRIVATE_ADDRESSES_KEY,
+  StoreAddressPolicy,
+} from './storeAddressPolicy';
 
 /** The config key holding the allow-list, named in every refusal. */
 export const NAMESPACED_STORE_HOSTS_KEY =
@@ -76,6 +82,12 @@ function origin(url: URL): string {
   return `${url.protocol}//${url.host}`;
 }
 
+/** The IP of a URL hostname that is an IP literal (`[::1]` → `::1`). */
+function ipLiteral(hostname: string): string | undefined {
+  const bare = hostname.replace(/^\[(.*)\]$/, '$1');
+  return isIP(bare) ? bare : undefined;
+}
+
 /**
  * Which hosts stores declared by namespaced SecretStore CRs may reach (SSRF
  * guard): anyone who may create a SecretStore in some namespace must not be
@@ -83,11 +95,18 @@ function origin(url: URL): string {
  * admin API. ClusterSecretStores and stores from app-config are an admin's
  * own and are not restricted. An empty list refuses every namespaced
  * SecretStore whose provider contacts a host.
+ *
+ * Host names are checked here, before any I/O; the addresses they resolve to
+ * are checked by `addresses` when the provider connects (see guardProvider),
+ * and IP literals in both places.
  */
 export class StoreHostPolicy {
   private readonly patterns: HostPattern[];
 
-  constructor(patterns: string[]) {
+  constructor(
+    patterns: string[],
+    readonly addresses: StoreAddressPolicy = new StoreAddressPolicy([]),
+  ) {
     this.patterns = patterns.map(parseHostPattern);
   }
 
@@ -97,8 +116,9 @@ export class StoreHostPolicy {
     const label = `SecretStore ${store.metadata.namespace ?? ''}/${
       store.metadata.name
     }`;
-    if (this.patterns.some(p => p.any)) return undefined;
+    const anyHost = this.patterns.some(p => p.any);
     if (!provider.endpoints) {
+      if (anyHost) return undefined;
       return `${label} is refused: provider "${provider.name}" does not declare the hosts it contacts, so namespaced SecretStores may use it only when ${NAMESPACED_STORE_HOSTS_KEY} contains "*"`;
     }
     for (const endpoint of provider.endpoints(store)) {
@@ -108,7 +128,7 @@ export class StoreHostPolicy {
       } catch {
         return `${label} is refused: its provider endpoint is not a URL`;
       }
-      if (!this.patterns.some(p => matches(p, url))) {
+      if (!anyHost && !this.patterns.some(p => matches(p, url))) {
         const allowed = this.patterns.length
           ? `allowed: ${this.patterns.map(p => p.text).join(', ')}`
           : 'the list is empty';
@@ -116,6 +136,9 @@ export class StoreHostPolicy {
           url.host
         }" is not in ${NAMESPACED_STORE_HOSTS_KEY} (${allowed}); an admin adds the host there to allow namespaced SecretStores to reach it`;
       }
+      const literal = ipLiteral(url.hostname);
+      const refused = literal && this.addresses.refusal(literal, literal);
+      if (refused) return `${label} may not contact ${origin(url)}: ${refused}`;
     }
     return undefined;
   }
@@ -124,8 +147,10 @@ export class StoreHostPolicy {
 /**
  * `provider`, refusing what `policy` refuses before any I/O: the spec check
  * reports it (so store validation records it and never connects), and
- * `validateStore`/`newClient` refuse too, whoever calls them. `trusted` stores
- * (declared in app-config) are exempt.
+ * `validateStore`/`newClient` refuse too, whoever calls them. For the stores
+ * it lets through, a namespaced SecretStore's context carries the address
+ * guard, which the provider applies to every address it connects to. `trusted`
+ * stores (declared in app-config) are exempt.
  */
 export function guardProvider(
   provider: SecretsProvider,
@@ -134,6 +159,13 @@ export function guardProvider(
 ): SecretsProvider {
   const refusal = (store: SecretStore) =>
     trusted(store) ? undefined : policy.refusal(store, provider);
+  const guardedContext = (
+    store: SecretStore,
+    context: StoreContext,
+  ): StoreContext =>
+    store.kind === 'SecretStore' && !trusted(store)
+      ? { ...context, addressGuard: policy.addresses }
+      : context;
   return {
     name: provider.name,
     capabilities: provider.capabilities,
@@ -159,7 +191,7 @@ export function guardProvider(
           message: refused,
         };
       }
-      return provider.validateStore(store, context);
+      return provider.validateStore(store, guardedContext(store, context));
     },
     async newClient(store, context) {
       const refused = refusal(store);
@@ -169,10 +201,10 @@ export function guardProvider(
           store: `SecretStore/${store.metadata.namespace ?? ''}/${
             store.metadata.name
           }`,
-          hint: `add the host to ${NAMESPACED_STORE_HOSTS_KEY}, or use a ClusterSecretStore`,
+          hint: `add the host to ${NAMESPACED_STORE_HOSTS_KEY} (and a private address to ${NAMESPACED_STORE_PRIVATE_ADDRESSES_KEY}), or use a ClusterSecretStore`,
         });
       }
-      return provider.newClient(store, context);
+      return provider.newClient(store, guardedContext(store, context));
     },
     ...(provider.changeAffectsStore
       ? {

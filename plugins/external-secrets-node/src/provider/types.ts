@@ -80,6 +80,29 @@ export type StoreContext = {
   readConfigMapKey(ref: SecretKeySelector): Promise<string>;
   logger: LoggerService;
   signal?: AbortSignal;
+  /**
+   * Set for stores a tenant controls (namespaced SecretStores): a provider
+   * that opens connections must check EVERY address it connects to with it,
+   * when the connection is opened (e.g. in the socket's `lookup`, and for IP
+   * literals before connecting), so DNS rebinding between a check and the
+   * connect cannot slip past; and it must not follow redirects. Undefined for
+   * admin stores (app-config, ClusterSecretStores), which may reach any address.
+   */
+  addressGuard?: AddressGuard;
+};
+
+/**
+ * The backend's SSRF guard at connection time (see StoreContext.addressGuard).
+ *
+ * @public
+ */
+export type AddressGuard = {
+  /**
+   * Why `address` (an IP that `hostname` resolved to, or `hostname` itself
+   * when it is an IP literal) must not be contacted; undefined when it may.
+   * The text names the host, the address and the config key that allows it.
+   */
+  refusal(hostname: string, address: string): string | undefined;
 };
 
 /**
