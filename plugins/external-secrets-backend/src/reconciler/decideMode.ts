@@ -8,10 +8,11 @@ import { CycleContext } from './CycleContext';
 import { resolveStore, ResolvedStore, StoreCatalog } from './StoreResolver';
 import { WorkItem } from './WorkItem';
 
-export type Resolutions = Map<
-  string,
-  { ok: true; resolved: ResolvedStore } | { ok: false; message: string }
->;
+type Resolution =
+  | { ok: true; resolved: ResolvedStore }
+  | { ok: false; message: string };
+
+export type Resolutions = Map<string, Resolution>;
 
 export function storeCatalog(item: WorkItem, ctx: CycleContext): StoreCatalog {
   return {
@@ -47,9 +48,13 @@ export function resolveStores(
 }
 
 /**
- * Reconcile mode acts only on what is ours: a cluster declared ESO-free, stores
- * declared in app-config, or cluster stores whose `spec.controller` is our class.
- * Anything else belongs to the ESO running there and is only observed.
+ * Reconcile mode acts only on what is positively ours: everything on a cluster
+ * declared ESO-free; elsewhere an ExternalSecret CR only when every store it
+ * names resolved to a cluster store whose `spec.controller` is our class. A
+ * store that is missing, refused (spec.conditions), of a provider we lack, or
+ * declared only in app-config (ESO cannot see it) leaves the CR to the ESO
+ * running there: observed, its Secret and status never written. A declared
+ * manifest has no CR for ESO to reconcile, so there is nothing to fight over.
  */
 export function decideMode(
   item: WorkItem,
@@ -65,17 +70,35 @@ export function decideMode(
     }
     return { observe: true };
   }
-  if (cluster.esoFree) return {};
+  if (cluster.esoFree || item.origin === 'manifest') return {};
   const ourClass = cluster.controllerClass ?? ctx.controllerClass;
-  for (const [key, resolution] of stores) {
-    if (!resolution.ok || resolution.resolved.origin === 'config') continue;
-    const theirClass = resolution.resolved.store.spec.controller ?? '';
-    if (theirClass !== ourClass && item.origin === 'cluster') {
-      return {
-        observe: true,
-        reason: `left to the ESO controller of cluster ${cluster.name}: ${key} has spec.controller "${theirClass}", not "${ourClass}"`,
-      };
-    }
+  const notOurs =
+    stores.size === 0
+      ? ['it names no store']
+      : [...stores].flatMap(([key, resolution]) => {
+          const why = whyNotOurs(key, resolution, ourClass);
+          return why ? [why] : [];
+        });
+  if (notOurs.length === 0) return {};
+  return {
+    observe: true,
+    reason: `left to the ESO controller of cluster ${cluster.name} (not esoFree): ${notOurs[0]}`,
+  };
+}
+
+function whyNotOurs(
+  key: string,
+  resolution: Resolution,
+  ourClass: string,
+): string | undefined {
+  if (!resolution.ok) {
+    return `${key} is not resolved here (${resolution.message})`;
   }
-  return {};
+  if (resolution.resolved.origin === 'config') {
+    return `${key} is declared in app-config, which that ESO cannot see`;
+  }
+  const theirClass = resolution.resolved.store.spec.controller ?? '';
+  return theirClass === ourClass
+    ? undefined
+    : `${key} has spec.controller "${theirClass}", not "${ourClass}"`;
 }

@@ -21,6 +21,8 @@ type StoreToValidate = {
   cluster?: ClusterClient;
   /** Parse issues of a store that could not be read. */
   invalid?: string;
+  /** A store of an observe-mode cluster: ESO validates it, we only report. */
+  observed?: boolean;
 };
 
 /**
@@ -65,8 +67,10 @@ export async function validateStores(options: {
       now.getTime() - previous.lastValidatedAt.getTime() >= interval;
     if (!due) return;
     const result =
-      provenByCycleReads(target, previous, options) ??
-      (await validateOne(target, options));
+      target.observed && target.store
+        ? observedStatus(target.store)
+        : provenByCycleReads(target, previous, options) ??
+          (await validateOne(target, options));
     const record: StoreStatusRecord = {
       ...target.record,
       ...result,
@@ -132,7 +136,10 @@ function storesToValidate(options: {
   configStores: SecretStore[];
 }): StoreToValidate[] {
   const targets: StoreToValidate[] = [];
-  const contextCluster = options.inventories.find(i => !i.error)?.client;
+  // Never an observe-mode cluster: there no Secret data is read at all.
+  const contextCluster = options.inventories.find(
+    i => !i.error && i.config.mode === 'reconcile',
+  )?.client;
   for (const store of options.configStores) {
     targets.push({
       record: recordOf('', 'config', store),
@@ -146,6 +153,7 @@ function storesToValidate(options: {
         record: recordOf(inventory.config.name, 'cluster', store),
         store,
         cluster: inventory.client,
+        observed: inventory.config.mode === 'observe',
       });
     }
     for (const invalid of inventory.invalidStores) {
@@ -208,6 +216,34 @@ async function validateOne(
       message: (e as Error).message,
     };
   }
+}
+
+/**
+ * Observe mode reads no Secret data, so no provider logs in with the store's
+ * credentials: the store is reported as the ESO running there reports it.
+ */
+function observedStatus(
+  store: SecretStore,
+): Pick<StoreStatusRecord, 'ready' | 'reason' | 'message' | 'provider'> {
+  const ready = store.status?.conditions?.find(c => c.type === 'Ready');
+  const provider = providerNameOf(store);
+  if (!ready) {
+    return {
+      ready: false,
+      provider,
+      reason: 'Observed',
+      message:
+        'observe mode: not validated here (that would read its credentials), and ESO has not reported a Ready condition yet',
+    };
+  }
+  return {
+    ready: ready.status === 'True',
+    provider,
+    reason: ready.reason,
+    message: `observe mode, as ESO reports it: ${
+      ready.message || ready.reason || ready.status
+    }`,
+  };
 }
 
 function providerNameOf(store: SecretStore): string | undefined {
