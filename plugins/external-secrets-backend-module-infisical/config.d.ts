@@ -14,6 +14,14 @@ export interface Config {
          * to 60 s). Default 3.
          */
         maxRetries?: number;
+        /**
+         * Directories, besides /var/run/secrets/kubernetes.io/serviceaccount,
+         * from which Kubernetes auth (`kubernetesAuthCredentials`) may read a
+         * service-account token named by `serviceAccountTokenPath` (absolute
+         * paths; symbolic links must stay inside). Only admin stores
+         * (app-config stores and ClusterSecretStores) may use Kubernetes auth.
+         */
+        serviceAccountTokenDirs?: string[];
       };
     };
   };

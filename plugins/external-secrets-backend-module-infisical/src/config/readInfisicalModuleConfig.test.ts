@@ -31,8 +31,28 @@ describe('readInfisicalModuleConfig', () => {
     ).toEqual({ maxRetries: 0 });
   });
 
+  it('should read serviceAccountTokenDirs', () => {
+    expect(
+      readInfisicalModuleConfig(
+        configWith({ serviceAccountTokenDirs: ['/var/run/secrets/tokens'] }),
+      ).serviceAccountTokenDirs,
+    ).toEqual(['/var/run/secrets/tokens']);
+  });
+
   it.each([
     [{ requestTimeout: 'soon' }, /requestTimeout must be/],
+    [
+      { serviceAccountTokenDirs: ['tokens'] },
+      /serviceAccountTokenDirs\[0\] must be an absolute directory/,
+    ],
+    [
+      { serviceAccountTokenDirs: ['/'] },
+      /serviceAccountTokenDirs\[0\] must be an absolute directory other than "\/"/,
+    ],
+    [
+      { serviceAccountTokenDirs: ['/var/run/../etc'] },
+      /serviceAccountTokenDirs\[0\]/,
+    ],
     [{ requestTimeout: -1 }, /requestTimeout must be/],
     [{ maxRetries: 1.5 }, /maxRetries must be a non-negative integer/],
   ])('should reject %j with the key named', (section, message) => {

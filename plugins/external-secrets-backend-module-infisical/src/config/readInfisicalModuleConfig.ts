@@ -1,7 +1,13 @@
 import type { RootConfigService } from '@backstage/backend-plugin-api';
+import { allowedTokenDirs } from '../auth/serviceAccountTokenPolicy';
 import type { InfisicalProviderOptions } from '../provider/InfisicalProvider';
 
 const CONFIG_KEY = 'externalSecrets.providers.infisical';
+
+type ModuleOptions = Pick<
+  InfisicalProviderOptions,
+  'requestTimeoutMs' | 'retry' | 'serviceAccountTokenDirs'
+>;
 
 /**
  * Reads `externalSecrets.providers.infisical` (see config.d.ts) into provider
@@ -9,11 +15,10 @@ const CONFIG_KEY = 'externalSecrets.providers.infisical';
  */
 export function readInfisicalModuleConfig(
   config: RootConfigService,
-): Pick<InfisicalProviderOptions, 'requestTimeoutMs' | 'retry'> {
+): ModuleOptions {
   const section = config.getOptionalConfig(CONFIG_KEY);
   if (!section) return {};
-  const options: Pick<InfisicalProviderOptions, 'requestTimeoutMs' | 'retry'> =
-    {};
+  const options: ModuleOptions = {};
   const timeout = section.getOptional<number | string>('requestTimeout');
   if (timeout !== undefined)
     options.requestTimeoutMs = parseDurationMs(
@@ -28,6 +33,11 @@ export function readInfisicalModuleConfig(
       );
     }
     options.retry = { maxRetries };
+  }
+  const tokenDirs = section.getOptionalStringArray('serviceAccountTokenDirs');
+  if (tokenDirs) {
+    allowedTokenDirs(tokenDirs); // fails the startup on a bad entry
+    options.serviceAccountTokenDirs = tokenDirs;
   }
   return options;
 }

@@ -142,7 +142,13 @@ describe('InfisicalProvider authentication', () => {
       const readServiceAccountToken = jest.fn(
         async (_path: string) => `${CANARY.jwt}\n`,
       );
-      const world = setup({ provider: { readServiceAccountToken } });
+      const world = setup({
+        // The custom path below lies outside the default token directory.
+        provider: {
+          readServiceAccountToken,
+          serviceAccountTokenDirs: ['/var/run/secrets/tokens'],
+        },
+      });
       world.simulator.addKubernetesAuthIdentity({
         identityId: 'k8s-identity',
         serviceAccountJwts: [CANARY.jwt],

@@ -19,6 +19,7 @@ import {
   type LoginBackoffOptions,
 } from '../auth/LoginBackoff';
 import { readServiceAccountTokenFile } from '../auth/readServiceAccountTokenFile';
+import { allowedTokenDirs } from '../auth/serviceAccountTokenPolicy';
 import { TokenCache } from '../auth/TokenCache';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../client/retryPolicy';
 import {
@@ -56,8 +57,18 @@ export type InfisicalProviderOptions = {
   retry?: Partial<RetryPolicy>;
   /** Pause after failed logins. Default: 35 s doubling to 5 min (5 min when Infisical reports a lockout). */
   loginBackoff?: Partial<LoginBackoffOptions>;
-  /** Reads the service-account JWT for Kubernetes auth. Default: reads the file at the path. */
+  /**
+   * Reads the service-account JWT for Kubernetes auth, once the path passed the
+   * directory allow-list. Default: reads the file (symbolic links resolved and
+   * checked against the allow-list again).
+   */
   readServiceAccountToken?: (path: string) => Promise<string>;
+  /**
+   * Directories, besides `/var/run/secrets/kubernetes.io/serviceaccount`, that
+   * Kubernetes auth may read a service-account token from
+   * (`externalSecrets.providers.infisical.serviceAccountTokenDirs`).
+   */
+  serviceAccountTokenDirs?: string[];
   fetch?: typeof fetch;
   clock?: Clock;
   sleep?: Sleep;
@@ -92,6 +103,9 @@ export class InfisicalProvider implements SecretsProvider {
 
   constructor(options: InfisicalProviderOptions = {}) {
     const clock = options.clock ?? systemClock;
+    const serviceAccountTokenDirs = allowedTokenDirs(
+      options.serviceAccountTokenDirs,
+    );
     this.#metrics = new ProviderApiMetrics(options.meter);
     const backoff = new LoginBackoff(clock, {
       ...DEFAULT_LOGIN_BACKOFF,
@@ -108,7 +122,9 @@ export class InfisicalProvider implements SecretsProvider {
           options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
         retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
         readServiceAccountToken:
-          options.readServiceAccountToken ?? readServiceAccountTokenFile,
+          options.readServiceAccountToken ??
+          (path => readServiceAccountTokenFile(path, serviceAccountTokenDirs)),
+        serviceAccountTokenDirs,
         metrics: this.#metrics,
       },
       new TokenCache(clock, backoff, options.logger),

@@ -14,6 +14,8 @@ export type ProviderRuntime = {
   requestTimeoutMs: number;
   retry: RetryPolicy;
   readServiceAccountToken: (path: string) => Promise<string>;
+  /** Where Kubernetes auth may read a token (see serviceAccountTokenPolicy). */
+  serviceAccountTokenDirs: readonly string[];
   metrics: ProviderApiMetrics;
 };
 

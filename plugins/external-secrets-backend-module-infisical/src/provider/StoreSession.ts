@@ -80,7 +80,9 @@ export class StoreSession {
       context,
       baseUrl,
       store,
+      kind: secretStore.kind,
       readServiceAccountToken: runtime.readServiceAccountToken,
+      serviceAccountTokenDirs: runtime.serviceAccountTokenDirs,
     });
     const redactor = new Redactor();
     redactor.add(...identity.sensitive);

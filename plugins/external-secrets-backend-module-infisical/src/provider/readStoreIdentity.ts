@@ -1,12 +1,15 @@
 import type {
+  InfisicalAuth,
   InfisicalProviderSpec,
   SecretKeySelector,
+  SecretStore,
 } from '@internal/backstage-plugin-external-secrets-common';
 import type { StoreContext } from '@internal/backstage-plugin-external-secrets-node';
 import {
   DEFAULT_SERVICE_ACCOUNT_TOKEN_PATH,
   kubernetesAuthIdentity,
 } from '../auth/kubernetesAuthIdentity';
+import { tokenPathRefusal } from '../auth/serviceAccountTokenPolicy';
 import type { StoreIdentity } from '../auth/StoreIdentity';
 import { universalAuthIdentity } from '../auth/universalAuthIdentity';
 import { providerError } from './toProviderError';
@@ -21,7 +24,9 @@ export async function readStoreIdentity(options: {
   context: StoreContext;
   baseUrl: string;
   store: string;
+  kind: SecretStore['kind'];
   readServiceAccountToken: (path: string) => Promise<string>;
+  serviceAccountTokenDirs: readonly string[];
 }): Promise<StoreIdentity> {
   const { spec, context, baseUrl, store } = options;
   const where = { store, action: 'reading the store credentials' };
@@ -62,6 +67,8 @@ export async function readStoreIdentity(options: {
   const kubernetes = spec.auth.kubernetesAuthCredentials;
   if (kubernetes) {
     const base = 'spec.provider.infisical.auth.kubernetesAuthCredentials';
+    const refusal = kubernetesAuthRefusal(options, kubernetes, base);
+    if (refusal) throw providerError('INVALID_CONFIG', refusal, where);
     const identityId = await read(`${base}.identityId`, kubernetes.identityId);
     const tokenPath = kubernetes.serviceAccountTokenPath
       ? await read(
@@ -69,6 +76,17 @@ export async function readStoreIdentity(options: {
           kubernetes.serviceAccountTokenPath,
         )
       : DEFAULT_SERVICE_ACCOUNT_TOKEN_PATH;
+    const pathRefusal = tokenPathRefusal(
+      tokenPath,
+      options.serviceAccountTokenDirs,
+    );
+    if (pathRefusal) {
+      throw providerError(
+        'INVALID_CONFIG',
+        `${base}.serviceAccountTokenPath "${tokenPath}" ${pathRefusal}`,
+        where,
+      );
+    }
     let jwt: string;
     try {
       jwt = (await options.readServiceAccountToken(tokenPath)).trim();
@@ -100,4 +118,34 @@ export async function readStoreIdentity(options: {
     'spec.provider.infisical.auth names no supported auth method',
     where,
   );
+}
+
+/**
+ * Kubernetes auth logs in with a token from the backend pod's file system
+ * (by default the backend's OWN service account), so it is lent only where an
+ * admin decides both the store and the identity the token logs in as: never
+ * to a namespaced SecretStore (whoever may create one in its namespace
+ * controls it), and for a ClusterSecretStore only when identityId and
+ * serviceAccountTokenPath name their namespace (without one they are read in
+ * each ExternalSecret's namespace, whose users would pick the identity).
+ */
+function kubernetesAuthRefusal(
+  options: { context: StoreContext; kind: SecretStore['kind'] },
+  kubernetes: NonNullable<InfisicalAuth['kubernetesAuthCredentials']>,
+  base: string,
+): string | undefined {
+  if (options.context.storeScope !== 'admin') {
+    return `Kubernetes auth logs in with a service-account token of the Backstage backend's pod, which only admin stores (app-config stores and ClusterSecretStores) may use; a namespaced SecretStore may not. Use universalAuthCredentials from a Secret in this namespace, or ask an admin for a ClusterSecretStore`;
+  }
+  if (options.kind !== 'ClusterSecretStore') return undefined;
+  const perNamespace = [
+    ['identityId', kubernetes.identityId],
+    ['serviceAccountTokenPath', kubernetes.serviceAccountTokenPath],
+  ].filter(([, ref]) => ref && !(ref as SecretKeySelector).namespace);
+  if (perNamespace.length === 0) return undefined;
+  return `${perNamespace
+    .map(([field]) => `${base}.${field}`)
+    .join(
+      ' and ',
+    )} must name its namespace in a ClusterSecretStore using Kubernetes auth: without one it is read in each ExternalSecret's namespace, whose users would choose the identity the backend's service-account token logs in as`;
 }
