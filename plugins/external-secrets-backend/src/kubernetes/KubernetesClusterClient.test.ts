@@ -6,7 +6,10 @@ import {
   startKubernetesSimulator,
 } from '../testUtils/kubernetes';
 import { ClusterError } from './ClusterError';
-import { KubernetesClusterClient } from './KubernetesClusterClient';
+import {
+  FIELD_MANAGER,
+  KubernetesClusterClient,
+} from './KubernetesClusterClient';
 
 const ESO_OBJECTS = readFileSync(
   resolve(__dirname, '../testUtils/kubernetes/__fixtures__/eso-objects.yaml'),
@@ -557,6 +560,35 @@ describe('KubernetesClusterClient', () => {
         'application/merge-patch+json',
       ]);
       expect(patched.metadata.generation).toBe(1);
+    });
+  });
+
+  describe('field manager', () => {
+    it(`should name itself ${FIELD_MANAGER} on every create, update, status write and patch`, async () => {
+      const created = await client.createSecret({
+        metadata: { name: 'fm', namespace: 'team-a' },
+        data: { k: SecretValue.fromString('v') },
+      });
+      await client.replaceSecret({
+        ...created,
+        data: { k: SecretValue.fromString('w') },
+      });
+      await client.replaceExternalSecretStatus('team-a', 'web-db', {
+        conditions: [],
+      });
+      await client.patchExternalSecretAnnotations('team-a', 'web-db', {
+        'force-sync': '1',
+      });
+      const writes = sim.requests.filter(r => r.method !== 'GET');
+      expect(writes.map(r => `${r.verb} ${r.resource}`)).toEqual([
+        'create secrets',
+        'update secrets',
+        'update externalsecrets/status',
+        'patch externalsecrets',
+      ]);
+      expect(writes.map(r => r.query.fieldManager)).toEqual(
+        writes.map(() => FIELD_MANAGER),
+      );
     });
   });
 

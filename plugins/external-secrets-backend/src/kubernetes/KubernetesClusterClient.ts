@@ -66,6 +66,12 @@ type ObjectList<T> = {
 
 const ESO_VERSION = ESO_API_VERSION.split('/')[1];
 
+/**
+ * The name every write carries (`fieldManager`), so `metadata.managedFields`
+ * and the apiserver's audit log say who wrote a field, not the HTTP library.
+ */
+export const FIELD_MANAGER = 'backstage-external-secrets';
+
 function apiPath(target: Target): string {
   const base = target.group
     ? `/apis/${target.group}/${target.group === ESO_GROUP ? ESO_VERSION : 'v1'}`
@@ -210,6 +216,7 @@ export class KubernetesClusterClient implements ClusterClient {
           {
             namespace,
             body: toV1Secret(secret, { withResourceVersion: false }),
+            fieldManager: FIELD_MANAGER,
           },
           opts,
         ),
@@ -233,6 +240,7 @@ export class KubernetesClusterClient implements ClusterClient {
           namespace,
           name,
           body: toV1Secret(secret, { withResourceVersion: true }),
+          fieldManager: FIELD_MANAGER,
         },
         opts,
       ),
@@ -288,6 +296,7 @@ export class KubernetesClusterClient implements ClusterClient {
           plural: 'externalsecrets',
           name,
           body,
+          fieldManager: FIELD_MANAGER,
         },
         opts,
       ),
@@ -312,6 +321,7 @@ export class KubernetesClusterClient implements ClusterClient {
           plural: 'externalsecrets',
           name,
           body: { metadata: { annotations } },
+          fieldManager: FIELD_MANAGER,
         },
         opts,
       ),

@@ -8,8 +8,11 @@ import {
   ExternalSecret,
   ExternalSecretConditionReason,
   ExternalSecretStatus,
+  LABEL_CREATED_BY,
+  LABEL_MANAGED,
 } from '@internal/backstage-plugin-external-secrets-common';
 import {
+  computeCreatedByLabel,
   CurrentSecret,
   ReconcileResult,
   syncedResourceVersion,
@@ -21,9 +24,20 @@ import { WorkItem } from './WorkItem';
 
 const MAX_CONFLICT_RETRIES = 3;
 
+/** What became of the write: done, refused (nothing written) or failed. */
+export type WriteOutcome = {
+  result: ReconcileResult;
+  /** Why nothing was written: the Secret is not ours to write. */
+  refused?: string;
+  /** The write (or the re-read after a conflict) failed. */
+  writeError?: Error;
+};
+
 /**
  * Writes the Secret the core computed, from `current`. A 409 Conflict (the
- * Secret changed since it was read) re-reads it and recomputes, a few times.
+ * Secret changed since it was read) re-reads it, checks again that it may be
+ * written, and recomputes, a few times. Never throws: every failure comes
+ * back as the outcome of this ExternalSecret.
  */
 export async function writeSecret(
   item: WorkItem,
@@ -31,9 +45,9 @@ export async function writeSecret(
   targetName: string,
   current: CurrentSecret | undefined,
   compute: (current: CurrentSecret | undefined) => ReconcileResult,
-): Promise<{ result: ReconcileResult; writeError?: Error }> {
+): Promise<WriteOutcome> {
   let latest = current;
-  let result = compute(latest);
+  let result = compute(asSeenByCore(item, latest));
   for (let attempt = 0; ; attempt++) {
     try {
       await applyResult(item, result, ctx, latest);
@@ -41,14 +55,84 @@ export async function writeSecret(
     } catch (e) {
       const conflict = e instanceof ClusterError && e.errorType === 'CONFLICT';
       if (!conflict || attempt >= MAX_CONFLICT_RETRIES) {
-        return { result, writeError: e as Error };
+        return {
+          result,
+          writeError: new Error(
+            `could not write Secret ${item.namespace}/${targetName}: ${
+              (e as Error).message
+            }`,
+          ),
+        };
       }
+    }
+    try {
       latest = toCurrent(
         await item.inventory.client.getSecret(item.namespace, targetName),
       );
-      result = compute(latest);
+    } catch (e) {
+      return {
+        result,
+        writeError: new Error(
+          `could not re-read Secret ${
+            item.namespace
+          }/${targetName} after a conflict: ${(e as Error).message}`,
+        ),
+      };
     }
+    const refused = adoptionRefusal(item, latest);
+    if (refused) return { result, refused };
+    result = compute(asSeenByCore(item, latest));
   }
+}
+
+/**
+ * Which existing Secret an ExternalSecret may write. A CR follows ESO: it
+ * adopts a Secret without a controller owner, and the core refuses one owned
+ * by another controller. An entity-declared manifest has no RBAC gate between
+ * its author and the namespace, so it writes only a Secret it created: one
+ * with the managed label and ESO's created-by label for this ExternalSecret
+ * (which a manifest sets on every Secret it writes), and no controller owner.
+ */
+export function adoptionRefusal(
+  item: WorkItem,
+  current: CurrentSecret | undefined,
+): string | undefined {
+  if (item.origin !== 'manifest' || !current) return undefined;
+  const labels = current.metadata.labels ?? {};
+  const createdBy = createdByLabel(item);
+  const ours =
+    labels[LABEL_MANAGED] === 'true' &&
+    labels[LABEL_CREATED_BY] === createdBy &&
+    !current.metadata.ownerReferences?.some(ref => ref.controller);
+  if (ours) return undefined;
+  return `Secret ${item.namespace}/${current.metadata.name} exists and was not created by this ExternalSecret; entity-declared manifests never adopt existing Secrets. Delete it or choose another spec.target.name (to hand it over on purpose, label it ${LABEL_MANAGED}=true and ${LABEL_CREATED_BY}=${createdBy})`;
+}
+
+function createdByLabel(item: WorkItem): string {
+  return computeCreatedByLabel(item.namespace, item.name);
+}
+
+/**
+ * A manifest is applied with creationPolicy Orphan (see withoutOwner), for
+ * which the core drops the created-by label; the label is ours to keep (it is
+ * how a manifest knows its Secret), so the core compares without it and
+ * applyResult puts it back on every write.
+ */
+function asSeenByCore(
+  item: WorkItem,
+  current: CurrentSecret | undefined,
+): CurrentSecret | undefined {
+  if (item.origin !== 'manifest' || !current?.metadata.labels) return current;
+  const { [LABEL_CREATED_BY]: _ours, ...labels } = current.metadata.labels;
+  return { ...current, metadata: { ...current.metadata, labels } };
+}
+
+function labelsToWrite(
+  item: WorkItem,
+  labels: Record<string, string> | undefined,
+): Record<string, string> | undefined {
+  if (item.origin !== 'manifest') return labels;
+  return { ...labels, [LABEL_CREATED_BY]: createdByLabel(item) };
 }
 
 async function applyResult(
@@ -63,6 +147,7 @@ async function applyResult(
     const secret: KubernetesSecret = {
       metadata: {
         ...desired.metadata,
+        labels: labelsToWrite(item, desired.metadata.labels),
         resourceVersion: current?.metadata.resourceVersion,
       },
       type: desired.type,
@@ -87,7 +172,31 @@ async function applyResult(
   }
 }
 
+/**
+ * Audits a write that happened. A failing auditor does not undo it, so it is
+ * logged as what it is, never reported as a failed write.
+ */
 async function audit(
+  ctx: CycleContext,
+  item: WorkItem,
+  action: 'create' | 'update' | 'delete',
+  secretName: string,
+  result: ReconcileResult,
+) {
+  try {
+    await recordAuditEvent(ctx, item, action, secretName, result);
+  } catch (e) {
+    ctx.logger.error(
+      `Secret ${item.namespace}/${secretName} in cluster ${
+        item.inventory.config.name
+      } was ${action}d, but its audit event (secret-write) could not be recorded: ${
+        (e as Error).message
+      }`,
+    );
+  }
+}
+
+async function recordAuditEvent(
   ctx: CycleContext,
   item: WorkItem,
   action: 'create' | 'update' | 'delete',

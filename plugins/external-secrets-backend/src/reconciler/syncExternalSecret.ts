@@ -30,7 +30,12 @@ import {
 } from './decideMode';
 import { executeReads } from './executeReads';
 import { observeExternalSecret } from './observeExternalSecret';
-import { toCurrent, writeSecret, writeStatus } from './SecretWriter';
+import {
+  adoptionRefusal,
+  toCurrent,
+  writeSecret,
+  writeStatus,
+} from './SecretWriter';
 import {
   baseRecord,
   declaredKeys,
@@ -147,6 +152,11 @@ async function reconcile(
       parsed,
     );
   }
+  // Before any provider read: a Secret we may not write needs no values.
+  const refusal = adoptionRefusal(item, current);
+  if (refusal) {
+    return failed(item, ctx, previous, refusal, 'Error', undefined, parsed);
+  }
   const status = lastStatus(item, previous, es);
   const forced = Boolean(
     previous?.syncRequestedAt &&
@@ -220,7 +230,7 @@ async function reconcile(
     }
   }
 
-  const { result, writeError } = await writeSecret(
+  const { result, refused, writeError } = await writeSecret(
     item,
     ctx,
     targetName,
@@ -235,11 +245,9 @@ async function reconcile(
       }),
   );
 
-  const condition = writeError
-    ? errorCondition(
-        `could not write Secret ${item.namespace}/${targetName}: ${writeError.message}`,
-        ctx.now,
-      )
+  const failure = refused ?? writeError?.message;
+  const condition = failure
+    ? errorCondition(failure, ctx.now)
     : result.condition;
   const keptCondition = keepTransitionTime(condition, es);
   const failedNow = condition.status !== 'True';
@@ -258,7 +266,7 @@ async function reconcile(
     state: stateOf(condition, result.keys),
     reason: condition.reason,
     message: condition.message,
-    dataHash: result.dataHash ?? previous?.dataHash,
+    dataHash: (!failure && result.dataHash) || previous?.dataHash,
     syncedResourceVersion: failedNow
       ? previous?.syncedResourceVersion
       : syncedResourceVersion(es),
@@ -273,7 +281,13 @@ async function reconcile(
   return {
     record,
     changed: true,
-    events: eventsFor(item, result, record, previous, writeError),
+    events: eventsFor(
+      item,
+      result,
+      record,
+      previous,
+      failure ? new Error(failure) : undefined,
+    ),
   };
 }
 
