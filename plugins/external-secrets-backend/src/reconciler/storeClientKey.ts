@@ -1,5 +1,8 @@
 import { SecretStore } from '@internal/backstage-plugin-external-secrets-common';
 
+/** Separates a store's key from the namespace its credentials are read in. */
+const CREDENTIALS_IN = '|credentials-in:';
+
 /**
  * Identity of a store as one cycle uses it: one provider client per key, so
  * two keys never share a token, a snapshot or a read.
@@ -35,8 +38,6 @@ export function storeClientKey(store: {
     ? `${key}${CREDENTIALS_IN}${store.credentialNamespace}`
     : key;
 }
-
-const CREDENTIALS_IN = '|credentials-in:';
 
 /** The store's own key (as store validation builds it) from a client key. */
 export function withoutCredentialNamespace(clientKey: string): string {
