@@ -1,12 +1,28 @@
 import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
+import { resolve as resolvePath } from 'node:path';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { DatabaseStatusStore } from './DatabaseStatusStore';
-import { ExternalSecretRecord } from './StatusStore';
+import { ExternalSecretRecord, SyncEvent } from './StatusStore';
 
 jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
+
+const CHECKOUT = 'component:payments/checkout-service';
+/** A platform entity whose broad selector also claims checkout's ExternalSecret. */
+const PLATFORM = 'component:platform/all-payments';
+
+function event(type: SyncEvent['type']): SyncEvent {
+  return {
+    entityRef: CHECKOUT,
+    cluster: 'demo',
+    namespace: 'payments',
+    name: 'checkout-secrets',
+    type,
+    createdAt: new Date('2026-11-23T10:00:00.000Z'),
+  };
+}
 
 function record(
   overrides: Partial<ExternalSecretRecord> = {},
@@ -72,6 +88,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     afterEach(async () => {
+      await knex('es_entity_claims').delete();
       await knex('es_events').delete();
       await knex('es_keys').delete();
       await knex('es_external_secrets').delete();
@@ -152,16 +169,155 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
-    it('should delete an ExternalSecret with its keys', async () => {
-      await store.saveExternalSecret(record());
+    it('should delete an ExternalSecret with its keys, claims and events', async () => {
+      await store.saveExternalSecret(record(), [CHECKOUT, PLATFORM]);
+      await store.addEvent(event('created'));
       await store.deleteExternalSecrets([
         { cluster: 'demo', namespace: 'payments', name: 'checkout-secrets' },
       ]);
       expect(await store.listAll()).toEqual([]);
       expect(await knex('es_keys').select('id')).toHaveLength(0);
+      expect(await store.listClaims()).toEqual([]);
+      expect(await knex('es_events').select('id')).toHaveLength(0);
+
+      // A later ExternalSecret of that name starts with no history.
+      await store.saveExternalSecret(record({ entityRef: PLATFORM }));
+      expect(await store.listEvents(PLATFORM, 10)).toEqual([]);
+    });
+
+    describe('claims', () => {
+      it('should let the one entity of a row written before claims existed claim it', async () => {
+        const old = await databases.init(databaseId as TestDatabaseId);
+        const directory = resolvePath(__dirname, '../../migrations');
+        for (const name of [
+          '20261123000000_init.js',
+          '20261124000000_provider_changes.js',
+        ]) {
+          await old.migrate.up({ directory, name });
+        }
+        const { keys: _keys, ...row } = record();
+        await old('es_external_secrets').insert({
+          entity_ref: row.entityRef,
+          cluster: row.cluster,
+          namespace: row.namespace,
+          name: row.name,
+          origin: row.origin,
+          mode: row.mode,
+          target_secret: row.targetSecret,
+          state: row.state,
+          consecutive_failures: 0,
+          updated_at: new Date().toISOString(),
+        });
+
+        const migrated = await DatabaseStatusStore.create({
+          database: mockServices.database({
+            knex: old,
+            migrations: { skip: false },
+          }),
+        });
+
+        expect(await migrated.listClaims()).toEqual([
+          {
+            cluster: 'demo',
+            namespace: 'payments',
+            name: 'checkout-secrets',
+            claimants: [CHECKOUT],
+          },
+        ]);
+        expect(
+          (await migrated.listByEntity(CHECKOUT)).map(r => r.name),
+        ).toEqual(['checkout-secrets']);
+      });
+
+      const ID = {
+        cluster: 'demo',
+        namespace: 'payments',
+        name: 'checkout-secrets',
+      };
+
+      it('should show an ExternalSecret to every entity that claims it, not only to the first', async () => {
+        await store.saveExternalSecret(record({ entityRef: PLATFORM }), [
+          PLATFORM,
+          CHECKOUT,
+        ]);
+
+        expect(await store.listByEntity(CHECKOUT)).toEqual([
+          record({ entityRef: PLATFORM }),
+        ]);
+        expect(await store.listByEntity(PLATFORM)).toEqual([
+          record({ entityRef: PLATFORM }),
+        ]);
+        expect(await store.listByEntity('component:payments/other')).toEqual(
+          [],
+        );
+      });
+
+      it('should replace the claimants and make the first one the row entityRef', async () => {
+        await store.saveExternalSecret(record({ entityRef: PLATFORM }), [
+          PLATFORM,
+          CHECKOUT,
+        ]);
+
+        await store.saveClaims(ID, [CHECKOUT]);
+
+        expect(await store.listByEntity(PLATFORM)).toEqual([]);
+        expect(await store.listByEntity(CHECKOUT)).toEqual([record()]);
+        expect(await store.listClaims()).toEqual([
+          { ...ID, claimants: [CHECKOUT] },
+        ]);
+      });
+
+      it('should keep the claimants when a save does not name them, and let the row entityRef claim it', async () => {
+        await store.saveExternalSecret(record(), [CHECKOUT, PLATFORM]);
+        await store.saveExternalSecret(record({ state: 'Error' }));
+        await store.saveExternalSecret(record({ name: 'unclaimed-yet' }));
+
+        const claims = await store.listClaims();
+        expect(
+          claims
+            .map(c => [c.name, [...c.claimants].sort()])
+            .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+        ).toEqual([
+          ['checkout-secrets', [CHECKOUT, PLATFORM].sort()],
+          ['unclaimed-yet', [CHECKOUT]],
+        ]);
+        expect((await store.listByEntity(PLATFORM)).map(r => r.state)).toEqual([
+          'Error',
+        ]);
+      });
+
+      it("should list the events of an entity's claimed ExternalSecrets, whichever entity they name", async () => {
+        await store.saveExternalSecret(record({ entityRef: PLATFORM }), [
+          PLATFORM,
+          CHECKOUT,
+        ]);
+        await store.saveExternalSecret(
+          record({ entityRef: PLATFORM, name: 'platform-only' }),
+        );
+        await store.addEvent({ ...event('created'), entityRef: PLATFORM });
+        await store.addEvent({
+          ...event('synced'),
+          entityRef: PLATFORM,
+          name: 'platform-only',
+        });
+
+        expect(
+          (await store.listEvents(CHECKOUT, 10)).map(e => [e.name, e.type]),
+        ).toEqual([['checkout-secrets', 'created']]);
+        expect(
+          (await store.listEvents(PLATFORM, 10)).map(e => [e.name, e.type]),
+        ).toEqual([
+          ['platform-only', 'synced'],
+          ['checkout-secrets', 'created'],
+        ]);
+
+        await store.saveClaims(ID, [PLATFORM]);
+        expect(await store.listEvents(CHECKOUT, 10)).toEqual([]);
+      });
     });
 
     it('should keep only the newest events per ExternalSecret, newest first', async () => {
+      await store.saveExternalSecret(record());
       for (let i = 0; i < 7; i++) {
         await store.addEvent(
           {

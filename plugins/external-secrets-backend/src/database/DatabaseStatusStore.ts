@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import {
+  ExternalSecretClaims,
   ExternalSecretId,
   ExternalSecretRecord,
   ExternalSecretState,
@@ -158,13 +159,18 @@ export class DatabaseStatusStore implements StatusStore {
     await this.db.raw('select 1');
   }
 
-  async saveExternalSecret(record: ExternalSecretRecord): Promise<void> {
+  async saveExternalSecret(
+    record: ExternalSecretRecord,
+    claimants?: string[],
+  ): Promise<void> {
     await this.db.transaction(async tx => {
       const row = toExternalSecretRow(record);
       await tx('es_external_secrets')
         .insert(row)
         .onConflict(['cluster', 'namespace', 'name'])
         .merge();
+      if (claimants) await replaceClaims(tx, record, claimants);
+      else await keepClaim(tx, record.entityRef, record);
       const { id } = await tx('es_external_secrets')
         .where(idFilter(record))
         .first('id');
@@ -199,17 +205,16 @@ export class DatabaseStatusStore implements StatusStore {
    */
   async listByEntity(entityRef: string): Promise<ExternalSecretRecord[]> {
     const keys = keysAsJson(this.db);
+    const claimed = this.db('es_external_secrets as es')
+      .innerJoin('es_entity_claims as c', onSameExternalSecret('es'))
+      .where('c.entity_ref', entityRef)
+      .orderBy(['es.cluster', 'es.namespace', 'es.name']);
     if (!keys) {
-      const rows = await this.db<RawExternalSecretRow>('es_external_secrets')
-        .where({ entity_ref: entityRef })
-        .orderBy(['cluster', 'namespace', 'name']);
+      const rows: RawExternalSecretRow[] = await claimed.select('es.*');
       return this.withKeys(rows);
     }
     const rows: (RawExternalSecretRow & { keys_json: PackedKey[] })[] =
-      await this.db('es_external_secrets as es')
-        .select('es.*', keys)
-        .where('es.entity_ref', entityRef)
-        .orderBy(['es.cluster', 'es.namespace', 'es.name']);
+      await claimed.select('es.*', keys);
     // pg parses json columns: keys_json arrives as arrays.
     return rows.map(row =>
       fromExternalSecretRow(
@@ -226,8 +231,35 @@ export class DatabaseStatusStore implements StatusStore {
 
   async deleteExternalSecrets(ids: ExternalSecretId[]): Promise<void> {
     for (const id of ids) {
-      await this.db('es_external_secrets').where(idFilter(id)).delete();
+      // Claims and events go too: a later ExternalSecret of the same name
+      // (another team's, perhaps) must not inherit who sees it or its history.
+      await this.db.transaction(async tx => {
+        await tx('es_external_secrets').where(idFilter(id)).delete();
+        await tx('es_entity_claims').where(idFilter(id)).delete();
+        await tx('es_events').where(idFilter(id)).delete();
+      });
     }
+  }
+
+  async saveClaims(id: ExternalSecretId, claimants: string[]): Promise<void> {
+    await this.db.transaction(tx => replaceClaims(tx, id, claimants));
+  }
+
+  async listClaims(): Promise<ExternalSecretClaims[]> {
+    const rows: (ExternalSecretId & { entity_ref: string })[] = await this.db(
+      'es_entity_claims',
+    ).select('entity_ref', 'cluster', 'namespace', 'name');
+    const byId = new Map<string, ExternalSecretClaims>();
+    for (const row of rows) {
+      const key = JSON.stringify([row.cluster, row.namespace, row.name]);
+      let claims = byId.get(key);
+      if (!claims) {
+        claims = { ...idFilter(row), claimants: [] };
+        byId.set(key, claims);
+      }
+      claims.claimants.push(row.entity_ref);
+    }
+    return [...byId.values()];
   }
 
   async requestSync(ids: ExternalSecretId[], at: Date): Promise<void> {
@@ -310,10 +342,12 @@ export class DatabaseStatusStore implements StatusStore {
   }
 
   async listEvents(entityRef: string, limit: number): Promise<SyncEvent[]> {
-    const rows = await this.db<RawEventRow>('es_events')
-      .where({ entity_ref: entityRef })
-      .orderBy('id', 'desc')
-      .limit(limit);
+    const rows: RawEventRow[] = await this.db('es_events as e')
+      .innerJoin('es_entity_claims as c', onSameExternalSecret('e'))
+      .where('c.entity_ref', entityRef)
+      .orderBy('e.id', 'desc')
+      .limit(limit)
+      .select('e.*');
     return rows.map(row => ({
       entityRef: row.entity_ref,
       cluster: row.cluster,
@@ -492,6 +526,46 @@ export class DatabaseStatusStore implements StatusStore {
 
 function idFilter(id: ExternalSecretId) {
   return { cluster: id.cluster, namespace: id.namespace, name: id.name };
+}
+
+/** Joins claims (`c`) to the rows of `table` for the same ExternalSecret. */
+function onSameExternalSecret(table: string) {
+  return function on(this: Knex.JoinClause) {
+    this.on('c.cluster', `${table}.cluster`)
+      .andOn('c.namespace', `${table}.namespace`)
+      .andOn('c.name', `${table}.name`);
+  };
+}
+
+/** Makes the entity a claimant of the ExternalSecret if it is not one yet. */
+async function keepClaim(
+  tx: Knex.Transaction,
+  entityRef: string,
+  id: ExternalSecretId,
+) {
+  await tx('es_entity_claims')
+    .insert({ entity_ref: entityRef, ...idFilter(id) })
+    .onConflict(['entity_ref', 'cluster', 'namespace', 'name'])
+    .ignore();
+}
+
+/** Replaces the claimants; the first becomes the row's entity_ref. */
+async function replaceClaims(
+  tx: Knex.Transaction,
+  id: ExternalSecretId,
+  claimants: string[],
+) {
+  const unique = [...new Set(claimants)];
+  await tx('es_entity_claims').where(idFilter(id)).delete();
+  if (unique.length === 0) return;
+  await tx.batchInsert(
+    'es_entity_claims',
+    unique.map(entityRef => ({ entity_ref: entityRef, ...idFilter(id) })),
+    100,
+  );
+  await tx('es_external_secrets')
+    .where(idFilter(id))
+    .update({ entity_ref: unique[0] });
 }
 
 function toDate(value: Date | string | number | null | undefined) {

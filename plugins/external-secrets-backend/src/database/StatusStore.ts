@@ -32,6 +32,10 @@ export type KeyStatusRecord = {
 };
 
 export type ExternalSecretRecord = ExternalSecretId & {
+  /**
+   * The first entity that claims it (in entity-ref order), named in messages.
+   * Every claimant sees it: ownership is not exclusive (`saveClaims`).
+   */
   entityRef: string;
   origin: ExternalSecretOrigin;
   mode: ClusterMode;
@@ -56,6 +60,9 @@ export type ExternalSecretRecord = ExternalSecretId & {
   keys: KeyStatusRecord[];
 };
 
+/** The entities that claim one ExternalSecret. */
+export type ExternalSecretClaims = ExternalSecretId & { claimants: string[] };
+
 export type SyncEventType =
   | 'synced'
   | 'created'
@@ -66,6 +73,7 @@ export type SyncEventType =
   | 'sync-requested';
 
 export type SyncEvent = ExternalSecretId & {
+  /** The ExternalSecret's first claimant; every claimant sees the event. */
   entityRef: string;
   type: SyncEventType;
   message?: string;
@@ -102,16 +110,32 @@ export type ProviderChangeRecord = {
 export interface StatusStore {
   /** Throws when the database does not answer (readiness). */
   ping(): Promise<void>;
-  /** Writes the ExternalSecret's row and replaces its key rows, atomically. */
-  saveExternalSecret(record: ExternalSecretRecord): Promise<void>;
+  /**
+   * Writes the ExternalSecret's row and replaces its key rows, atomically. The
+   * record's entityRef always claims it; `claimants`, when given, replaces the
+   * entities that claim it in the same transaction (see {@link saveClaims}).
+   */
+  saveExternalSecret(
+    record: ExternalSecretRecord,
+    claimants?: string[],
+  ): Promise<void>;
   getExternalSecret(
     id: ExternalSecretId,
   ): Promise<ExternalSecretRecord | undefined>;
+  /** The ExternalSecrets the entity claims, whichever entity claimed them first. */
   listByEntity(entityRef: string): Promise<ExternalSecretRecord[]>;
   /** Every row, without keys: what the reconciler needs to decide what is due. */
   listAll(): Promise<ExternalSecretRecord[]>;
-  /** Removes rows of ExternalSecrets that no longer exist (entity or CR gone). */
+  /** Removes rows of ExternalSecrets that no longer exist (entity or CR gone), with their claims and events. */
   deleteExternalSecrets(ids: ExternalSecretId[]): Promise<void>;
+
+  /**
+   * Replaces the entities that claim an ExternalSecret (each sees its status
+   * and events and may sync it). The first becomes the row's entityRef.
+   */
+  saveClaims(id: ExternalSecretId, claimants: string[]): Promise<void>;
+  /** Every ExternalSecret's claimants, in no particular order. */
+  listClaims(): Promise<ExternalSecretClaims[]>;
 
   /** Marks ExternalSecrets for an immediate sync (sync-now of declared manifests). */
   requestSync(ids: ExternalSecretId[], at: Date): Promise<void>;
@@ -130,6 +154,7 @@ export interface StatusStore {
 
   /** Appends an event and keeps at most `keepPerExternalSecret` per ExternalSecret. */
   addEvent(event: SyncEvent, keepPerExternalSecret?: number): Promise<void>;
+  /** Events of the ExternalSecrets the entity claims, newest first. */
   listEvents(entityRef: string, limit: number): Promise<SyncEvent[]>;
 
   saveStore(record: StoreStatusRecord): Promise<void>;

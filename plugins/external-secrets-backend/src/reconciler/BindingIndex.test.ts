@@ -1,5 +1,9 @@
 import { Entity } from '@backstage/catalog-model';
-import { bindingClaims, bindingFromEntity } from '../catalog/entityBinding';
+import {
+  bindingClaims,
+  bindingFromEntity,
+  EntityBinding,
+} from '../catalog/entityBinding';
 import { BindingIndex } from './BindingIndex';
 
 function entity(name: string, annotations: Record<string, string>): Entity {
@@ -64,7 +68,7 @@ const RESOURCES: {
   { cluster: 'prod', namespace: 'team-a' },
 ];
 
-/** Every order of a few bindings, so "first claimant" is checked whatever the order. */
+/** Many orders of a few bindings, so the claimants' order is checked whatever the order. */
 function orders<T>(items: T[], seed: number): T[][] {
   const result: T[][] = [items, [...items].reverse()];
   let state = seed;
@@ -86,37 +90,85 @@ describe('BindingIndex', () => {
   }));
 
   it.each(orders(bindings, 7).map((order, i) => [i, order]))(
-    'should answer the same owner as trying every binding in order (order %i)',
+    'should answer the same claimants as trying every binding in order (order %i)',
     (_i, order) => {
       const index = new BindingIndex(order);
       for (const resource of RESOURCES) {
-        expect(index.owner(resource)).toBe(
-          order.find(({ binding }) => bindingClaims(binding, resource)),
+        expect(index.claimants(resource)).toEqual(
+          order.filter(({ binding }) => bindingClaims(binding, resource)),
         );
       }
     },
   );
 
-  it('should find the claiming entity among thousands without scanning them all', () => {
+  it('should answer every claimant, not only the first: a broad selector does not hide the team that selects by id', () => {
+    const annotations: Record<string, string>[] = [
+      { 'backstage.io/kubernetes-label-selector': 'team in (a,b)' },
+      { 'backstage.io/kubernetes-id': 'team-b-svc' },
+    ];
+    const index = new BindingIndex(
+      annotations.map((set, i) => ({
+        binding: bindingFromEntity(entity(`e${i}`, set))!,
+      })),
+    );
+
+    expect(
+      index
+        .claimants({
+          cluster: 'prod',
+          namespace: 'team-b',
+          labels: { 'backstage.io/kubernetes-id': 'team-b-svc', team: 'b' },
+        })
+        .map(c => c.binding.entityRef),
+    ).toEqual(['component:default/e0', 'component:default/e1']);
+  });
+
+  it('should find the claiming entities among thousands without trying them all', () => {
     const many = Array.from({ length: 5000 }, (_, i) => ({
       binding: bindingFromEntity(
         entity(`svc-${i}`, { 'backstage.io/kubernetes-id': `svc-${i}` }),
       )!,
     }));
-    const index = new BindingIndex(many);
+    const broad = {
+      binding: bindingFromEntity(
+        entity('platform', {
+          'backstage.io/kubernetes-label-selector': 'team=a',
+        }),
+      )!,
+    };
+    const index = new BindingIndex([...many, broad]);
+    const tried = new Set<string>();
+    for (const { binding } of [...many, broad]) countSelectorReads(binding);
     expect(
-      index.owner({
-        cluster: 'prod',
-        namespace: 'team-a',
-        labels: { 'backstage.io/kubernetes-id': 'svc-4321' },
-      })?.binding.entityRef,
-    ).toBe('component:default/svc-4321');
+      index
+        .claimants({
+          cluster: 'prod',
+          namespace: 'team-a',
+          labels: { 'backstage.io/kubernetes-id': 'svc-4321', team: 'a' },
+        })
+        .map(c => c.binding.entityRef),
+    ).toEqual(['component:default/svc-4321', 'component:default/platform']);
     expect(
-      index.owner({
+      index.claimants({
         cluster: 'prod',
         namespace: 'team-a',
         labels: { app: 'x' },
       }),
-    ).toBeUndefined();
+    ).toEqual([]);
+    // Only the id's binding and the one selector that cannot be indexed.
+    expect([...tried]).toEqual([
+      'component:default/svc-4321',
+      'component:default/platform',
+    ]);
+
+    function countSelectorReads(binding: EntityBinding) {
+      const { selector } = binding;
+      Object.defineProperty(binding, 'selector', {
+        get: () => {
+          tried.add(binding.entityRef);
+          return selector;
+        },
+      });
+    }
   });
 });

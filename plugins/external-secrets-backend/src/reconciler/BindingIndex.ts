@@ -4,13 +4,14 @@ import { bindingClaims, EntityBinding } from '../catalog/entityBinding';
 type Claimable = { binding: EntityBinding };
 
 /**
- * Finds the entity that claims an ExternalSecret without trying every binding
+ * Finds the entities that claim an ExternalSecret without trying every binding
  * for every ExternalSecret (N×M label matches: 12.5 million at 5,000 entities,
  * one synchronous stretch of the event loop). Bindings that select by the
  * `backstage.io/kubernetes-id` label alone, the common case, are indexed by
- * its value; the others are tried as before. The answer is exactly
- * `bindings.find(b => bindingClaims(b.binding, resource))`: the first claimant
- * in the given order.
+ * its value; the others are tried as before. Ownership is not exclusive, as in
+ * the Kubernetes plugin: every binding whose selector matches claims the
+ * resource. `claimants` answers exactly
+ * `bindings.filter(b => bindingClaims(b.binding, resource))`, in the given order.
  */
 export class BindingIndex<T extends Claimable> {
   private readonly byId = new Map<string, number[]>();
@@ -29,12 +30,13 @@ export class BindingIndex<T extends Claimable> {
     });
   }
 
-  /** The first binding (in the given order) that claims the resource. */
-  owner(resource: Parameters<typeof bindingClaims>[1]): T | undefined {
+  /** Every binding that claims the resource, in the given order. */
+  claimants(resource: Parameters<typeof bindingClaims>[1]): T[] {
     const id = resource.labels?.[LABEL_KUBERNETES_ID];
     // Only bindings selecting this id value, or not indexable, can claim it.
     const indexed = (id !== undefined && this.byId.get(id)) || [];
     const { others } = this;
+    const found: T[] = [];
     let i = 0;
     let j = 0;
     while (i < indexed.length || j < others.length) {
@@ -42,9 +44,9 @@ export class BindingIndex<T extends Claimable> {
         j >= others.length || (i < indexed.length && indexed[i] < others[j]);
       const position = takeIndexed ? indexed[i++] : others[j++];
       const candidate = this.bindings[position];
-      if (bindingClaims(candidate.binding, resource)) return candidate;
+      if (bindingClaims(candidate.binding, resource)) found.push(candidate);
     }
-    return undefined;
+    return found;
   }
 }
 

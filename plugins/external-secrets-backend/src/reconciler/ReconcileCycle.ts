@@ -102,6 +102,12 @@ export class ReconcileCycle {
     const previous = new Map(
       (await options.statusStore.listAll()).map(r => [workItemKey(r), r]),
     );
+    const previousClaims = new Map(
+      (await options.statusStore.listClaims()).map(c => [
+        workItemKey(c),
+        c.claimants,
+      ]),
+    );
     const clients = new CycleClients({
       credentials: options.config.credentials,
       logger: options.logger,
@@ -173,8 +179,7 @@ export class ReconcileCycle {
             }
             if (outcome.record.state === 'Error') report.failed++;
             else report.synced++;
-            if (outcome.changed)
-              await options.statusStore.saveExternalSecret(outcome.record);
+            await this.save(item, outcome, previousClaims);
             for (const event of outcome.events) {
               await options.statusStore.addEvent(
                 event,
@@ -222,6 +227,27 @@ export class ReconcileCycle {
     return report;
   }
 
+  /**
+   * Saves what changed: the status row, and who claims the ExternalSecret
+   * when that set changed (an entity's selector, a CR's labels).
+   */
+  private async save(
+    item: WorkItem,
+    outcome: { record: ExternalSecretRecord; changed: boolean },
+    previousClaims: Map<string, string[]>,
+  ) {
+    const { statusStore } = this.options;
+    const key = workItemKey({ cluster: item.inventory.config.name, ...item });
+    const claims = sameClaimants(previousClaims.get(key), item.claimants)
+      ? undefined
+      : item.claimants;
+    if (outcome.changed) {
+      await statusStore.saveExternalSecret(outcome.record, claims);
+    } else if (claims) {
+      await statusStore.saveClaims(outcome.record, claims);
+    }
+  }
+
   private async loadBindings(): Promise<
     { entity: Entity; binding: EntityBinding }[]
   > {
@@ -267,20 +293,31 @@ export class ReconcileCycle {
     const items = new Map<string, WorkItem>();
     const add = (item: WorkItem) => {
       const key = workItemKey({ cluster: item.inventory.config.name, ...item });
-      if (!items.has(key)) items.set(key, item);
+      if (items.has(key)) return;
+      // A declared manifest is claimed by the entity that declares it, only.
+      items.set(
+        key,
+        item.origin === 'manifest'
+          ? { ...item, claimants: [item.entityRef] }
+          : item,
+      );
     };
-    const owners = new BindingIndex(bindings);
+    const index = new BindingIndex(bindings);
     for (const inventory of inventories) {
       for (const raw of inventory.externalSecrets) {
         const namespace = raw.metadata.namespace ?? '';
-        const owner = owners.owner({
-          cluster: inventory.config.name,
-          namespace,
-          labels: raw.metadata.labels,
-        });
-        if (!owner) continue;
+        // Not exclusive: every entity whose binding selects the CR sees it.
+        const claimants = index
+          .claimants({
+            cluster: inventory.config.name,
+            namespace,
+            labels: raw.metadata.labels,
+          })
+          .map(c => c.binding.entityRef);
+        if (claimants.length === 0) continue;
         add({
-          entityRef: owner.binding.entityRef,
+          entityRef: claimants[0],
+          claimants,
           origin: 'cluster',
           inventory,
           namespace,
@@ -341,6 +378,7 @@ export class ReconcileCycle {
       error: string,
     ): WorkItem => ({
       entityRef: binding.entityRef,
+      claimants: [binding.entityRef],
       origin: 'manifest',
       inventory,
       namespace: fallbackNamespace,
@@ -374,6 +412,7 @@ export class ReconcileCycle {
             : undefined;
         items.push({
           entityRef: binding.entityRef,
+          claimants: [binding.entityRef],
           origin: 'manifest',
           inventory,
           namespace,
@@ -440,6 +479,12 @@ export class ReconcileCycle {
     if (vanished.length > 0)
       await this.options.statusStore.deleteExternalSecrets(vanished);
   }
+}
+
+function sameClaimants(stored: string[] | undefined, current: string[]) {
+  if (!stored || stored.length !== current.length) return false;
+  const set = new Set(stored);
+  return current.every(entityRef => set.has(entityRef));
 }
 
 type SecretListing = Map<string, Promise<Map<string, KubernetesSecret>>>;

@@ -1,8 +1,18 @@
 import { ClusterInventory } from './ClusterInventory';
 
-/** One ExternalSecret to handle this cycle, tied to the entity that claims it. */
+/**
+ * One ExternalSecret to handle this cycle, once, whatever the number of
+ * entities that claim it.
+ */
 export type WorkItem = {
+  /** The first claimant (in entity-ref order): named in messages and events. */
   entityRef: string;
+  /**
+   * Every entity that claims it, `entityRef` first: each sees its status and
+   * may sync it. A CR is claimed by every entity whose binding selects it; a
+   * declared manifest by its declaring entity only.
+   */
+  claimants: string[];
   /** A CR found in the cluster, or a manifest the entity declares. */
   origin: 'cluster' | 'manifest';
   inventory: ClusterInventory;
