@@ -39,10 +39,6 @@ export interface Config {
      * Credentials in the shape of Kubernetes Secrets. A store's SecretKeySelector
      * `{name, key, namespace}` resolves here first (then in the cluster), so store
      * manifests keep the ESO shape while their values come from `${ENV}`.
-     * Admin stores only (app-config stores and ClusterSecretStores), by exact
-     * match: an entry with `namespace` matches refs to that namespace, one
-     * without matches refs without a namespace. A namespaced SecretStore CR never
-     * resolves to these.
      */
     credentials?: Array<{
       name: string;
@@ -154,6 +150,19 @@ export interface Config {
      * Default true.
      */
     useKubernetesPluginClusters?: boolean;
+
+    /** Settings of the providers built into this plugin (modules add their own). */
+    providers?: {
+      /**
+       * ESO's `fake` provider: values written in the store spec itself, for
+       * demos and tests. Off by default, so in production a store with
+       * `provider.fake` is reported "not installed" and serves nothing.
+       */
+      fake?: {
+        /** Default false. */
+        enabled?: boolean;
+      };
+    };
 
     /** Security limits. */
     security?: {

@@ -4,11 +4,9 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { externalSecretsPermissions } from '@internal/backstage-plugin-external-secrets-common';
-import {
-  createFakeProvider,
-  externalSecretsProvidersExtensionPoint,
-} from '@internal/backstage-plugin-external-secrets-node';
+import { externalSecretsProvidersExtensionPoint } from '@internal/backstage-plugin-external-secrets-node';
 import { ManifestReader } from './catalog/ManifestReader';
+import { registerFakeProviderIfEnabled } from './providers/fakeProvider';
 import { readExternalSecretsConfig } from './config/readExternalSecretsConfig';
 import { readConfigStores } from './config/readConfigStores';
 import { readPropagationConfig } from './config/readPropagationConfig';
@@ -47,7 +45,6 @@ export const externalSecretsPlugin = createBackendPlugin({
   pluginId: 'external-secrets',
   register(env) {
     const providers = new ProviderRegistry();
-    providers.add(createFakeProvider());
     env.registerExtensionPoint(externalSecretsProvidersExtensionPoint, {
       addProvider: provider => providers.add(provider),
     });
@@ -70,6 +67,8 @@ export const externalSecretsPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { logger } = deps;
+        // Modules added theirs during registration; `fake` only when enabled.
+        registerFakeProviderIfEnabled(deps.rootConfig, providers);
         const config = readExternalSecretsConfig(deps.rootConfig);
         const propagation = readPropagationConfig(deps.rootConfig);
         const configStores = readConfigStores(config.stores, providers, logger);

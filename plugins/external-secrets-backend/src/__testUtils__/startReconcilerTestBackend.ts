@@ -51,6 +51,8 @@ export async function startReconcilerTestBackend(options: {
   /** Validate API responses against the OpenAPI document. Default true. */
   validateResponses?: boolean;
   extraFeatures?: Parameters<typeof startTestBackend>[0]['features'];
+  /** `externalSecrets.providers.fake.enabled`. Default true (tests use fake stores). */
+  fakeProvider?: boolean;
 }): Promise<ReconcilerTestBackend> {
   let task: SchedulerServiceTaskFunction | undefined;
   const scheduler = mockServices.scheduler.mock({
@@ -93,6 +95,10 @@ export async function startReconcilerTestBackend(options: {
             ],
             api: { validateResponses: options.validateResponses ?? true },
             ...options.config,
+            providers: {
+              fake: { enabled: options.fakeProvider ?? true },
+              ...(options.config?.providers as JsonObject | undefined),
+            },
           },
         },
       }),

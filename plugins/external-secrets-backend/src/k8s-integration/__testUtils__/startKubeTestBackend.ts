@@ -85,6 +85,11 @@ export async function startKubeTestBackend(options: {
               },
             ],
             ...options.config,
+            // The suites use fake stores; production leaves it off.
+            providers: {
+              fake: { enabled: true },
+              ...(options.config?.providers as JsonObject | undefined),
+            },
           },
         },
       }),
