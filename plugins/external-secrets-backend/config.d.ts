@@ -1,4 +1,5 @@
 import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+import { HumanDuration } from '@backstage/types';
 
 export interface Config {
   /** Configuration of the External Secrets backend plugin. */
@@ -53,6 +54,16 @@ export interface Config {
     syncNow?: {
       /** Sync-now requests per entity per minute. Default 6. */
       maxPerEntityPerMinute?: number;
+    };
+    /** `GET /stores/.../keys`: key-name listing limits. */
+    storeKeys?: {
+      /** Listings per user (or calling service) and store per minute, across replicas. Default 30. */
+      maxPerUserPerMinute?: number;
+      /**
+       * How long listed key NAMES are reused per store scope, e.g. '60s', 'PT1M'
+       * or { seconds: 60 }. Default 60s.
+       */
+      cacheTtl?: string | HumanDuration;
     };
     /** The REST API under `/api/external-secrets`. */
     api?: {

@@ -29,6 +29,11 @@ import {
 } from './reconciler/ReconcileTask';
 import { EntityAccess } from './service/EntityAccess';
 import { StoreKeyLister } from './service/StoreKeyLister';
+import {
+  registerStoreResourceType,
+  StoreKeysGate,
+} from './service/StoreKeysGate';
+import { readStoreKeysConfig } from './config/readStoreKeysConfig';
 import { createRouter } from './service/router';
 import {
   createWebhookRouter,
@@ -60,6 +65,7 @@ export const externalSecretsPlugin = createBackendPlugin({
         auth: coreServices.auth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        cache: coreServices.cache,
         auditor: coreServices.auditor,
         urlReader: coreServices.urlReader,
         lifecycle: coreServices.lifecycle,
@@ -107,6 +113,8 @@ export const externalSecretsPlugin = createBackendPlugin({
         }
 
         deps.permissionsRegistry.addPermissions(externalSecretsPermissions);
+        registerStoreResourceType(deps.permissionsRegistry);
+        const storeKeysConfig = readStoreKeysConfig(deps.rootConfig);
         const statusStore = await DatabaseStatusStore.create({
           database: deps.database,
         });
@@ -177,6 +185,13 @@ export const externalSecretsPlugin = createBackendPlugin({
               providers: guardedProviders,
               credentials: config.credentials,
               logger,
+              cache: deps.cache,
+              cacheTtlMs: storeKeysConfig.cacheTtlMs,
+            }),
+            storeKeysGate: new StoreKeysGate({
+              permissions: deps.permissions,
+              statusStore,
+              maxPerUserPerMinute: storeKeysConfig.maxPerUserPerMinute,
             }),
             checkHealth: () => statusStore.ping(),
             validateResponses: deps.rootConfig.getOptionalBoolean(

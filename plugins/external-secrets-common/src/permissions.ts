@@ -32,14 +32,67 @@ export const externalSecretsStoresReadPermission = createPermission({
 });
 
 /**
+ * The resource type of a SecretStore / ClusterSecretStore (in a cluster or
+ * app-config), for permissions decided per store.
+ * @public
+ */
+export const EXTERNAL_SECRETS_STORE_RESOURCE_TYPE = 'external-secrets-store';
+
+/**
+ * A store as permissions name it: `<cluster>/<kind>/<namespace>/<name>`, with
+ * `-` for an empty cluster (app-config stores) or namespace
+ * (ClusterSecretStores), the same segments as the REST paths:
+ * `prod/ClusterSecretStore/-/infisical`, `-/ClusterSecretStore/-/demo`,
+ * `prod/SecretStore/team-a/vault`.
+ * @public
+ */
+export function storeResourceRef(store: {
+  cluster: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}): string {
+  return [
+    store.cluster || '-',
+    store.kind,
+    store.namespace || '-',
+    store.name,
+  ].join('/');
+}
+
+/**
+ * The store a {@link storeResourceRef} names, or undefined when it is not one.
+ * @public
+ */
+export function parseStoreResourceRef(
+  ref: string,
+):
+  | { cluster: string; kind: string; namespace: string; name: string }
+  | undefined {
+  const parts = ref.split('/');
+  if (parts.length !== 4 || parts.some(part => part === '')) return undefined;
+  const [cluster, kind, namespace, name] = parts;
+  if (kind !== 'SecretStore' && kind !== 'ClusterSecretStore') return undefined;
+  return {
+    cluster: cluster === '-' ? '' : cluster,
+    kind,
+    namespace: namespace === '-' ? '' : namespace,
+    name,
+  };
+}
+
+/**
  * List the remote key NAMES of a store (never values): the scaffolder field
  * picker and the `external-secrets:create` action's `validateRemoteKeys` use it.
- * Separate from stores.read so a policy can grant it to template authors.
+ * A resource permission on `external-secrets-store` (resourceRef from
+ * {@link storeResourceRef}), so a policy can grant it per store, e.g. a team's
+ * template authors for the team's stores only. Separate from stores.read.
  * @public
  */
 export const externalSecretsStoreKeysReadPermission = createPermission({
   name: 'external-secrets.stores.keys.read',
   attributes: { action: 'read' },
+  resourceType: EXTERNAL_SECRETS_STORE_RESOURCE_TYPE,
 });
 
 /**

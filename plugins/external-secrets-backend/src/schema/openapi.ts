@@ -414,8 +414,10 @@ export const spec = {
         description:
           'The remote key NAMES a store can read (never values), sorted and capped; `truncated` says when more exist. ' +
           '`cluster` is `-` for app-config stores and `namespace` is `-` for ClusterSecretStores. ' +
-          '403 without external-secrets.stores.keys.read, 404 for an unknown store, 409 when the store is not Ready, ' +
-          '503 when the provider cannot be listed now.',
+          '403 without external-secrets.stores.keys.read for this store (a resource permission on ' +
+          '`external-secrets-store`, resourceRef `<cluster>/<kind>/<namespace>/<name>` as in this path), ' +
+          '404 for an unknown store, 409 when the store is not Ready, 429 with Retry-After beyond the per-user ' +
+          'and store limit, 503 when the provider cannot be listed now. Names are cached briefly per store scope.',
         parameters: [
           {
             name: 'cluster',
@@ -465,6 +467,7 @@ export const spec = {
           '403': errorResponse,
           '404': errorResponse,
           '409': errorResponse,
+          '429': errorResponse,
           '501': errorResponse,
           '503': errorResponse,
         },

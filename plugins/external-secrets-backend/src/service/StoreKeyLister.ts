@@ -1,4 +1,4 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import {
   ConflictError,
   NotFoundError,
@@ -14,6 +14,7 @@ import {
   SecretsClient,
   SecretsProvider,
 } from '@internal/backstage-plugin-external-secrets-node';
+import { createHash } from 'node:crypto';
 import { ConfiguredCredentials } from '../config/readExternalSecretsConfig';
 import { StatusStore, StoreStatusRecord } from '../database/StatusStore';
 import { ClusterClient } from '../kubernetes/ClusterClient';
@@ -26,6 +27,8 @@ import {
 
 /** Default cap on the names one response carries. */
 export const DEFAULT_MAX_KEY_NAMES = 1000;
+/** How long listed names are reused (externalSecrets.storeKeys.cacheTtl). */
+export const DEFAULT_KEY_NAMES_TTL_MS = 60_000;
 
 /** A store as the keys endpoint addresses it; `''` for "none" (config stores, cluster scope). */
 export type StoreAddress = {
@@ -40,7 +43,9 @@ export type StoreAddress = {
  * the `external-secrets:create` action. The store must be known (validated by
  * the reconciler: its row in the status store) and Ready. Names come from the
  * provider's `listKeyNames`, or from `readScope` whose values are dropped on
- * the spot; no value is kept, logged or returned.
+ * the spot; no value is kept, logged or returned. The NAMES are cached for
+ * `cacheTtlMs` per store and spec (its identity and scope), so repeated
+ * listings cost one provider call.
  */
 export class StoreKeyLister {
   constructor(
@@ -52,6 +57,9 @@ export class StoreKeyLister {
       credentials: ConfiguredCredentials;
       logger: LoggerService;
       maxKeys?: number;
+      /** Names only; absent: no caching. */
+      cache?: CacheService;
+      cacheTtlMs?: number;
     },
   ) {}
 
@@ -67,14 +75,48 @@ export class StoreKeyLister {
     }
     const store = await this.loadStore(record, label);
     const provider = this.providerOf(store, label);
-    const names = await this.readNames(provider, store, record, label);
+    const unique = await this.cached(address, store, async () => [
+      ...new Set(await this.readNames(provider, store, record, label)),
+    ]);
+    unique.sort();
     const max = this.options.maxKeys ?? DEFAULT_MAX_KEY_NAMES;
-    const unique = [...new Set(names)].sort();
     return {
       store: { ...address },
       keys: unique.slice(0, max),
       truncated: unique.length > max,
     };
+  }
+
+  /**
+   * Names from the cache, keyed by the store's address and provider spec: a
+   * changed identity, project, environment or path is a new entry. A cache
+   * that fails is skipped, never fatal.
+   */
+  private async cached(
+    address: StoreAddress,
+    store: SecretStore,
+    read: () => Promise<string[]>,
+  ): Promise<string[]> {
+    const { cache, logger } = this.options;
+    if (!cache) return read();
+    const key = `store-key-names:${createHash('sha256')
+      .update(JSON.stringify([address, store.spec.provider]))
+      .digest('hex')}`;
+    const hit = await cache.get<string[]>(key).catch(() => undefined);
+    if (hit) return [...hit];
+    const names = await read();
+    await cache
+      .set(key, names, {
+        ttl: this.options.cacheTtlMs ?? DEFAULT_KEY_NAMES_TTL_MS,
+      })
+      .catch(e =>
+        logger.warn(
+          `${describeStore(address)}: could not cache its key names: ${
+            (e as Error).message
+          }`,
+        ),
+      );
+    return names;
   }
 
   private async findRecord(address: StoreAddress): Promise<StoreStatusRecord> {

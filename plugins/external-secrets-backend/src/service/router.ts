@@ -11,7 +11,6 @@ import {
   externalSecretsEntityReadPermission,
   externalSecretsEntitySyncPermission,
   externalSecretsOverviewReadPermission,
-  externalSecretsStoreKeysReadPermission,
   externalSecretsStoresReadPermission,
   OverviewResponse,
   StoresResponse,
@@ -22,6 +21,7 @@ import { StatusStore } from '../database/StatusStore';
 import { spec } from '../schema/openapi';
 import { EntityAccess } from './EntityAccess';
 import { StoreKeyLister } from './StoreKeyLister';
+import { KeyListingRateLimitedError, StoreKeysGate } from './StoreKeysGate';
 import { SyncRequester, SyncTarget } from './SyncRequester';
 import { eventToDto, externalSecretToDto, storeToDto } from './toDto';
 
@@ -39,6 +39,8 @@ export type RouterOptions = {
   syncRequester: SyncRequester;
   /** Lists a store's remote key names (`GET /stores/.../keys`). */
   storeKeys: StoreKeyLister;
+  /** Per-store permission and per-user rate limit of the key listing. */
+  storeKeysGate: StoreKeysGate;
   /** Readiness probe: throws when the plugin is not ready. */
   checkHealth: () => Promise<void>;
   /** Validate responses against the OpenAPI document too (tests turn it on). */
@@ -136,19 +138,26 @@ export async function createRouter(
   router.get(
     '/stores/:cluster/:kind/:namespace/:name/keys',
     async (req, res) => {
-      await access.authorizeBasic(
-        externalSecretsStoreKeysReadPermission,
-        await httpAuth.credentials(req),
-      );
       const { cluster, kind, namespace, name } = req.params;
       // `-` stands for "none": app-config stores have no cluster, ClusterSecretStores no namespace.
-      const body = await options.storeKeys.listKeyNames({
+      const address = {
         cluster: cluster === NONE ? '' : cluster,
         kind,
         namespace: namespace === NONE ? '' : namespace,
         name,
-      });
-      res.json(body);
+      };
+      try {
+        await options.storeKeysGate.admit(
+          address,
+          await httpAuth.credentials(req),
+        );
+      } catch (error) {
+        if (error instanceof KeyListingRateLimitedError) {
+          res.setHeader('Retry-After', String(error.retryAfterSeconds));
+        }
+        throw error;
+      }
+      res.json(await options.storeKeys.listKeyNames(address));
     },
   );
 
