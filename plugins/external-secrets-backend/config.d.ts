@@ -234,12 +234,52 @@ export interface Config {
       };
     };
 
-    /** Where entity-declared manifests (`external-secrets.io/manifests`) go. */
+    /**
+     * Entity-declared manifests (`external-secrets.io/manifests`): where they
+     * go and who may declare what. Off on every cluster not listed in
+     * `clusters`: a catalog author is not someone Kubernetes RBAC let into a
+     * namespace, so the platform team says who may write where.
+     */
     manifests?: {
       /** Cluster for entities without `backstage.io/kubernetes-cluster`. */
       defaultCluster?: string;
       /** Namespace for manifests without one and entities without `backstage.io/kubernetes-namespace`. */
       defaultNamespace?: string;
+      /**
+       * Largest manifest file read, in bytes; larger ones are refused
+       * without being read further. Default 262144 (256 KiB).
+       */
+      maxBytes?: number;
+      /** Clusters that accept entity-declared manifests. Default: none. */
+      clusters?: Array<{
+        /** The cluster's name, as in `externalSecrets.clusters`. */
+        name: string;
+        /**
+         * Allow rules: a manifest is applied when ONE rule admits its
+         * entity's owner, its namespace and every store it reads from;
+         * otherwise it is an Error on the card naming the rules, and nothing
+         * is written.
+         */
+        allow: Array<{
+          /**
+           * Owner entity refs (`group:default/team-a`; kind defaults to
+           * group, namespace to default), matched against the entity's
+           * `spec.owner`. Absent: any owner.
+           */
+          owners?: string[];
+          /**
+           * Namespace names or `*` globs; `{name}` stands for the entity's
+           * `metadata.name` (e.g. `app-{name}-*`). At least one.
+           */
+          namespaces: string[];
+          /**
+           * Stores the manifests may read from: `name` (either kind) or
+           * `Kind/name`, e.g. `ClusterSecretStore/shared`. Absent: any store
+           * (ClusterSecretStore `spec.conditions` still apply).
+           */
+          stores?: string[];
+        }>;
+      }>;
     };
   };
 }

@@ -9,6 +9,7 @@
 import './instrumentation';
 import { createBackend } from '@backstage/backend-defaults';
 import { externalSecretsDemoSimulators } from './demo/demoSimulators';
+import { externalSecretsDemoLocalFiles } from './demo/demoLocalFiles';
 
 const backend = createBackend();
 
@@ -70,6 +71,7 @@ backend.add(
   ),
 );
 backend.add(externalSecretsDemoSimulators);
+backend.add(externalSecretsDemoLocalFiles);
 
 // user settings plugin
 backend.add(import('@backstage/plugin-user-settings-backend'));

@@ -6,6 +6,7 @@ import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
 import { parseHostPattern } from '../reconciler/storeHostPolicy';
+import { ManifestsConfig, readManifestsConfig } from './readManifestPolicy';
 import { parsePrivateAddressEntry } from '../reconciler/storeAddressPolicy';
 
 /** Stores declared by platform admins, in the ESO shape, before parsing. */
@@ -31,7 +32,8 @@ export type ExternalSecretsConfig = {
   credentials: ConfiguredCredentials;
   syncNow: { maxPerEntityPerMinute: number };
   eventsPerExternalSecret: number;
-  manifests: { defaultCluster?: string; defaultNamespace?: string };
+  /** Entity-declared manifests: where they go, size cap, and who may declare what. */
+  manifests: ManifestsConfig;
   security: {
     /** Host patterns namespaced SecretStore CRs may reach; empty: none. */
     namespacedStoreHosts: string[];
@@ -87,10 +89,7 @@ export function readExternalSecretsConfig(root: Config): ExternalSecretsConfig {
       'events.keepPerExternalSecret',
       50,
     ),
-    manifests: {
-      defaultCluster: config?.getOptionalString('manifests.defaultCluster'),
-      defaultNamespace: config?.getOptionalString('manifests.defaultNamespace'),
-    },
+    manifests: readManifestsConfig(config),
     security: {
       namespacedStoreHosts: readHostPatterns(config),
       namespacedStorePrivateAddresses: readPrivateAddresses(config),

@@ -12,6 +12,7 @@ import {
   startKubernetesSimulator,
   StoredObject,
 } from '../testUtils/kubernetes';
+import { localFileUrlReaderFactory } from '../testUtils/localFileUrlReader';
 import {
   ReconcilerTestBackend,
   startReconcilerTestBackend,
@@ -112,11 +113,15 @@ describe.each(databases.eachSupportedId())(
       backend = undefined;
     });
 
-    async function start(entities: Entity[] = [ORDERS]) {
+    async function start(
+      entities: Entity[] = [ORDERS],
+      extra: Partial<Parameters<typeof startReconcilerTestBackend>[0]> = {},
+    ) {
       backend = await startReconcilerTestBackend({
         sim,
         entities,
         knex: await databases.init(databaseId as TestDatabaseId),
+        ...extra,
       });
       return backend;
     }
@@ -369,7 +374,18 @@ describe.each(databases.eachSupportedId())(
           'catalog-info.yaml',
         )}`,
       });
-      const b = await start([declaring]);
+      // Local files only through a UrlReader for them, and manifests only
+      // where the cluster allows them.
+      const b = await start([declaring], {
+        config: {
+          manifests: {
+            clusters: [
+              { name: 'test', allow: [{ namespaces: ['my-namespace'] }] },
+            ],
+          },
+        },
+        extraFeatures: [localFileUrlReaderFactory(() => [dir.path])],
+      });
       await b.runCycle();
       const created = sim.get({
         kind: 'Secret',

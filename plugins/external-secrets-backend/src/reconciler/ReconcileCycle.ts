@@ -10,11 +10,10 @@ import {
   LABEL_MANAGED,
   SecretStore,
 } from '@internal/backstage-plugin-external-secrets-common';
-import { createHash } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { parseAllDocuments } from 'yaml';
 import pLimit from 'p-limit';
 import { ManifestReader } from '../catalog/ManifestReader';
+import { ManifestSource } from '../catalog/ManifestSource';
 import {
   BINDING_ANNOTATIONS,
   bindingFromEntity,
@@ -30,6 +29,7 @@ import {
 } from './ClusterInventory';
 import { BindingIndex } from './BindingIndex';
 import { PropagationPlan } from './PropagationPlan';
+import { storesNeedNamespaces } from './storeConditions';
 import { PropagationConfig } from '../config/readPropagationConfig';
 import { ClusterRegistry } from './ClusterRegistry';
 import { CycleClients } from './CycleClients';
@@ -37,8 +37,6 @@ import { ProviderRegistry } from './ProviderRegistry';
 import { CycleContext, syncExternalSecret } from './syncExternalSecret';
 import { validateStores } from './validateStores';
 import { WorkItem, workItemKey } from './WorkItem';
-
-const ANNOTATION_MANIFEST_HASH = 'external-secrets.backstage.io/manifest-hash';
 
 /** What one cycle did, for logs, metrics and tests. */
 export type CycleReport = {
@@ -86,7 +84,15 @@ const NO_PROPAGATION: PropagationConfig = { stores: [], webhooks: {} };
  * provider client per store, managed Secrets listed once per namespace.
  */
 export class ReconcileCycle {
-  constructor(private readonly options: ReconcileCycleOptions) {}
+  private readonly manifests: ManifestSource;
+
+  constructor(private readonly options: ReconcileCycleOptions) {
+    this.manifests = new ManifestSource({
+      manifests: options.config.manifests,
+      reader: options.manifestReader,
+      logger: options.logger,
+    });
+  }
 
   async run(signal?: AbortSignal): Promise<CycleReport> {
     const started = Date.now();
@@ -264,6 +270,8 @@ export class ReconcileCycle {
           'metadata.name',
           'metadata.namespace',
           'metadata.annotations',
+          // Entity-declared manifests are allowed per owner (externalSecrets.manifests).
+          'spec.owner',
         ],
       },
       { credentials },
@@ -328,102 +336,31 @@ export class ReconcileCycle {
     }
     for (const { entity, binding } of bindings) {
       if (binding.manifestLocations.length === 0) continue;
-      for (const item of await this.manifestItems(entity, binding, inventories))
+      for (const item of await this.manifests.items(
+        entity,
+        binding,
+        inventories,
+      ))
         add(item);
     }
     await Promise.all(
       inventories.map(inventory => {
-        const selectorStores = inventory.stores.some(s =>
-          s.spec.conditions?.some(c => c.namespaceSelector),
-        );
-        if (!selectorStores) return undefined;
+        // ESO reads the namespace of every ExternalSecret whose
+        // ClusterSecretStore has conditions (app-config ones included).
+        const conditional = storesNeedNamespaces([
+          ...inventory.stores,
+          ...this.options.configStores,
+        ]);
+        if (!conditional) return undefined;
         return loadNamespaces(
           inventory,
           [...items.values()]
-            .filter(i => i.inventory === inventory)
+            .filter(i => i.inventory === inventory && !i.error)
             .map(i => i.namespace),
         );
       }),
     );
     return [...items.values()];
-  }
-
-  /** Entity-declared manifests, placed in the entity's cluster and namespace. */
-  private async manifestItems(
-    entity: Entity,
-    binding: EntityBinding,
-    inventories: ClusterInventory[],
-  ): Promise<WorkItem[]> {
-    const { manifests } = this.options.config;
-    const clusterName =
-      binding.cluster ??
-      manifests.defaultCluster ??
-      (inventories.length === 1 ? inventories[0].config.name : undefined);
-    const inventory = inventories.find(i => i.config.name === clusterName);
-    if (!inventory) {
-      this.options.logger.warn(
-        `${
-          binding.entityRef
-        }: declared ExternalSecret manifests have no cluster: set backstage.io/kubernetes-cluster or externalSecrets.manifests.defaultCluster (clusters: ${
-          inventories.map(i => i.config.name).join(', ') || 'none'
-        })`,
-      );
-      return [];
-    }
-    const fallbackNamespace =
-      binding.namespace ?? manifests.defaultNamespace ?? 'default';
-    const failure = (
-      name: string,
-      location: string,
-      error: string,
-    ): WorkItem => ({
-      entityRef: binding.entityRef,
-      claimants: [binding.entityRef],
-      origin: 'manifest',
-      inventory,
-      namespace: fallbackNamespace,
-      name,
-      raw: undefined,
-      location,
-      error,
-    });
-    const items: WorkItem[] = [];
-    for (const text of await this.options.manifestReader.read(
-      entity,
-      binding.manifestLocations,
-    )) {
-      if (!text.ok) {
-        items.push(failure(text.location, text.location, text.message));
-        continue;
-      }
-      for (const [index, raw] of readDocuments(text.text, text.location)) {
-        if (raw instanceof Error) {
-          items.push(
-            failure(`${text.location}#${index}`, text.location, raw.message),
-          );
-          continue;
-        }
-        if (raw.kind !== 'ExternalSecret') continue;
-        const declared = raw.metadata?.namespace;
-        const namespace = declared ?? fallbackNamespace;
-        const mismatch =
-          declared && binding.namespace && declared !== binding.namespace
-            ? `manifest ${text.location} declares namespace "${declared}" but the entity's backstage.io/kubernetes-namespace is "${binding.namespace}"`
-            : undefined;
-        items.push({
-          entityRef: binding.entityRef,
-          claimants: [binding.entityRef],
-          origin: 'manifest',
-          inventory,
-          namespace,
-          name: raw.metadata?.name ?? `${text.location}#${index}`,
-          raw: withManifestHash(raw, namespace),
-          location: text.location,
-          error: mismatch,
-        });
-      }
-    }
-    return items;
   }
 
   /** ExternalSecrets of a cluster that could not be listed keep their keys and say why they are stale. */
@@ -578,57 +515,4 @@ function prefetchSecretLists(
     // Failures surface to the items that await the list, not as unhandled rejections.
     managedSecrets(item, lists, limit).catch(() => undefined);
   }
-}
-
-/**
- * A declared manifest has no generation: a hash of its spec in an in-memory
- * annotation makes any spec change show up in ESO's syncedResourceVersion, so
- * it is due at once, as a changed CR would be.
- */
-function withManifestHash(
-  raw: ManifestDocument,
-  namespace: string,
-): ManifestDocument {
-  const hash = createHash('sha256')
-    .update(JSON.stringify(raw.spec ?? null))
-    .digest('hex');
-  const annotations = {
-    ...((raw.metadata?.annotations as Record<string, string> | undefined) ??
-      {}),
-    [ANNOTATION_MANIFEST_HASH]: hash.slice(0, 16),
-  };
-  return { ...raw, metadata: { ...raw.metadata, namespace, annotations } };
-}
-
-type ManifestDocument = {
-  kind?: unknown;
-  metadata?: { name?: string; namespace?: string; [k: string]: unknown };
-  [k: string]: unknown;
-};
-
-/** The documents of a manifest file; a document that is not YAML becomes an Error naming it. */
-function readDocuments(
-  text: string,
-  location: string,
-): [number, ManifestDocument | Error][] {
-  return parseAllDocuments(text).map((doc, index) => {
-    if (doc.errors.length > 0) {
-      return [
-        index,
-        new Error(
-          `manifest ${location} document ${index}: ${doc.errors[0].message}`,
-        ),
-      ];
-    }
-    const value = doc.toJS();
-    if (!value || typeof value !== 'object' || Array.isArray(value)) {
-      return [
-        index,
-        new Error(
-          `manifest ${location} document ${index}: not a Kubernetes object`,
-        ),
-      ];
-    }
-    return [index, value as ManifestDocument];
-  });
 }

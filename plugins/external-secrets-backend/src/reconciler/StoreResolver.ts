@@ -1,15 +1,10 @@
 import {
-  compileGoRegExp,
-  ClusterSecretStoreCondition,
   SecretStore,
   SecretStoreRef,
 } from '@internal/backstage-plugin-external-secrets-common';
 import { SecretsProvider } from '@internal/backstage-plugin-external-secrets-node';
-import {
-  LabelRequirement,
-  matchesLabelSelector,
-} from '../kubernetes/labelSelector';
 import { ProviderRegistry } from './ProviderRegistry';
+import { checkConditions } from './storeConditions';
 import { readsCredentialsPerNamespace, storeClientKey } from './storeClientKey';
 
 /** A store an ExternalSecret may use, with its provider. */
@@ -81,7 +76,7 @@ export function resolveStore(
     const refusal = checkConditions(
       found.store.spec.conditions,
       namespace,
-      catalog,
+      catalog.namespaceLabels(namespace),
     );
     if (refusal) return { ok: false, message: `${label} ${refusal}` };
   }
@@ -118,88 +113,4 @@ export function resolveStore(
       refKey: `${ref.kind}/${ref.name}`,
     },
   };
-}
-
-/** ESO: a namespace may use the store when ANY condition admits it (or there are none). */
-function checkConditions(
-  conditions: ClusterSecretStoreCondition[] | undefined,
-  namespace: string,
-  catalog: StoreCatalog,
-): string | undefined {
-  if (!conditions || conditions.length === 0) return undefined;
-  const admitted = conditions.some(condition =>
-    admits(condition, namespace, catalog),
-  );
-  return admitted
-    ? undefined
-    : `does not admit namespace "${namespace}" (spec.conditions)`;
-}
-
-function admits(
-  condition: ClusterSecretStoreCondition,
-  namespace: string,
-  catalog: StoreCatalog,
-): boolean {
-  if (condition.namespaces?.includes(namespace)) return true;
-  if (
-    condition.namespaceRegexes?.some(source =>
-      matchesGoRegExp(source, namespace),
-    )
-  ) {
-    return true;
-  }
-  const selector = condition.namespaceSelector;
-  if (selector) {
-    const labels = catalog.namespaceLabels(namespace);
-    if (
-      labels &&
-      matchesLabelSelector(labels, namespaceRequirements(selector))
-    ) {
-      return true;
-    }
-  }
-  return false;
-}
-
-const EXPRESSION_OPERATORS: Record<string, LabelRequirement['operator']> = {
-  In: 'in',
-  NotIn: 'notIn',
-  Exists: 'exists',
-  DoesNotExist: 'notExists',
-};
-
-/** A Kubernetes LabelSelector object (`matchLabels`, `matchExpressions`) as requirements. */
-function namespaceRequirements(selector: {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: unknown[];
-}): LabelRequirement[] {
-  const requirements: LabelRequirement[] = Object.entries(
-    selector.matchLabels ?? {},
-  ).map(([key, value]) => ({ key, operator: 'equals', value }));
-  for (const raw of selector.matchExpressions ?? []) {
-    const expression = raw as {
-      key: string;
-      operator: string;
-      values?: string[];
-    };
-    const operator = EXPRESSION_OPERATORS[expression.operator];
-    // An operator Kubernetes does not know matches nothing, as the apiserver would reject it.
-    if (!operator) return [{ key: expression.key, operator: 'in', values: [] }];
-    if (operator === 'in' || operator === 'notIn') {
-      requirements.push({
-        key: expression.key,
-        operator,
-        values: expression.values ?? [],
-      });
-    } else if (operator === 'exists' || operator === 'notExists') {
-      requirements.push({ key: expression.key, operator });
-    }
-  }
-  return requirements;
-}
-
-/** Go (RE2) semantics, as ESO matches namespaceRegexes; an invalid one matches nothing. */
-function matchesGoRegExp(source: string, text: string): boolean {
-  const compiled = compileGoRegExp(source);
-  return compiled.ok && compiled.regExp.test(text);
 }

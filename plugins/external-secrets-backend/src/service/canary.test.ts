@@ -45,6 +45,8 @@ const CANARY_ENTITY: Entity = {
       'backstage.io/kubernetes-id': 'canary',
       'backstage.io/kubernetes-namespace': 'team-a',
       'external-secrets.io/manifests': MANIFEST_URL,
+      'backstage.io/managed-by-location':
+        'url:https://git.example.com/canary/catalog-info.yaml',
     },
   },
   spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
@@ -151,6 +153,9 @@ spec:
 `;
 
 const CONFIG = {
+  manifests: {
+    clusters: [{ name: 'test', allow: [{ namespaces: ['team-a'] }] }],
+  },
   stores: [
     {
       kind: 'ClusterSecretStore',

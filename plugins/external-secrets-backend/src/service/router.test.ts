@@ -57,6 +57,9 @@ const HIDDEN = entity('hidden-service', {
 /** Declares its ExternalSecret as a manifest: there is no CR in the cluster. */
 const PAYMENTS = entity('payments-service', {
   'external-secrets.io/manifests': MANIFEST_URL,
+  // Manifests are read inside the folder of the catalog-set location only.
+  'backstage.io/managed-by-location':
+    'url:https://git.example.com/payments/catalog-info.yaml',
   'backstage.io/kubernetes-namespace': 'my-namespace',
 });
 
@@ -210,7 +213,15 @@ describe.each(databases.eachSupportedId())(
           options.knex ?? (await databases.init(databaseId as TestDatabaseId)),
         permissions: options.permissions,
         validateResponses: options.validateResponses,
-        config: options.config,
+        // Entity-declared manifests are off unless a cluster allows them.
+        config: {
+          manifests: {
+            clusters: [
+              { name: 'test', allow: [{ namespaces: ['my-namespace'] }] },
+            ],
+          },
+          ...options.config,
+        },
         extraFeatures: [
           manifestReader().factory,
           ...(options.unauthenticatedByDefault

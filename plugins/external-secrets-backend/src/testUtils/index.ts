@@ -6,3 +6,4 @@
  */
 
 export * from './kubernetes';
+export * from './localFileUrlReader';
