@@ -40,6 +40,10 @@ export interface Config {
      * Credentials in the shape of Kubernetes Secrets. A store's SecretKeySelector
      * `{name, key, namespace}` resolves here first (then in the cluster), so store
      * manifests keep the ESO shape while their values come from `${ENV}`.
+     * Admin stores only (app-config stores and ClusterSecretStores), by exact
+     * match: an entry with `namespace` matches refs to that namespace, one
+     * without matches refs without a namespace. A namespaced SecretStore CR never
+     * resolves to these.
      */
     credentials?: Array<{
       name: string;
