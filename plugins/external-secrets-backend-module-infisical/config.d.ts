@@ -1,13 +1,16 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   externalSecrets?: {
     providers?: {
       /** Settings of the Infisical provider module. Stores themselves are ESO SecretStores. */
       infisical?: {
         /**
-         * Timeout of one HTTP request to Infisical: milliseconds, or a duration
-         * such as "10s", "500ms", "1m". Default "10s".
+         * Timeout of one HTTP request to Infisical, read with Backstage's
+         * readDurationFromConfig: "10s", "500ms", "PT10S" or { seconds: 10 }
+         * (a bare number is refused). Default "10s".
          */
-        requestTimeout?: number | string;
+        requestTimeout?: string | HumanDuration;
         /**
          * Retries of a request that failed with 429, 5xx, a timeout or a network
          * error (capped exponential backoff with jitter; Retry-After honoured up

@@ -221,8 +221,11 @@ export interface Config {
         namespace?: string;
         /** Sync this store's ExternalSecrets when a signed webhook reports a change. */
         webhook?: boolean;
-        /** Re-read this store's ExternalSecrets at least this often (Go duration, at least 10s). */
-        pollInterval?: string;
+        /**
+         * Re-read this store's ExternalSecrets at least this often, at least 10s:
+         * '5m', 'PT5M' or { minutes: 5 } (Backstage's readDurationFromConfig).
+         */
+        pollInterval?: string | HumanDuration;
       }>;
       webhooks?: {
         /** `POST /api/external-secrets/webhooks/infisical`, signed with the webhook's secret key. */
@@ -232,8 +235,11 @@ export interface Config {
            * @visibility secret
            */
           signingSecret: string;
-          /** Oldest signature timestamp accepted (replay window). Default 5m. */
-          maxAge?: string;
+          /**
+           * Oldest signature timestamp accepted (replay window), e.g. '5m',
+           * 'PT5M' or { minutes: 5 }. Default 5m.
+           */
+          maxAge?: string | HumanDuration;
         };
       };
     };

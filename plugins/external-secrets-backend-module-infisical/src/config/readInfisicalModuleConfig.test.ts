@@ -14,7 +14,7 @@ describe('readInfisicalModuleConfig', () => {
   });
 
   it.each([
-    [2500, 2500],
+    ['2500ms', 2500],
     ['10s', 10_000],
     ['500ms', 500],
     ['1m', 60_000],
@@ -40,7 +40,7 @@ describe('readInfisicalModuleConfig', () => {
   });
 
   it.each([
-    [{ requestTimeout: 'soon' }, /requestTimeout must be/],
+    [{ requestTimeout: 'soon' }, /requestTimeout: not a duration/],
     [
       { serviceAccountTokenDirs: ['tokens'] },
       /serviceAccountTokenDirs\[0\] must be an absolute directory/,
@@ -53,7 +53,8 @@ describe('readInfisicalModuleConfig', () => {
       { serviceAccountTokenDirs: ['/var/run/../etc'] },
       /serviceAccountTokenDirs\[0\]/,
     ],
-    [{ requestTimeout: -1 }, /requestTimeout must be/],
+    [{ requestTimeout: -1 }, /requestTimeout: a bare number is not a duration/],
+    [{ requestTimeout: '0s' }, /requestTimeout: must be a duration longer/],
     [{ maxRetries: 1.5 }, /maxRetries must be a non-negative integer/],
   ])('should reject %j with the key named', (section, message) => {
     expect(() => readInfisicalModuleConfig(configWith(section))).toThrow(

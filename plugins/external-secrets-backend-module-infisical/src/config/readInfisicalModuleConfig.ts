@@ -1,4 +1,6 @@
 import type { RootConfigService } from '@backstage/backend-plugin-api';
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import { allowedTokenDirs } from '../auth/serviceAccountTokenPolicy';
 import type { InfisicalProviderOptions } from '../provider/InfisicalProvider';
 
@@ -19,12 +21,10 @@ export function readInfisicalModuleConfig(
   const section = config.getOptionalConfig(CONFIG_KEY);
   if (!section) return {};
   const options: ModuleOptions = {};
-  const timeout = section.getOptional<number | string>('requestTimeout');
-  if (timeout !== undefined)
-    options.requestTimeoutMs = parseDurationMs(
-      timeout,
-      `${CONFIG_KEY}.requestTimeout`,
-    );
+  const requestTimeoutMs = readRequestTimeoutMs(section);
+  if (requestTimeoutMs !== undefined) {
+    options.requestTimeoutMs = requestTimeoutMs;
+  }
   const maxRetries = section.getOptionalNumber('maxRetries');
   if (maxRetries !== undefined) {
     if (!Number.isInteger(maxRetries) || maxRetries < 0) {
@@ -42,20 +42,34 @@ export function readInfisicalModuleConfig(
   return options;
 }
 
-/** Milliseconds from a number (ms) or `<n>ms|s|m`. */
-export function parseDurationMs(value: number | string, key: string): number {
-  if (typeof value === 'number' && value > 0) return value;
-  const match =
-    typeof value === 'string'
-      ? /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)\s*$/.exec(value)
-      : null;
-  if (!match || Number(match[1]) <= 0) {
+/**
+ * `requestTimeout` the Backstage way (readDurationFromConfig, as every
+ * duration in `externalSecrets.*`): '10s', '500ms', 'PT10S' or { seconds: 10 }.
+ * A bare number is refused with the string to write instead.
+ */
+function readRequestTimeoutMs(section: Config): number | undefined {
+  const raw = section.getOptional('requestTimeout');
+  if (raw === undefined) return undefined;
+  const key = `${CONFIG_KEY}.requestTimeout`;
+  if (typeof raw === 'number') {
     throw new Error(
-      `${key} must be a positive number of milliseconds or a duration like "10s", got ${JSON.stringify(
-        value,
-      )}`,
+      `${key}: a bare number is not a duration; write '${raw}ms' or e.g. '10s'`,
     );
   }
-  const factor = { ms: 1, s: 1000, m: 60_000 }[match[2] as 'ms' | 's' | 'm'];
-  return Number(match[1]) * factor;
+  let ms: number;
+  try {
+    ms = durationToMilliseconds(
+      readDurationFromConfig(section, { key: 'requestTimeout' }),
+    );
+  } catch (error) {
+    throw new Error(
+      `${key}: not a duration (${
+        (error as Error).message
+      }); write e.g. '10s', '500ms', 'PT10S' or { seconds: 10 }`,
+    );
+  }
+  if (!Number.isFinite(ms) || ms <= 0) {
+    throw new Error(`${key}: must be a duration longer than zero`);
+  }
+  return ms;
 }

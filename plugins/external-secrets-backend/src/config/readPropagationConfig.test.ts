@@ -60,7 +60,7 @@ describe('readPropagationConfig', () => {
           { kind: 'ClusterSecretStore', name: 's', pollInterval: 'soon' },
         ],
       },
-      'stores[0].pollInterval: not a positive duration',
+      'stores[0].pollInterval: not a duration',
     ],
     [
       'an entry that opts into nothing',

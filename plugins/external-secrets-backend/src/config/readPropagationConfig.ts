@@ -1,7 +1,7 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { parseGoDuration } from '@internal/backstage-plugin-external-secrets-common';
 import { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
+import { readOptionalDurationMs } from './readDurationMs';
 
 /** How changes of one store reach its ExternalSecrets between refreshes. */
 export type StorePropagation = {
@@ -42,11 +42,12 @@ export function readPropagationConfig(root: Config): PropagationConfig {
       signingSecret: SecretValue.fromString(
         infisical.getString('signingSecret'),
       ),
-      maxAgeMs: duration(
-        infisical.getOptionalString('maxAge'),
-        'externalSecrets.propagation.webhooks.infisical.maxAge',
-        DEFAULT_WEBHOOK_MAX_AGE_MS,
-      ),
+      maxAgeMs:
+        readOptionalDurationMs(
+          infisical,
+          'maxAge',
+          'externalSecrets.propagation.webhooks.infisical.maxAge',
+        ) ?? DEFAULT_WEBHOOK_MAX_AGE_MS,
     };
   }
   if (stores.some(s => s.webhook) && !webhooks.infisical) {
@@ -65,14 +66,16 @@ function readStorePropagation(entry: Config, i: number): StorePropagation {
       `${path}.kind: must be SecretStore or ClusterSecretStore, got "${kind}"`,
     );
   }
-  const pollInterval = entry.getOptionalString('pollInterval');
-  const pollIntervalMs =
-    pollInterval === undefined
-      ? undefined
-      : duration(pollInterval, `${path}.pollInterval`, 0);
+  const pollIntervalMs = readOptionalDurationMs(
+    entry,
+    'pollInterval',
+    `${path}.pollInterval`,
+  );
   if (pollIntervalMs !== undefined && pollIntervalMs < MIN_POLL_INTERVAL_MS) {
     throw new InputError(
-      `${path}.pollInterval: must be at least 10s, got "${pollInterval}"`,
+      `${path}.pollInterval: must be at least 10s, got ${
+        pollIntervalMs / 1000
+      }s`,
     );
   }
   const webhook = entry.getOptionalBoolean('webhook') ?? false;
@@ -89,19 +92,4 @@ function readStorePropagation(entry: Config, i: number): StorePropagation {
     webhook,
     pollIntervalMs,
   };
-}
-
-function duration(
-  text: string | undefined,
-  path: string,
-  fallback: number,
-): number {
-  if (text === undefined) return fallback;
-  const ms = parseGoDuration(text);
-  if (ms === undefined || ms <= 0) {
-    throw new InputError(
-      `${path}: not a positive duration (Go syntax, e.g. 30s, 5m): "${text}"`,
-    );
-  }
-  return ms;
 }
