@@ -217,6 +217,7 @@ export class ReconcileCycle {
         signal,
         concurrency: options.config.concurrency.providerReads,
         readSucceeded: key => clients.readSucceeded(key),
+        controllerClass: options.config.controllerClass,
       }).catch(e =>
         options.logger.warn(`Store validation failed: ${(e as Error).message}`),
       );

@@ -21,7 +21,10 @@ type StoreToValidate = {
   cluster?: ClusterClient;
   /** Parse issues of a store that could not be read. */
   invalid?: string;
-  /** A store of an observe-mode cluster: ESO validates it, we only report. */
+  /**
+   * A store ESO validates (observe-mode cluster, or a store of another
+   * controller class where ESO runs): we only report its Ready condition.
+   */
   observed?: boolean;
 };
 
@@ -51,6 +54,8 @@ export async function validateStores(options: {
    * steady cycle at one provider request per scope.
    */
   readSucceeded?: (storeClientKey: string) => boolean;
+  /** Our `spec.controller` class, unless a cluster names its own. */
+  controllerClass: string;
 }): Promise<void> {
   const { statusStore, now } = options;
   const known = new Map(
@@ -134,6 +139,7 @@ function provenByCycleReads(
 function storesToValidate(options: {
   inventories: ClusterInventory[];
   configStores: SecretStore[];
+  controllerClass: string;
 }): StoreToValidate[] {
   const targets: StoreToValidate[] = [];
   // Never an observe-mode cluster: there no Secret data is read at all.
@@ -153,7 +159,7 @@ function storesToValidate(options: {
         record: recordOf(inventory.config.name, 'cluster', store),
         store,
         cluster: inventory.client,
-        observed: inventory.config.mode === 'observe',
+        observed: leftToEso(inventory, store, options.controllerClass),
       });
     }
     for (const invalid of inventory.invalidStores) {
@@ -174,6 +180,22 @@ function storesToValidate(options: {
     }
   }
   return targets;
+}
+
+/**
+ * Validating a store logs in with its credentials: never for a store ESO
+ * owns, as on a cluster it shares with us only stores of our class are ours.
+ */
+function leftToEso(
+  inventory: ClusterInventory,
+  store: SecretStore,
+  controllerClass: string,
+): boolean {
+  const cluster = inventory.config;
+  if (cluster.mode === 'observe') return true;
+  if (cluster.esoFree) return false;
+  const ourClass = cluster.controllerClass ?? controllerClass;
+  return (store.spec.controller ?? '') !== ourClass;
 }
 
 async function validateOne(
@@ -233,14 +255,14 @@ function observedStatus(
       provider,
       reason: 'Observed',
       message:
-        'observe mode: not validated here (that would read its credentials), and ESO has not reported a Ready condition yet',
+        'validated by ESO, not here (that would read its credentials), and ESO has not reported a Ready condition yet',
     };
   }
   return {
     ready: ready.status === 'True',
     provider,
     reason: ready.reason,
-    message: `observe mode, as ESO reports it: ${
+    message: `as ESO reports it: ${
       ready.message || ready.reason || ready.status
     }`,
   };

@@ -246,6 +246,49 @@ describe('hole 6: observe mode never writes and reads no Secret data', () => {
       expect((await record(b)).mode).toBe('observe');
     });
 
+    it("should not log in with the credentials of a store of ESO's class to validate it", async () => {
+      sim.seed(
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'creds', namespace: NS },
+          data: { token: Buffer.from(CANARY).toString('base64') },
+        },
+        {
+          apiVersion: 'external-secrets.io/v1',
+          kind: 'SecretStore',
+          metadata: { name: 'eso-store', namespace: NS },
+          spec: { provider: { credentialed: {} } },
+          status: {
+            conditions: [
+              {
+                type: 'Ready',
+                status: 'True',
+                reason: 'Valid',
+                message: 'store validated',
+                lastTransitionTime: '2026-11-23T10:00:00Z',
+              },
+            ],
+          },
+        },
+      );
+      sim.clearRequests();
+      const b = await start({ cluster: SHARED });
+
+      await b.runCycle();
+
+      expect(providerCalls).toEqual([]);
+      expect(
+        sim.requests.filter(
+          r => r.resource === 'secrets' && !(r.accept ?? '').includes(PARTIAL),
+        ),
+      ).toEqual([]);
+      const stores = await request(b.server).get(`${API}/stores`);
+      expect(
+        stores.body.stores.find((s: any) => s.name === 'eso-store'),
+      ).toMatchObject({ ready: true, reason: 'Valid' });
+    });
+
     it('should still reconcile an ExternalSecret whose store is positively ours', async () => {
       sim.seed(
         clusterStore('shared', {
@@ -335,7 +378,7 @@ describe('hole 6: observe mode never writes and reads no Secret data', () => {
       );
       expect(namespaced).toMatchObject({
         ready: false,
-        message: expect.stringContaining('observe mode'),
+        message: expect.stringContaining('validated by ESO'),
       });
     });
   });
