@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Entity } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
 import request from 'supertest';
 import { parse } from 'yaml';
 import {
@@ -126,13 +127,25 @@ describe('hole 12: the fake provider is off unless configured', () => {
     expect(sim.get({ kind: 'Secret', namespace: NS, name: 'db' })).toBeTruthy();
   });
 
-  it('should enable it in the demo app-config and never in the production one', () => {
+  it('should enable it in the demo app-config and never in the production image, which loads both files', () => {
     const demo = readAppConfig('app-config.yaml');
-    const production = readAppConfig('app-config.production.yaml');
+    // packages/backend/Dockerfile: --config app-config.yaml --config app-config.production.yaml
+    const image = ConfigReader.fromConfigs([
+      { context: 'app-config.yaml', data: demo },
+      {
+        context: 'app-config.production.yaml',
+        data: readAppConfig('app-config.production.yaml'),
+      },
+    ]);
 
     expect(demo.externalSecrets.providers.fake.enabled).toBe(true);
     expect(
-      production?.externalSecrets?.providers?.fake?.enabled,
-    ).toBeUndefined();
+      image.getOptionalBoolean('externalSecrets.providers.fake.enabled'),
+    ).toBe(false);
+    expect(image.getOptionalBoolean('externalSecretsDemo.enabled')).toBe(false);
+    expect(image.getConfigArray('externalSecrets.stores')).toEqual([]);
+    expect(image.getConfigArray('externalSecrets.manifests.clusters')).toEqual(
+      [],
+    );
   });
 });
