@@ -23,6 +23,8 @@ export interface Config {
          * service-account token named by `serviceAccountTokenPath` (absolute
          * paths; symbolic links must stay inside). Only admin stores
          * (app-config stores and ClusterSecretStores) may use Kubernetes auth.
+         * Secret visibility: it points at credential material, like a CA file.
+         * @visibility secret
          */
         serviceAccountTokenDirs?: string[];
       };
