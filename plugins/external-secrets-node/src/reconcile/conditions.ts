@@ -22,6 +22,7 @@ export const RECONCILE_MESSAGES = {
   errorImmutable: 'could not update secret, target is immutable',
   errorUpdate: 'could not update secret',
   errorDelete: 'could not delete secret',
+  invalidSpec: 'invalid ExternalSecret spec, nothing is written',
 } as const;
 
 const MAX_CAUSES = 5;

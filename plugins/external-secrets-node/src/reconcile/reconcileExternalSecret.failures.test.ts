@@ -231,7 +231,10 @@ describe('reconcileExternalSecret failures', () => {
     expect(result.action).toBe('none');
   });
 
-  it('should fail only an entry the parser rejected, using its manifest index', () => {
+  // ESO's CRD validation refuses the whole object, so the spec in force stays
+  // the last valid one; an entity-declared manifest has no such gate. Writing
+  // the valid entries alone would drop the invalid entry's key (issue #19).
+  it('should write nothing while an entry is invalid, and name the entry by its manifest index', () => {
     const parsed = parsedExternalSecret({
       data: [
         { secretKey: 'a', remoteRef: { key: 'A' } },
@@ -242,12 +245,13 @@ describe('reconcileExternalSecret failures', () => {
         {
           field: 'data',
           index: 1,
-          secretKey: 'b',
+          secretKey: 'a b',
           issues: [
             {
               severity: 'error',
-              path: 'spec.data[1].remoteRef.key',
-              message: 'spec.data[1].remoteRef.key: must not be empty',
+              path: 'spec.data[1].secretKey',
+              message:
+                'spec.data[1].secretKey: must consist of alphanumeric characters, -, _ or .',
             },
           ],
         },
@@ -259,22 +263,51 @@ describe('reconcileExternalSecret failures', () => {
         ['data[0]', readOk('va')],
         ['data[2]', readOk('vc')],
       ]),
-      current: currentSecret({ a: 'old', b: 'kept', c: 'old' }, OWNED),
+      current: currentSecret({ a: 'old', username: 'kept', c: 'old' }, OWNED),
       now: NOW,
     });
+    expect(result.action).toBe('none');
+    expect(result.desired).toBeUndefined();
+    expect(result.removedKeys).toEqual([]);
     expect(result.keys.map(k => [k.source, k.state])).toEqual([
-      ['data[0]', 'synced'],
+      ['data[0]', 'pending'],
       ['data[1]', 'error'],
-      ['data[2]', 'synced'],
+      ['data[2]', 'pending'],
     ]);
-    expect(texts(result.desired?.data)).toEqual({
-      a: 'va',
-      b: 'kept',
-      c: 'vc',
-    });
+    expect(result.keys[0].message).toContain('data[1] is invalid');
+    expect(result.condition).toMatchObject({ status: 'False' });
     expect(result.condition.message).toContain(
-      'spec.data[1].remoteRef.key: must not be empty',
+      'spec.data[1].secretKey: must consist of',
     );
+    expect(result.condition.message).toContain('nothing is written');
+  });
+
+  it('should still sync the other entries when an entry is only unsupported (ESO accepts it)', () => {
+    const parsed = parsedExternalSecret({
+      data: [{ secretKey: 'a', remoteRef: { key: 'A' } }],
+      dataIndexes: [0],
+      invalidEntries: [
+        {
+          field: 'data',
+          index: 1,
+          secretKey: 'b',
+          issues: [
+            {
+              severity: 'unsupported',
+              path: 'spec.data[1].sourceRef.generatorRef',
+              message: 'unsupported: data[1].sourceRef.generatorRef',
+            },
+          ],
+        },
+      ],
+    });
+    const result = reconcileExternalSecret({
+      parsed,
+      reads: new Map([['data[0]', readOk('va')]]),
+      current: currentSecret({ a: 'old', b: 'kept' }, OWNED),
+      now: NOW,
+    });
+    expect(texts(result.desired?.data)).toEqual({ a: 'va', b: 'kept' });
   });
 
   it('should report an unsupported generator source without reading it', () => {

@@ -279,6 +279,8 @@ export function reconcileExternalSecret(
     ...entryStatuses,
     ...(templateData?.outcomes.map(o => o.status) ?? []),
   ];
+  const invalid = invalidEntryIds(parsed);
+  if (invalid.length > 0) return refuseInvalidSpec(input, statuses, invalid);
   const outcome = decide(input, {
     entries,
     produced,
@@ -292,5 +294,51 @@ export function reconcileExternalSecret(
     keys: statuses,
     changedKeys: outcome.changedKeys ?? [],
     removedKeys: outcome.removedKeys ?? [],
+  };
+}
+
+/** Entries the apiserver's CRD validation would refuse (unsupported ones ESO accepts). */
+function invalidEntryIds(parsed: ReconcileInput['parsed']): string[] {
+  return parsed.invalidEntries
+    .filter(entry => entry.issues.some(i => i.severity === 'error'))
+    .map(entry => `${entry.field}[${entry.index}]`);
+}
+
+/**
+ * ESO never sees an ExternalSecret with an invalid entry: the apiserver refuses
+ * the whole object and the last valid spec stays in force. A declared manifest
+ * has no such gate, and writing its valid entries alone would drop the invalid
+ * entry's key from a live Secret, so nothing is written until it is fixed.
+ */
+function refuseInvalidSpec(
+  input: ReconcileInput,
+  statuses: KeyStatus[],
+  invalid: string[],
+): ReconcileResult {
+  const notWritten = `not written: ${invalid.join(', ')} ${
+    invalid.length === 1 ? 'is' : 'are'
+  } invalid`;
+  const failures = statuses.filter(s => invalid.includes(s.source));
+  return {
+    action: 'none',
+    condition: readyCondition(
+      'False',
+      'SecretSyncedError',
+      failureMessage(RECONCILE_MESSAGES.invalidSpec, failures, failures.length),
+      input.now,
+    ),
+    keys: statuses.map(
+      (s): KeyStatus =>
+        s.state === 'synced'
+          ? {
+              ...s,
+              state: 'pending',
+              reason: 'NotWritten',
+              message: notWritten,
+            }
+          : s,
+    ),
+    changedKeys: [],
+    removedKeys: [],
   };
 }

@@ -131,7 +131,8 @@ export type KeyStatusReason =
   | 'InvalidEntry'
   | 'Unsupported'
   | 'TemplateError'
-  | 'InputUnavailable';
+  | 'InputUnavailable'
+  | 'NotWritten';
 
 /**
  * Status of one key of the target Secret: names and locations only, never a value.
