@@ -23,6 +23,7 @@ export const RECONCILE_MESSAGES = {
   errorUpdate: 'could not update secret',
   errorDelete: 'could not delete secret',
   invalidSpec: 'invalid ExternalSecret spec, nothing is written',
+  errorTemplate: 'could not apply template, nothing is written',
 } as const;
 
 const MAX_CAUSES = 5;

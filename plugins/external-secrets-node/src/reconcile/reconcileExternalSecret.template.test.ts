@@ -160,27 +160,60 @@ describe('reconcileExternalSecret template', () => {
     });
   });
 
-  it('should fail a template key with a syntax error, naming the key and position', () => {
-    const result = reconcile({
-      template: { data: { good: '{{ .user }}', bad: 'x {{ .user | nope }}' } },
-    });
-    expect(texts(result.desired?.data)).toEqual({ good: 'admin' });
+  // ESO's Reconcile returns on a template error before the Secret is written
+  // (pkg/controllers/externalsecret/externalsecret_controller.go, Reconcile →
+  // ApplyTemplate error → "could not apply template"): a broken template
+  // never rewrites a live Secret with partial or empty data (issue #17 item 1).
+  it('should write nothing when a template key fails to render, naming the key, position and function', () => {
+    const result = reconcile(
+      {
+        template: {
+          data: { good: '{{ .user }}', bad: 'x {{ .user | nope }}' },
+        },
+      },
+      OK_READS,
+      currentSecret({ good: 'old-good', bad: 'old-bad' }, OWNED),
+    );
+    expect(result.action).toBe('none');
+    expect(result.desired).toBeUndefined();
     expect(result.keys.find(k => k.secretKey === 'bad')).toMatchObject({
       state: 'error',
       reason: 'TemplateError',
       message: 'template "bad" 1:14: function "nope" not defined',
     });
-    expect(result.condition.reason).toBe('SecretSyncedError');
+    expect(result.keys.find(k => k.secretKey === 'good')).toMatchObject({
+      state: 'pending',
+      reason: 'NotWritten',
+    });
+    expect(result.condition).toMatchObject({
+      status: 'False',
+      reason: 'SecretSyncedError',
+    });
+    expect(result.condition.message).toContain('could not apply template');
+    expect(result.condition.message).toContain('function "nope" not defined');
   });
 
-  it('should fail a template key that is not a valid Secret key', () => {
+  it('should not create a Secret from a template whose only key fails on a missing input key', () => {
+    const result = reconcile({
+      template: { data: { dsn: '{{ .missing }}' } },
+    });
+    expect(result.action).toBe('none');
+    expect(result.desired).toBeUndefined();
+    expect(result.keys.find(k => k.secretKey === 'dsn')).toMatchObject({
+      state: 'error',
+      reason: 'TemplateError',
+    });
+  });
+
+  it('should write nothing when a template key is not a valid Secret key', () => {
     const result = reconcile({
       template: { data: { 'bad key': '{{ .user }}', ok: 'x' } },
     });
     expect(result.keys.find(k => k.secretKey === 'bad key')).toMatchObject({
       reason: 'InvalidKey',
     });
-    expect(texts(result.desired?.data)).toEqual({ ok: 'x' });
+    expect(result.action).toBe('none');
+    expect(result.desired).toBeUndefined();
   });
 
   it.each([

@@ -280,7 +280,21 @@ export function reconcileExternalSecret(
     ...(templateData?.outcomes.map(o => o.status) ?? []),
   ];
   const invalid = invalidEntryIds(parsed);
-  if (invalid.length > 0) return refuseInvalidSpec(input, statuses, invalid);
+  if (invalid.length > 0) {
+    return refuseWrite(input, statuses, {
+      failing: invalid,
+      prefix: RECONCILE_MESSAGES.invalidSpec,
+      why: 'invalid',
+    });
+  }
+  const brokenTemplate = brokenTemplateKeys(templateData);
+  if (brokenTemplate.length > 0) {
+    return refuseWrite(input, statuses, {
+      failing: brokenTemplate,
+      prefix: RECONCILE_MESSAGES.errorTemplate,
+      why: 'failing to render',
+    });
+  }
   const outcome = decide(input, {
     entries,
     produced,
@@ -305,26 +319,43 @@ function invalidEntryIds(parsed: ReconcileInput['parsed']): string[] {
 }
 
 /**
- * ESO never sees an ExternalSecret with an invalid entry: the apiserver refuses
- * the whole object and the last valid spec stays in force. A declared manifest
- * has no such gate, and writing its valid entries alone would drop the invalid
- * entry's key from a live Secret, so nothing is written until it is fixed.
+ * Template keys the template itself breaks (a syntax error, an unknown
+ * function, a missing key, a key Kubernetes refuses). A key whose INPUT could
+ * not be read is not among them: it keeps its current value, as any failed
+ * read does.
  */
-function refuseInvalidSpec(
+function brokenTemplateKeys(templateData: TemplateData | undefined): string[] {
+  return (templateData?.outcomes ?? [])
+    .map(o => o.status)
+    .filter(s => s.state === 'error' && s.reason !== 'InputUnavailable')
+    .map(s => s.source);
+}
+
+/**
+ * Writes nothing and fails the ExternalSecret, naming the failing sources.
+ * - An invalid entry: ESO never sees such an ExternalSecret (the apiserver's
+ *   CRD validation refuses the whole object and the last valid spec stays in
+ *   force); a declared manifest has no such gate, and writing its valid entries
+ *   alone would drop the invalid entry's key from a live Secret.
+ * - A broken template: ESO's Reconcile returns on the template error before
+ *   the Secret is written (externalsecret_controller.go, ApplyTemplate).
+ */
+function refuseWrite(
   input: ReconcileInput,
   statuses: KeyStatus[],
-  invalid: string[],
+  refusal: { failing: string[]; prefix: string; why: string },
 ): ReconcileResult {
-  const notWritten = `not written: ${invalid.join(', ')} ${
-    invalid.length === 1 ? 'is' : 'are'
-  } invalid`;
-  const failures = statuses.filter(s => invalid.includes(s.source));
+  const { failing } = refusal;
+  const notWritten = `not written: ${failing.join(', ')} ${
+    failing.length === 1 ? 'is' : 'are'
+  } ${refusal.why}`;
+  const failures = statuses.filter(s => failing.includes(s.source));
   return {
     action: 'none',
     condition: readyCondition(
       'False',
       'SecretSyncedError',
-      failureMessage(RECONCILE_MESSAGES.invalidSpec, failures, failures.length),
+      failureMessage(refusal.prefix, failures, failures.length),
       input.now,
     ),
     keys: statuses.map(
