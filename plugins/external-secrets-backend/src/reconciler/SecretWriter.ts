@@ -227,13 +227,29 @@ export async function writeStatus(
   ctx: CycleContext,
   keepFrom: ExternalSecretStatus | undefined,
 ) {
+  // A failure keeps the last successful refreshTime (none after a failed
+  // first sync), as ESO moves it only on a sync.
+  const refreshTime = keepFrom
+    ? keepFrom.refreshTime
+    : toKubernetesTime(ctx.now.toISOString());
   const status: ExternalSecretStatus = {
-    refreshTime: keepFrom?.refreshTime ?? ctx.now.toISOString(),
+    ...(refreshTime ? { refreshTime } : {}),
     syncedResourceVersion: keepFrom
       ? keepFrom.syncedResourceVersion
       : syncedResourceVersion(es),
-    binding: { name: es.spec.target.name },
-    conditions: [condition],
+    // ESO binds no Secret it does not write.
+    binding: {
+      name:
+        es.spec?.target?.creationPolicy === 'None'
+          ? ''
+          : es.spec?.target?.name ?? es.metadata.name,
+    },
+    conditions: [
+      {
+        ...condition,
+        lastTransitionTime: toKubernetesTime(condition.lastTransitionTime),
+      },
+    ],
   };
   if (sameStatus(es.status, status)) return;
   try {
@@ -254,6 +270,18 @@ export async function writeStatus(
       } in cluster ${item.inventory.config.name}: ${(e as Error).message}`,
     );
   }
+}
+
+/** RFC 3339 in whole seconds, as the apiserver writes `metav1.Time`. */
+export function toKubernetesTime(iso: string): string;
+export function toKubernetesTime(iso: string | undefined): string | undefined;
+export function toKubernetesTime(iso: string | undefined) {
+  if (!iso) return iso;
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  return new Date(Math.floor(ms / 1000) * 1000)
+    .toISOString()
+    .replace('.000Z', 'Z');
 }
 
 /** Status writes only when the condition or the synced version changed (steady state writes nothing). */

@@ -66,14 +66,19 @@ export async function syncExternalSecret(
   if (item.error) return failed(item, ctx, previous, item.error);
   const parsed = parseExternalSecret(item.raw);
   if (!parsed.ok) {
-    return failed(
-      item,
-      ctx,
-      previous,
-      describeIssues(parsed.issues),
-      'Unsupported',
-      parsed.issues,
-    );
+    const message = describeIssues(parsed.issues);
+    // Whose it is cannot be told without a parse: only where every
+    // ExternalSecret is ours does the failure reach its status.
+    if (item.inventory.config.esoFree) {
+      await reportFailure(
+        item,
+        item.raw as ExternalSecret,
+        ctx,
+        previous,
+        message,
+      );
+    }
+    return failed(item, ctx, previous, message, 'Unsupported', parsed.issues);
   }
   const declared =
     item.origin === 'manifest' ? withoutOwner(parsed.value) : parsed.value;
@@ -140,17 +145,11 @@ async function reconcile(
   } catch (e) {
     // Without the current Secret we cannot tell a change from a first write:
     // touch nothing and say why (RBAC on `secrets` is the usual cause).
-    return failed(
-      item,
-      ctx,
-      previous,
-      `could not read Secret ${item.namespace}/${targetName}: ${
-        (e as Error).message
-      }`,
-      'Error',
-      undefined,
-      parsed,
-    );
+    const message = `could not read Secret ${item.namespace}/${targetName}: ${
+      (e as Error).message
+    }`;
+    await reportFailure(item, es, ctx, previous, message);
+    return failed(item, ctx, previous, message, 'Error', undefined, parsed);
   }
   // Before any provider read: a Secret we may not write needs no values.
   const refusal = adoptionRefusal(item, current);
@@ -310,20 +309,42 @@ function lastStatus(
   return item.origin === 'cluster' ? es.status ?? {} : {};
 }
 
-/** ESO keeps `lastTransitionTime` while status and reason stay the same. */
+/**
+ * ESO keeps `lastTransitionTime` while the status stays the same, whatever the
+ * reason and message (pkg/controllers/externalsecret/util.go,
+ * SetExternalSecretCondition).
+ */
 function keepTransitionTime(
   condition: Condition<ExternalSecretConditionReason>,
   es: ExternalSecret,
 ) {
   const old = es.status?.conditions?.find(c => c.type === 'Ready');
-  if (
-    old &&
-    old.status === condition.status &&
-    old.reason === condition.reason
-  ) {
+  if (old?.lastTransitionTime && old.status === condition.status) {
     return { ...condition, lastTransitionTime: old.lastTransitionTime };
   }
   return condition;
+}
+
+/**
+ * Ready=False on the CR of an ExternalSecret we reconcile, as ESO sets it on
+ * every failure before it returns (externalsecret_controller.go, Reconcile).
+ */
+async function reportFailure(
+  item: WorkItem,
+  es: ExternalSecret,
+  ctx: CycleContext,
+  previous: ExternalSecretRecord | undefined,
+  message: string,
+) {
+  if (item.origin !== 'cluster' || item.inventory.config.mode !== 'reconcile')
+    return;
+  await writeStatus(
+    item,
+    es,
+    keepTransitionTime(errorCondition(message, ctx.now), es),
+    ctx,
+    lastStatus(item, previous, es),
+  );
 }
 
 /**

@@ -158,7 +158,8 @@ const templateSchema = z.object({
 });
 
 const targetSchema = z.object({
-  name: dnsSubdomain().optional(),
+  // "" is ESO's controller's "after the ExternalSecret" (see parseExternalSecret).
+  name: dnsSubdomain().or(z.literal('')).optional(),
   creationPolicy: z
     .enum(['Owner', 'Orphan', 'Merge', 'None', 'CreateOrMerge'])
     .default('Owner'),

@@ -129,6 +129,18 @@ describe('parseExternalSecret', () => {
       expect(spec.refreshInterval).toBe('1h');
     });
 
+    // ESO's controller names the Secret after the ExternalSecret when
+    // target.name is empty (externalsecret_controller.go: `if secretName ==
+    // "" { secretName = externalSecret.Name }`); a declared manifest reaches
+    // that code without the CRD's minLength.
+    it('should name the Secret after the ExternalSecret when target.name is ""', () => {
+      const result = parseExternalSecret(withTarget('{name: ""}'));
+
+      expect(parsedValue(result).externalSecret.spec.target.name).toBe(
+        'my-secret',
+      );
+    });
+
     it('should accept refreshInterval "0" (sync once)', () => {
       const result = parseExternalSecret(
         externalSecret(STORE, 'refreshInterval: "0"', DATA),

@@ -144,7 +144,7 @@ function parse(input: unknown): ParseResult<ParsedExternalSecret> {
     metadata,
     spec: {
       ...spec,
-      target: { ...spec.target, name: spec.target.name ?? metadata.name },
+      target: { ...spec.target, name: spec.target.name || metadata.name },
       data: data.values,
       dataFrom: dataFrom.values,
     },
