@@ -56,10 +56,13 @@ function checkStores(spec: Record<string, unknown>): ValidationIssue[] {
 }
 
 /**
- * Two entries writing the same key would silently overwrite each other. ESO
- * refuses this only with deletionPolicy Retain; we refuse it always.
+ * Two data entries with one secretKey: ESO's admission webhook refuses them
+ * under deletionPolicy Retain (the default) and otherwise lets the later entry
+ * win (externalsecret_validator.go, validateDuplicateKeys).
  */
 function checkDuplicateKeys(spec: Record<string, unknown>): ValidationIssue[] {
+  const deletionPolicy = valueAt(spec, ['target', 'deletionPolicy']);
+  if (deletionPolicy !== undefined && deletionPolicy !== 'Retain') return [];
   const firstIndex = new Map<string, number>();
   return list(spec.data).flatMap((entry, i) => {
     const key = valueAt(entry, ['secretKey']);

@@ -386,6 +386,21 @@ describe('parseExternalSecret', () => {
         'spec.data[2].secretKey "api-key": duplicate of spec.data[0].secretKey: each secretKey must be unique',
       ]);
     });
+
+    // ESO's webhook refuses duplicates only under deletionPolicy Retain
+    // (externalsecret_validator.go, validateDuplicateKeys); otherwise the
+    // controller lets the later data entry win.
+    it('should accept a duplicate secretKey under deletionPolicy Delete, as ESO does', () => {
+      const result = parseExternalSecret(
+        externalSecret(
+          STORE,
+          'target: {deletionPolicy: Delete}',
+          'data: [{secretKey: api-key, remoteRef: {key: A}}, {secretKey: api-key, remoteRef: {key: C}}]',
+        ),
+      );
+
+      expect(result.ok).toBe(true);
+    });
   });
 
   describe('entry-level isolation', () => {

@@ -4,7 +4,13 @@ import {
   parsedExternalSecret,
   type ExternalSecretFixture,
 } from '../testUtils/parsedExternalSecret';
-import { currentSecret, readFound, readOk, texts } from '../testUtils/reads';
+import {
+  currentSecret,
+  readFailed,
+  readFound,
+  readOk,
+  texts,
+} from '../testUtils/reads';
 import { NOW, syncWithFake } from '../testUtils/syncWithFake';
 import { SecretValue } from '../values/SecretValue';
 import { planReads } from './planReads';
@@ -401,7 +407,11 @@ describe('reconcileExternalSecret dataFrom', () => {
     );
   });
 
-  it('should fail a key produced by two entries, naming both sources, and keep its current value', () => {
+  // ESO's getProviderSecretData (pkg/controllers/externalsecret/
+  // externalsecret_controller_secret.go) merges dataFrom entries in order
+  // (utils.MergeByteMap: a later entry wins), then sets each data entry's key
+  // over them: the "extract everything, override one key" pattern.
+  it('should let data override dataFrom, and say so on the overridden key', () => {
     const parsed = parsedExternalSecret({
       data: [{ secretKey: 'user', remoteRef: { key: 'USER' } }],
       dataFrom: [{ extract: { key: 'APP' } }],
@@ -415,17 +425,57 @@ describe('reconcileExternalSecret dataFrom', () => {
       current: currentSecret({ user: 'current' }, OWNED),
       now: NOW,
     });
-    expect(texts(result.desired?.data)).toEqual({ user: 'current', host: 'h' });
-    const duplicates = result.keys.filter(k => k.reason === 'DuplicateKey');
-    expect(duplicates.map(k => k.source)).toEqual(['dataFrom[0]', 'data[0]']);
-    expect(duplicates[0].message).toBe(
-      'key "user" is produced by both dataFrom[0] and data[0]; rename one of them (secretKey or rewrite) so each key has one source',
+    expect(texts(result.desired?.data)).toEqual({
+      user: 'from-data',
+      host: 'h',
+    });
+    expect(result.condition.status).toBe('True');
+    const overridden = result.keys.find(
+      k => k.source === 'dataFrom[0]' && k.secretKey === 'user',
     );
+    expect(overridden).toMatchObject({
+      state: 'synced',
+      reason: 'Overridden',
+      message: 'key "user" of dataFrom[0] is overridden by data[0]',
+    });
   });
 
-  it('should fail two data entries with the same secretKey', () => {
+  it('should let a later dataFrom entry win over an earlier one', () => {
+    const parsed = parsedExternalSecret({
+      dataFrom: [{ extract: { key: 'BASE' } }, { extract: { key: 'PROD' } }],
+    });
+    const result = reconcileExternalSecret({
+      parsed,
+      reads: new Map([
+        ['dataFrom[0]', readOk('{"url":"base","port":"1"}')],
+        ['dataFrom[1]', readOk('{"url":"prod"}')],
+      ]),
+      now: NOW,
+    });
+    expect(texts(result.desired?.data)).toEqual({ url: 'prod', port: '1' });
+  });
+
+  it('should keep the current value when the overriding data entry fails, not fall back to dataFrom', () => {
+    const parsed = parsedExternalSecret({
+      data: [{ secretKey: 'user', remoteRef: { key: 'USER' } }],
+      dataFrom: [{ extract: { key: 'APP' } }],
+    });
+    const result = reconcileExternalSecret({
+      parsed,
+      reads: new Map([
+        ['data[0]', readFailed('UNAVAILABLE', 'Infisical answered 503')],
+        ['dataFrom[0]', readOk('{"user":"from-extract","host":"h"}')],
+      ]),
+      current: currentSecret({ user: 'current' }, OWNED),
+      now: NOW,
+    });
+    expect(texts(result.desired?.data)).toEqual({ user: 'current', host: 'h' });
+  });
+
+  it('should let the later of two data entries with the same secretKey win (ESO refuses them only under Retain)', () => {
     const result = reconcile(
       {
+        target: { deletionPolicy: 'Delete' },
         data: [
           { secretKey: 'k', remoteRef: { key: 'A' } },
           { secretKey: 'k', remoteRef: { key: 'B' } },
@@ -438,10 +488,7 @@ describe('reconcileExternalSecret dataFrom', () => {
         'data[2]': readOk('z'),
       },
     );
-    expect(texts(result.desired?.data)).toEqual({ z: 'z' });
-    expect(result.condition.message).toContain(
-      'key "k" is produced by both data[0] and data[1]',
-    );
+    expect(texts(result.desired?.data)).toEqual({ k: 'b', z: 'z' });
   });
 });
 

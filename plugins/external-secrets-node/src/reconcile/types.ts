@@ -132,7 +132,8 @@ export type KeyStatusReason =
   | 'Unsupported'
   | 'TemplateError'
   | 'InputUnavailable'
-  | 'NotWritten';
+  | 'NotWritten'
+  | 'Overridden';
 
 /**
  * Status of one key of the target Secret: names and locations only, never a value.
