@@ -54,6 +54,7 @@ type RawExternalSecretRow = {
   message: string | null;
   data_hash: string | null;
   synced_resource_version: string | null;
+  uid: string | null;
   last_attempt_at: Date | string | null;
   last_success_at: Date | string | null;
   next_due_at: Date | string | null;
@@ -593,6 +594,7 @@ function toExternalSecretRow(record: ExternalSecretRecord) {
     message: record.message ?? null,
     data_hash: record.dataHash ?? null,
     synced_resource_version: record.syncedResourceVersion ?? null,
+    uid: record.uid ?? null,
     last_attempt_at: record.lastAttemptAt?.toISOString() ?? null,
     last_success_at: record.lastSuccessAt?.toISOString() ?? null,
     next_due_at: record.nextDueAt?.toISOString() ?? null,
@@ -625,6 +627,7 @@ function fromExternalSecretRow(
     message: row.message ?? undefined,
     dataHash: row.data_hash ?? undefined,
     syncedResourceVersion: row.synced_resource_version ?? undefined,
+    uid: row.uid ?? undefined,
     lastAttemptAt: toDate(row.last_attempt_at),
     lastSuccessAt: toDate(row.last_success_at),
     nextDueAt: toDate(row.next_due_at),

@@ -51,6 +51,8 @@ export type ExternalSecretRecord = ExternalSecretId & {
   message?: string;
   dataHash?: string;
   syncedResourceVersion?: string;
+  /** metadata.uid of the CR: a recreated ExternalSecret is a new object. */
+  uid?: string;
   lastAttemptAt?: Date;
   lastSuccessAt?: Date;
   nextDueAt?: Date;

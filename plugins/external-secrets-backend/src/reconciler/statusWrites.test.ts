@@ -87,6 +87,57 @@ describe('ExternalSecret status writes', () => {
     return backend;
   };
 
+  // ESO sees a deleted and recreated ExternalSecret as a new object (new
+  // metadata.uid, no status) and syncs it at once (issue #17 item 3).
+  it('should sync an ExternalSecret deleted and recreated with the same name between two cycles', async () => {
+    sim.seed({
+      ...STORE,
+      spec: {
+        provider: {
+          fake: {
+            data: [
+              { key: 'DB_PASSWORD', value: 'pw' },
+              { key: 'OTHER_PASSWORD', value: 'other' },
+            ],
+          },
+        },
+      },
+    });
+    sim.seed(
+      externalSecret({ target: { name: 'db', creationPolicy: 'Orphan' } }),
+    );
+    const b = await start();
+    await b.runCycle();
+    const firstUid = (
+      sim.get({ kind: 'ExternalSecret', namespace: NS, name: 'db' }) as any
+    ).metadata.uid;
+
+    sim.remove({ kind: 'ExternalSecret', namespace: NS, name: 'db' });
+    sim.seed(
+      externalSecret({
+        target: { name: 'db', creationPolicy: 'Orphan' },
+        data: [{ secretKey: 'password', remoteRef: { key: 'OTHER_PASSWORD' } }],
+      }),
+    );
+    const recreated = sim.get({
+      kind: 'ExternalSecret',
+      namespace: NS,
+      name: 'db',
+    }) as any;
+    expect(recreated.metadata.uid).not.toBe(firstUid);
+    await b.runCycle();
+
+    const secret = sim.get({
+      kind: 'Secret',
+      namespace: NS,
+      name: 'db',
+    }) as any;
+    expect(Buffer.from(secret.data.password, 'base64').toString()).toBe(
+      'other',
+    );
+    expect(status()?.conditions?.[0]).toMatchObject({ status: 'True' });
+  });
+
   it('should leave refreshTime unset after a failed first sync, with Ready=False', async () => {
     sim.seed(
       externalSecret({

@@ -44,6 +44,7 @@ import {
   failed,
   stateOf,
   toKeyRecord,
+  uidOf,
 } from './syncRecords';
 import { WorkItem } from './WorkItem';
 
@@ -62,7 +63,7 @@ export async function syncExternalSecret(
   item: WorkItem,
   ctx: CycleContext,
 ): Promise<SyncOutcome> {
-  const previous = ctx.previous(item);
+  const previous = sameObject(ctx.previous(item), item);
   if (item.error) return failed(item, ctx, previous, item.error);
   const parsed = parseExternalSecret(item.raw);
   if (!parsed.ok) {
@@ -107,6 +108,19 @@ export async function syncExternalSecret(
     previous,
     declared.externalSecret,
   );
+}
+
+/**
+ * The record of this very object: an ExternalSecret deleted and recreated
+ * with the same name has another uid, and is new to ESO (synced at once, no
+ * backoff, no history of the old one's status).
+ */
+function sameObject(
+  previous: ExternalSecretRecord | undefined,
+  item: WorkItem,
+): ExternalSecretRecord | undefined {
+  const uid = uidOf(item);
+  return previous?.uid && uid && previous.uid !== uid ? undefined : previous;
 }
 
 /**

@@ -38,6 +38,7 @@ export function failed(
     name: item.name,
     origin: item.origin,
     mode: item.inventory.config.mode,
+    uid: uidOf(item),
     targetSecret: target,
     state: issues?.some(i => i.severity === 'error') ? 'Error' : state,
     reason: 'SecretSyncedError',
@@ -59,6 +60,14 @@ export function failed(
   };
 }
 
+/** The CR's metadata.uid; a declared manifest has none. */
+export function uidOf(item: WorkItem): string | undefined {
+  if (item.origin !== 'cluster') return undefined;
+  const uid = (item.raw as { metadata?: { uid?: unknown } } | undefined)
+    ?.metadata?.uid;
+  return typeof uid === 'string' ? uid : undefined;
+}
+
 export function baseRecord(
   item: WorkItem,
   parsed: ParsedExternalSecret,
@@ -72,6 +81,7 @@ export function baseRecord(
     name: item.name,
     origin: item.origin,
     mode,
+    uid: uidOf(item),
     storeKind: spec.secretStoreRef?.kind,
     storeName: spec.secretStoreRef?.name,
     targetSecret: spec.target.name,
