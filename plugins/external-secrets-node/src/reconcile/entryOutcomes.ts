@@ -20,7 +20,7 @@ export type KeyOutcome = { status: KeyStatus; value?: SecretValue };
 /**
  * What one data/dataFrom entry yields this cycle.
  * `complete`: the entry's keys are fully known (false after a failed dataFrom
- * read or for any `find`, whose listings are never evidence that a key is gone).
+ * read or an empty `find` listing, which is never evidence that a key is gone).
  * `gone`: the provider proved every key of the entry is gone.
  */
 export type EntryResult = {

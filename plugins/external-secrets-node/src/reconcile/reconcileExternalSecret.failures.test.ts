@@ -513,19 +513,51 @@ describe('reconcileExternalSecret deletion policies', () => {
     });
   });
 
-  it('should keep a key that disappeared from a find listing (a listing is not proof)', () => {
+  // ESO re-renders the Secret from what find returned: a successful listing
+  // with fewer keys drops the others (externalsecret_controller.go,
+  // getProviderSecretData then the Secret's data replaced). Only an EMPTY
+  // listing keeps them (our one safety rule, above).
+  it.each<DeletionPolicy>(['Retain', 'Merge'])(
+    'should drop a key that disappeared from a successful, non-empty find listing (%s)',
+    policy => {
+      const parsed = parsedExternalSecret({
+        target: { deletionPolicy: policy },
+        dataFrom: [{ find: { name: { regexp: '^APP_' } } }],
+      });
+      const current = currentSecret({ APP_A: 'a', APP_B: 'b' }, OWNED);
+      const result = reconcileExternalSecret({
+        parsed,
+        reads: new Map([['dataFrom[0]', readFound({ APP_A: 'a2' })]]),
+        current,
+        now: NOW,
+      });
+      expect(texts(result.desired?.data)).toEqual({ APP_A: 'a2' });
+      expect(result.removedKeys).toEqual(['APP_B']);
+    },
+  );
+
+  it('should keep every key while a find listing next to it fails', () => {
     const parsed = parsedExternalSecret({
-      target: { deletionPolicy: 'Merge' },
-      dataFrom: [{ find: { name: { regexp: '^APP_' } } }],
+      dataFrom: [
+        { find: { name: { regexp: '^APP_' } } },
+        { find: { name: { regexp: '^DB_' } } },
+      ],
     });
-    const current = currentSecret({ APP_A: 'a', APP_B: 'b' }, OWNED);
+    const current = currentSecret({ APP_A: 'a', APP_B: 'b', DB_X: 'x' }, OWNED);
     const result = reconcileExternalSecret({
       parsed,
-      reads: new Map([['dataFrom[0]', readFound({ APP_A: 'a2' })]]),
+      reads: new Map([
+        ['dataFrom[0]', readFound({ APP_A: 'a2' })],
+        ['dataFrom[1]', readFailed('UNAVAILABLE', 'Infisical answered 503')],
+      ]),
       current,
       now: NOW,
     });
-    expect(texts(result.desired?.data)).toEqual({ APP_A: 'a2', APP_B: 'b' });
+    expect(texts(result.desired?.data)).toEqual({
+      APP_A: 'a2',
+      APP_B: 'b',
+      DB_X: 'x',
+    });
   });
 
   it('should drop keys whose data entry was removed from the spec (Owner, every read answered)', () => {

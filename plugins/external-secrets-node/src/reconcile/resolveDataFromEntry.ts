@@ -277,7 +277,9 @@ export function resolveDataFromEntry(
     find.decodingStrategy,
     find.conversionStrategy,
   );
+  // A successful, non-empty listing is the whole answer: as ESO re-renders
+  // from it, keys it no longer returns are dropped (an empty one keeps them).
   return Array.isArray(outcomes)
-    ? { id, outcomes, complete: false, gone: false }
+    ? { id, outcomes, complete: true, gone: false }
     : entryFailure(id, outcomes, false);
 }
