@@ -87,13 +87,40 @@ const cases: Case[] = [
     due: false,
     reason: 'synced-once',
   },
+  // ESO's shouldRefreshPeriodic (externalsecret_controller.go): interval <= 0
+  // and synced once is never refreshed, not even on a spec or annotation change.
   {
     name: 'interval 0 with force-sync',
     refreshInterval: '0',
     syncedMinutesAgo: 600,
     annotateAfterSync: { 'force-sync': '1' },
-    due: true,
-    reason: 'spec-changed',
+    due: false,
+    reason: 'synced-once',
+  },
+  {
+    name: 'interval 0 whose spec changed after the sync',
+    refreshInterval: '0',
+    syncedMinutesAgo: 600,
+    annotateAfterSync: { note: 'x' },
+    due: false,
+    reason: 'synced-once',
+  },
+  // ESO's isSecretValid: "Secret is always valid with CreationPolicy=Orphan".
+  {
+    name: 'creationPolicy Orphan whose Secret was deleted',
+    creationPolicy: 'Orphan',
+    syncedMinutesAgo: 10,
+    target: 'missing',
+    due: false,
+    reason: 'not-yet',
+  },
+  {
+    name: 'creationPolicy Orphan whose Secret data was edited by hand',
+    creationPolicy: 'Orphan',
+    syncedMinutesAgo: 10,
+    target: 'edited',
+    due: false,
+    reason: 'not-yet',
   },
   {
     name: 'interval 0 whose Owner Secret was deleted',

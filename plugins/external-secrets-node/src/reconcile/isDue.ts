@@ -55,20 +55,19 @@ export type IsDueInput = {
 };
 
 /**
- * Whether an ExternalSecret must be synced now, as ESO's `shouldRefresh` plus
- * `isSecretValid`:
+ * Whether an ExternalSecret must be synced now, as ESO's `shouldRefresh`,
+ * `shouldRefreshPeriodic` and `isSecretValid` (externalsecret_controller.go):
  * - any spec, label or annotation change (including `force-sync`) makes it due,
- *   through `syncedResourceVersion`, for every refresh policy except CreatedOnce,
- *   including Periodic with `refreshInterval: 0` (ESO 2.x ignores changes there;
- *   we let the documented manual trigger work);
- * - Periodic: due when `refreshTime + refreshInterval <= now`; `refreshInterval: 0`
- *   syncs once;
+ *   through `syncedResourceVersion`, for Periodic and OnChange;
+ * - Periodic: due when `refreshTime + refreshInterval <= now`; with
+ *   `refreshInterval: 0` it syncs once and never again, not even on a change
+ *   (ESO checks the interval before the version);
  * - OnChange: only on change; CreatedOnce: once;
- * - whatever the policy, a target Secret we create (creationPolicy Owner, Orphan,
- *   CreateOrMerge) that is missing, or a managed Secret whose data no longer
- *   matches its data-hash annotation, makes it due now. Unlike ESO, Orphan
- *   Secrets are healed too; a missing Merge target waits for the schedule and
- *   creationPolicy None never triggers.
+ * - whatever the policy, a target Secret of creationPolicy Owner or
+ *   CreateOrMerge that is missing, or whose managed label or data-hash no
+ *   longer matches, makes it due now; Orphan is always valid (ESO). A missing
+ *   Merge target or creationPolicy None would make ESO read and then write
+ *   nothing: we skip the reads (same result, no provider calls).
  *
  * @public
  */
@@ -99,8 +98,8 @@ export function isDue(input: IsDueInput): DueDecision {
       ? { due: true, reason: 'spec-changed' }
       : { due: false, reason: 'unchanged' };
   }
-  if (changed) return { due: true, reason: 'spec-changed' };
   if (intervalMs <= 0) return { due: false, reason: 'synced-once' };
+  if (changed) return { due: true, reason: 'spec-changed' };
   return periodicDecision(new Date(status.refreshTime!), intervalMs, now);
 }
 
@@ -125,7 +124,7 @@ function targetNeedsSync(
   target: CurrentSecret | undefined,
 ): DueReason | undefined {
   const policy = externalSecret.spec.target.creationPolicy;
-  if (policy === 'None') return undefined;
+  if (policy === 'None' || policy === 'Orphan') return undefined;
   if (!target) return policy === 'Merge' ? undefined : 'target-missing';
   const managed = target.metadata.labels?.[LABEL_MANAGED] === 'true';
   const hash = target.metadata.annotations?.[ANNOTATION_DATA_HASH];
