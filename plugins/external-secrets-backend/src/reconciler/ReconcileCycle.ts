@@ -3,25 +3,15 @@ import {
   AuthService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
-import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  LABEL_MANAGED,
-  SecretStore,
-} from '@internal/backstage-plugin-external-secrets-common';
+import { SecretStore } from '@internal/backstage-plugin-external-secrets-common';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import pLimit from 'p-limit';
+import { CatalogBinding, loadBindings } from '../catalog/CatalogSource';
 import { ManifestReader } from '../catalog/ManifestReader';
 import { ManifestSource } from '../catalog/ManifestSource';
-import {
-  BINDING_ANNOTATIONS,
-  bindingFromEntity,
-  EntityBinding,
-} from '../catalog/entityBinding';
 import { ExternalSecretsConfig } from '../config/readExternalSecretsConfig';
 import { ExternalSecretRecord, StatusStore } from '../database/StatusStore';
-import { KubernetesSecret } from '../kubernetes/types';
 import {
   ClusterInventory,
   loadNamespaces,
@@ -34,8 +24,10 @@ import { PropagationConfig } from '../config/readPropagationConfig';
 import { ClusterRegistry } from './ClusterRegistry';
 import { CycleClients } from './CycleClients';
 import { ProviderRegistry } from './ProviderRegistry';
+import { SecretListings } from './SecretListings';
 import { CycleContext, syncExternalSecret } from './syncExternalSecret';
 import { validateStores } from './validateStores';
+import { forgetVanished, markUnreadableClusters } from './vanishedRecords';
 import { WorkItem, workItemKey } from './WorkItem';
 
 /** What one cycle did, for logs, metrics and tests. */
@@ -98,7 +90,7 @@ export class ReconcileCycle {
     const started = Date.now();
     const { options } = this;
     const now = options.now?.() ?? new Date();
-    const bindings = await this.loadBindings();
+    const bindings = await loadBindings(options);
     const inventories = await this.loadInventories();
     const items = await this.collectItems(bindings, inventories);
     const propagation = new PropagationPlan(
@@ -119,16 +111,11 @@ export class ReconcileCycle {
       logger: options.logger,
       signal,
     });
-    const secretLists = new Map<
-      string,
-      Promise<Map<string, KubernetesSecret>>
-    >();
-    prefetchSecretLists(
+    const secrets = new SecretListings();
+    secrets.prefetchSecretLists(
       items,
-      secretLists,
       options.config.concurrency.kubernetesRequests,
     );
-    const secretNames = new Map<string, Promise<Set<string> | undefined>>();
     const ctx: CycleContext = {
       now,
       providers: options.providers,
@@ -142,8 +129,7 @@ export class ReconcileCycle {
         previous.get(
           workItemKey({ cluster: item.inventory.config.name, ...item }),
         ),
-      currentSecret: (item, name) =>
-        currentSecret(item, name, secretLists, secretNames),
+      currentSecret: (item, name) => secrets.currentSecret(item, name),
       propagation,
     };
 
@@ -225,9 +211,20 @@ export class ReconcileCycle {
     if (!signal?.aborted && propagation.lastChangeId !== undefined) {
       await options.statusStore.deleteProviderChanges(propagation.lastChangeId);
     }
-    await this.markUnreadableClusters(inventories, previous, now);
+    await markUnreadableClusters({
+      inventories,
+      previous,
+      now,
+      statusStore: options.statusStore,
+      logger: options.logger,
+    });
     if (!signal?.aborted) {
-      await this.forgetVanished(items, inventories, previous);
+      await forgetVanished({
+        items,
+        inventories,
+        previous,
+        statusStore: options.statusStore,
+      });
     }
     report.durationMs = Date.now() - started;
     options.onCycle?.(report);
@@ -255,38 +252,6 @@ export class ReconcileCycle {
     }
   }
 
-  private async loadBindings(): Promise<
-    { entity: Entity; binding: EntityBinding }[]
-  > {
-    const credentials = await this.options.auth.getOwnServiceCredentials();
-    const found: { entity: Entity; binding: EntityBinding }[] = [];
-    const filter = BINDING_ANNOTATIONS.map(annotation => ({
-      [`metadata.annotations.${annotation}`]: CATALOG_FILTER_EXISTS,
-    }));
-    for await (const page of this.options.catalog.streamEntities(
-      {
-        filter,
-        fields: [
-          'kind',
-          'metadata.name',
-          'metadata.namespace',
-          'metadata.annotations',
-          // Entity-declared manifests are allowed per owner (externalSecrets.manifests).
-          'spec.owner',
-        ],
-      },
-      { credentials },
-    )) {
-      for (const entity of page) {
-        const binding = bindingFromEntity(entity);
-        if (binding) found.push({ entity, binding });
-      }
-    }
-    return found.sort((a, b) =>
-      a.binding.entityRef.localeCompare(b.binding.entityRef),
-    );
-  }
-
   private async loadInventories(): Promise<ClusterInventory[]> {
     return Promise.all(
       this.options.clusters
@@ -296,7 +261,7 @@ export class ReconcileCycle {
   }
 
   private async collectItems(
-    bindings: { entity: Entity; binding: EntityBinding }[],
+    bindings: CatalogBinding[],
     inventories: ClusterInventory[],
   ): Promise<WorkItem[]> {
     const items = new Map<string, WorkItem>();
@@ -363,157 +328,10 @@ export class ReconcileCycle {
     );
     return [...items.values()];
   }
-
-  /** ExternalSecrets of a cluster that could not be listed keep their keys and say why they are stale. */
-  private async markUnreadableClusters(
-    inventories: ClusterInventory[],
-    previous: Map<string, ExternalSecretRecord>,
-    now: Date,
-  ) {
-    for (const inventory of inventories) {
-      if (!inventory.error) continue;
-      const message = `cluster ${inventory.config.name} could not be read: ${inventory.error.message}`;
-      this.options.logger.warn(message);
-      for (const record of previous.values()) {
-        if (
-          record.cluster !== inventory.config.name ||
-          record.message === message
-        )
-          continue;
-        // listAll carries no keys: save the full row so its keys survive.
-        const full = await this.options.statusStore.getExternalSecret(record);
-        if (!full) continue;
-        await this.options.statusStore.saveExternalSecret({
-          ...full,
-          state: 'Error',
-          reason: 'ClusterUnreachable',
-          message,
-          lastAttemptAt: now,
-        });
-      }
-    }
-  }
-
-  /**
-   * Forgets ExternalSecrets that no entity claims any more. Rows of a cluster
-   * that could not be listed this cycle are kept: absence of evidence is not
-   * evidence of absence.
-   */
-  private async forgetVanished(
-    items: WorkItem[],
-    inventories: ClusterInventory[],
-    previous: Map<string, ExternalSecretRecord>,
-  ) {
-    const seen = new Set(
-      items.map(i => workItemKey({ cluster: i.inventory.config.name, ...i })),
-    );
-    const unreadable = new Set(
-      inventories.filter(i => i.error).map(i => i.config.name),
-    );
-    const vanished = [...previous.values()].filter(
-      record =>
-        !seen.has(workItemKey(record)) && !unreadable.has(record.cluster),
-    );
-    if (vanished.length > 0)
-      await this.options.statusStore.deleteExternalSecrets(vanished);
-  }
 }
 
 function sameClaimants(stored: string[] | undefined, current: string[]) {
   if (!stored || stored.length !== current.length) return false;
   const set = new Set(stored);
   return current.every(entityRef => set.has(entityRef));
-}
-
-type SecretListing = Map<string, Promise<Map<string, KubernetesSecret>>>;
-
-const listNow = <T>(fn: () => Promise<T>) => fn();
-
-/**
- * Managed Secrets come from one list per namespace. A target missing from it
- * is looked up in the namespace's Secret NAMES (metadata only, listed once,
- * and only when some target is missing: a first cycle, a new ExternalSecret),
- * so creating a thousand Secrets does not cost a thousand 404 reads first. A
- * Secret of that name that we do not manage is then read on its own.
- */
-async function currentSecret(
-  item: WorkItem,
-  name: string,
-  lists: SecretListing,
-  names: Map<string, Promise<Set<string> | undefined>>,
-): Promise<KubernetesSecret | undefined> {
-  const managed = (await managedSecrets(item, lists, listNow)).get(name);
-  if (managed) return managed;
-  const existing = await secretNamesOf(item, names);
-  if (existing && !existing.has(name)) return undefined;
-  return item.inventory.client.getSecret(item.namespace, name);
-}
-
-/** Names of every Secret in the namespace; undefined when they cannot be listed. */
-function secretNamesOf(
-  item: WorkItem,
-  names: Map<string, Promise<Set<string> | undefined>>,
-): Promise<Set<string> | undefined> {
-  // Without the list, each lookup falls back to a GET that reports the real cause.
-  return oncePerNamespace(names, item, () =>
-    item.inventory.client
-      .listSecretsMetadata({ namespace: item.namespace })
-      .then(
-        secrets => new Set(secrets.map(s => s.name)),
-        () => undefined,
-      ),
-  );
-}
-
-/** The namespace's managed Secrets, listed once per cycle. */
-function managedSecrets(
-  item: WorkItem,
-  lists: SecretListing,
-  schedule: <T>(fn: () => Promise<T>) => Promise<T>,
-): Promise<Map<string, KubernetesSecret>> {
-  return oncePerNamespace(lists, item, () =>
-    schedule(() =>
-      item.inventory.client.listSecrets({
-        namespace: item.namespace,
-        labelSelector: `${LABEL_MANAGED}=true`,
-      }),
-    ).then(secrets => new Map(secrets.map(s => [s.metadata.name, s]))),
-  );
-}
-
-/** The first caller for the item's cluster/namespace loads; the others share it. */
-function oncePerNamespace<T>(
-  cache: Map<string, Promise<T>>,
-  item: WorkItem,
-  load: () => Promise<T>,
-): Promise<T> {
-  const key = `${item.inventory.config.name}/${item.namespace}`;
-  let loaded = cache.get(key);
-  if (!loaded) {
-    loaded = load();
-    cache.set(key, loaded);
-  }
-  return loaded;
-}
-
-/**
- * Starts the managed-Secret list of every namespace with ExternalSecrets to
- * reconcile, a few at a time, before the ExternalSecrets are worked through.
- * Items are handled namespace by namespace, so without this every namespace's
- * list is a round trip during which all item slots wait (seen in request
- * traces: one apiserver latency per namespace per cycle, so 100 namespaces
- * cost ~2.5 s at 20 ms).
- * Observe-mode clusters are skipped: there only Secret metadata is read.
- */
-function prefetchSecretLists(
-  items: WorkItem[],
-  lists: SecretListing,
-  concurrency: number,
-) {
-  const limit = pLimit(concurrency);
-  for (const item of items) {
-    if (item.inventory.config.mode !== 'reconcile' || item.error) continue;
-    // Failures surface to the items that await the list, not as unhandled rejections.
-    managedSecrets(item, lists, limit).catch(() => undefined);
-  }
 }
