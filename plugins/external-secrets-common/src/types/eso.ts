@@ -65,7 +65,12 @@ export type ExternalSecretDataRemoteRef = {
   metadataPolicy?: 'None' | 'Fetch';
   /** Default `Default`. */
   conversionStrategy?: 'Default' | 'Unicode';
+  /** Default `Ignore`; `Fail` fails on a fetched value with a NUL byte. */
+  nullBytePolicy?: NullBytePolicy;
 };
+
+/** @public */
+export type NullBytePolicy = 'Ignore' | 'Fail';
 
 /** Per-entry source: another store than `spec.secretStoreRef`. @public */
 export type StoreSourceRef = {
@@ -89,6 +94,7 @@ export type ExternalSecretExtract = {
   decodingStrategy: DecodingStrategy;
   conversionStrategy?: 'Default' | 'Unicode';
   metadataPolicy?: 'None' | 'Fetch';
+  nullBytePolicy?: NullBytePolicy;
 };
 
 /** @public */
@@ -98,6 +104,7 @@ export type ExternalSecretFind = {
   tags?: Record<string, string>;
   decodingStrategy: DecodingStrategy;
   conversionStrategy?: 'Default' | 'Unicode';
+  nullBytePolicy?: NullBytePolicy;
 };
 
 /** @public */

@@ -73,11 +73,6 @@ const UNSUPPORTED_VALUES: readonly ValueRule[] = [
     value: 'Unicode',
     reason: 'Unicode conversion of keys is not implemented',
   },
-  {
-    field: 'nullBytePolicy',
-    value: 'Fail',
-    reason: 'failing on NUL bytes is not implemented (Ignore is)',
-  },
 ];
 
 /** Unsupported values in a `remoteRef`, `extract` or `find` block. */

@@ -18,29 +18,18 @@ const decodingStrategy = z
   .default('None');
 const conversionStrategy = z.enum(['Default', 'Unicode']).default('Default');
 const metadataPolicy = z.enum(['None', 'Fetch']).default('None');
-/** `Ignore` (allow NUL bytes) is what we do anyway; `Fail` is reported unsupported. */
 const nullBytePolicy = z.enum(['Ignore', 'Fail']).optional();
 
-/** Drops `nullBytePolicy` from the output: it is validated, not modelled. */
-function withoutNullBytePolicy<T extends { nullBytePolicy?: unknown }>({
-  nullBytePolicy: _ignored,
-  ...rest
-}: T): Omit<T, 'nullBytePolicy'> {
-  return rest;
-}
-
 /** `remoteRef` of `spec.data[]`, also the shape of `spec.dataFrom[].extract`. */
-export const remoteRefSchema = z
-  .object({
-    key: remoteKey(),
-    property: z.string().optional(),
-    version: z.string().optional(),
-    decodingStrategy,
-    conversionStrategy,
-    metadataPolicy,
-    nullBytePolicy,
-  })
-  .transform(withoutNullBytePolicy);
+export const remoteRefSchema = z.object({
+  key: remoteKey(),
+  property: z.string().optional(),
+  version: z.string().optional(),
+  decodingStrategy,
+  conversionStrategy,
+  metadataPolicy,
+  nullBytePolicy,
+});
 
 const generatorRefSchema = z.object({
   apiVersion: z.string().optional(),
@@ -60,16 +49,14 @@ export const dataEntrySchema = z.object({
   sourceRef: sourceRefSchema.optional(),
 });
 
-const findSchema = z
-  .object({
-    path: z.string().optional(),
-    name: z.object({ regexp: goRegExp().default('') }).optional(),
-    tags: stringMap().optional(),
-    decodingStrategy,
-    conversionStrategy,
-    nullBytePolicy,
-  })
-  .transform(withoutNullBytePolicy);
+const findSchema = z.object({
+  path: z.string().optional(),
+  name: z.object({ regexp: goRegExp().default('') }).optional(),
+  tags: stringMap().optional(),
+  decodingStrategy,
+  conversionStrategy,
+  nullBytePolicy,
+});
 
 const rewriteSchema = z.object({
   regexp: z.object({ source: goRegExp(), target: z.string() }).optional(),

@@ -586,10 +586,6 @@ describe('parseExternalSecret', () => {
         'unsupported: spec.data[0].remoteRef.conversionStrategy "Unicode": Unicode conversion of keys is not implemented',
       ],
       [
-        'data: [{secretKey: k, remoteRef: {key: K, nullBytePolicy: Fail}}]',
-        'unsupported: spec.data[0].remoteRef.nullBytePolicy "Fail": failing on NUL bytes is not implemented (Ignore is)',
-      ],
-      [
         'dataFrom: [{extract: {key: K, metadataPolicy: Fetch}}]',
         'unsupported: spec.dataFrom[0].extract.metadataPolicy "Fetch": fetching provider metadata (tags, labels) is not implemented',
       ],

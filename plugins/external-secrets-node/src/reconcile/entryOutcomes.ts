@@ -2,6 +2,7 @@
 import type {
   DecodingStrategy,
   DeletionPolicy,
+  NullBytePolicy,
   ParsedExternalSecret,
   SecretStoreRef,
 } from '@internal/backstage-plugin-external-secrets-common';
@@ -169,16 +170,23 @@ export function selectProperty(
 
 export function decodeOutcome(
   base: Base,
-  strategy: DecodingStrategy,
+  rules: { strategy: DecodingStrategy; nullBytePolicy?: NullBytePolicy },
   bytes: Uint8Array,
   version?: string,
 ): KeyOutcome {
-  const decoded = decodeValue(strategy, bytes);
+  const decoded = decodeValue(rules.strategy, bytes);
   if (!decoded.ok)
     return failed(
       base,
       'DecodeFailed',
       `remote key "${base.remoteKey}": ${decoded.message}`,
+    );
+  // ESO's validateFetchedSecretValue, worded as ESO words it.
+  if (rules.nullBytePolicy === 'Fail' && decoded.bytes.includes(0))
+    return failed(
+      base,
+      'NullBytes',
+      `fetched secret value for key "${base.secretKey}" contains null bytes`,
     );
   return {
     status: {

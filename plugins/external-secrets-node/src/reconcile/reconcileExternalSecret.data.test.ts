@@ -537,3 +537,62 @@ describe('reconcileExternalSecret immutable and size', () => {
     );
   });
 });
+
+// ESO's nullBytePolicy (pkg/controllers/externalsecret: validateFetchedSecretValue
+// fails reconciliation with `fetched secret value for key "payload" contains
+// null bytes`; Ignore, the default, lets NUL bytes through).
+describe('reconcileExternalSecret nullBytePolicy', () => {
+  const NUL = 'a\u0000b';
+
+  it('should write nothing and name the key when a fetched value has a NUL byte under Fail', () => {
+    const parsed = parsedExternalSecret({
+      data: [
+        {
+          secretKey: 'payload',
+          remoteRef: { key: 'P', nullBytePolicy: 'Fail' },
+        },
+        { secretKey: 'safe', remoteRef: { key: 'S' } },
+      ],
+    });
+    const result = reconcileExternalSecret({
+      parsed,
+      reads: new Map([
+        ['data[0]', readOk(NUL)],
+        ['data[1]', readOk('value')],
+      ]),
+      current: currentSecret({ payload: 'old', safe: 'old' }, OWNED),
+      now: NOW,
+    });
+    expect(result.action).toBe('none');
+    expect(result.keys[0]).toMatchObject({
+      state: 'error',
+      reason: 'NullBytes',
+      message: 'fetched secret value for key "payload" contains null bytes',
+    });
+    expect(result.condition.status).toBe('False');
+    expect(JSON.stringify(result)).not.toContain(NUL);
+  });
+
+  it('should fail a find under Fail when one listed value has a NUL byte', () => {
+    const parsed = parsedExternalSecret({
+      dataFrom: [{ find: { name: { regexp: '^A' }, nullBytePolicy: 'Fail' } }],
+    });
+    const result = reconcileExternalSecret({
+      parsed,
+      reads: new Map([['dataFrom[0]', readFound({ A1: 'ok', A2: NUL })]]),
+      now: NOW,
+    });
+    expect(result.action).toBe('none');
+    expect(result.condition.message).toContain(
+      'fetched secret value for key "A2" contains null bytes',
+    );
+  });
+
+  it('should let NUL bytes through under Ignore (the default)', () => {
+    const result = reconcile(
+      { data: [{ secretKey: 'payload', remoteRef: { key: 'P' } }] },
+      { 'data[0]': readOk(NUL) },
+    );
+    expect(texts(result.desired?.data)).toEqual({ payload: NUL });
+  });
+});

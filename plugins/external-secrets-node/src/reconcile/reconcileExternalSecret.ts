@@ -287,6 +287,16 @@ export function reconcileExternalSecret(
       why: 'invalid',
     });
   }
+  const nullBytes = statuses
+    .filter(s => s.reason === 'NullBytes')
+    .map(s => s.source);
+  if (nullBytes.length > 0) {
+    return refuseWrite(input, statuses, {
+      failing: nullBytes,
+      prefix: RECONCILE_MESSAGES.errorGetSecretData,
+      why: 'refused by nullBytePolicy Fail',
+    });
+  }
   const brokenTemplate = brokenTemplateKeys(templateData);
   if (brokenTemplate.length > 0) {
     return refuseWrite(input, statuses, {

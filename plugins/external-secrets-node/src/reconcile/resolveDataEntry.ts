@@ -23,7 +23,8 @@ export function resolveDataEntry(
 ): EntryResult {
   const id = `data[${index}]`;
   const storeRef = effectiveStoreRef(ctx.parsed, entry.sourceRef);
-  const { key, property, decodingStrategy } = entry.remoteRef;
+  const { key, property, decodingStrategy, nullBytePolicy } = entry.remoteRef;
+  const rules = { strategy: decodingStrategy, nullBytePolicy };
   const base: Base = {
     secretKey: entry.secretKey,
     source: id,
@@ -68,7 +69,7 @@ export function resolveDataEntry(
   if (!property)
     return {
       id,
-      outcomes: [decodeOutcome(base, decodingStrategy, value.bytes(), version)],
+      outcomes: [decodeOutcome(base, rules, value.bytes(), version)],
       complete: true,
       gone: false,
     };
@@ -82,7 +83,7 @@ export function resolveDataEntry(
   const bytes = new TextEncoder().encode(jsonLeafText(selected.node));
   return {
     id,
-    outcomes: [decodeOutcome(base, decodingStrategy, bytes, version)],
+    outcomes: [decodeOutcome(base, rules, bytes, version)],
     complete: true,
     gone: false,
   };

@@ -1,5 +1,6 @@
 import type {
   DecodingStrategy,
+  NullBytePolicy,
   ExternalSecretDataFromRemoteRef,
   ExternalSecretRewrite,
 } from '@internal/backstage-plugin-external-secrets-common';
@@ -48,7 +49,7 @@ function itemsToOutcomes(
   entry: ExternalSecretDataFromRemoteRef,
   base: Base,
   items: Item[],
-  strategy: DecodingStrategy,
+  rules: { strategy: DecodingStrategy; nullBytePolicy?: NullBytePolicy },
   conversion: 'Default' | 'Unicode' | undefined,
 ): KeyOutcome[] | KeyOutcome {
   const rewrites = entry.rewrite ?? [];
@@ -92,12 +93,7 @@ function itemsToOutcomes(
           'InvalidKey',
           `${id}: remote "${item.name}" becomes key "${key}": ${problem}; use rewrite or conversionStrategy to change it`,
         );
-      return decodeOutcome(
-        itemBase,
-        strategy,
-        item.value.bytes(),
-        item.version,
-      );
+      return decodeOutcome(itemBase, rules, item.value.bytes(), item.version);
     }),
   );
 }
@@ -216,7 +212,10 @@ export function resolveDataFromEntry(
       entry,
       base,
       withVersion,
-      entry.extract.decodingStrategy,
+      {
+        strategy: entry.extract.decodingStrategy,
+        nullBytePolicy: entry.extract.nullBytePolicy,
+      },
       entry.extract.conversionStrategy,
     );
     if (!Array.isArray(outcomes)) return entryFailure(id, outcomes, false);
@@ -274,7 +273,7 @@ export function resolveDataFromEntry(
     entry,
     base,
     items,
-    find.decodingStrategy,
+    { strategy: find.decodingStrategy, nullBytePolicy: find.nullBytePolicy },
     find.conversionStrategy,
   );
   // A successful, non-empty listing is the whole answer: as ESO re-renders

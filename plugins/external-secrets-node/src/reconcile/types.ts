@@ -133,7 +133,8 @@ export type KeyStatusReason =
   | 'TemplateError'
   | 'InputUnavailable'
   | 'NotWritten'
-  | 'Overridden';
+  | 'Overridden'
+  | 'NullBytes';
 
 /**
  * Status of one key of the target Secret: names and locations only, never a value.
