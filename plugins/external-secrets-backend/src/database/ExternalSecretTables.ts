@@ -1,0 +1,244 @@
+import { Knex } from 'knex';
+import {
+  ExternalSecretClaims,
+  ExternalSecretId,
+  ExternalSecretRecord,
+  ExternalSecretState,
+  KeyStatusRecord,
+  StateCounts,
+  StatusStore,
+} from './StatusStore';
+import {
+  fromExternalSecretRow,
+  fromKeyRow,
+  idFilter,
+  keysAsJson,
+  onSameExternalSecret,
+  PackedKey,
+  RawExternalSecretRow,
+  RawKeyRow,
+  toExternalSecretRow,
+  toKeyRow,
+  unpackKey,
+} from './rows';
+
+const ALL_STATES: ExternalSecretState[] = [
+  'Synced',
+  'Error',
+  'Pending',
+  'NotFound',
+  'Unsupported',
+];
+
+/**
+ * The ExternalSecret tables: one status row per ExternalSecret
+ * (`es_external_secrets`), its key rows (`es_keys`) and the entities that
+ * claim it (`es_entity_claims`).
+ */
+export class ExternalSecretTables
+  implements
+    Pick<
+      StatusStore,
+      | 'saveExternalSecret'
+      | 'getExternalSecret'
+      | 'listByEntity'
+      | 'listAll'
+      | 'deleteExternalSecrets'
+      | 'saveClaims'
+      | 'listClaims'
+      | 'requestSync'
+      | 'overview'
+    >
+{
+  constructor(private readonly db: Knex) {}
+
+  async saveExternalSecret(
+    record: ExternalSecretRecord,
+    claimants?: string[],
+  ): Promise<void> {
+    await this.db.transaction(async tx => {
+      const row = toExternalSecretRow(record);
+      await tx('es_external_secrets')
+        .insert(row)
+        .onConflict(['cluster', 'namespace', 'name'])
+        .merge();
+      if (claimants) await replaceClaims(tx, record, claimants);
+      else await keepClaim(tx, record.entityRef, record);
+      const { id } = await tx('es_external_secrets')
+        .where(idFilter(record))
+        .first('id');
+      await tx('es_keys').where({ external_secret_id: id }).delete();
+      if (record.keys.length > 0) {
+        await tx.batchInsert(
+          'es_keys',
+          record.keys.map(key => toKeyRow(id, key)),
+          100,
+        );
+      }
+    });
+  }
+
+  async getExternalSecret(
+    id: ExternalSecretId,
+  ): Promise<ExternalSecretRecord | undefined> {
+    const row = await this.db<RawExternalSecretRow>('es_external_secrets')
+      .where(idFilter(id))
+      .first();
+    if (!row) return undefined;
+    const [record] = await this.withKeys([row]);
+    return record;
+  }
+
+  /**
+   * The status API's hot path. On PostgreSQL one query: each ExternalSecret
+   * row with its key rows packed as JSON (a second query cost a pool
+   * acquisition and a round trip: 0.27 → 0.17 ms of CPU per call at 1,000
+   * ExternalSecrets; a plain join repeats every ExternalSecret column on each
+   * key row and costs more to parse than it saves).
+   */
+  async listByEntity(entityRef: string): Promise<ExternalSecretRecord[]> {
+    const keys = keysAsJson(this.db);
+    const claimed = this.db('es_external_secrets as es')
+      .innerJoin('es_entity_claims as c', onSameExternalSecret('es'))
+      .where('c.entity_ref', entityRef)
+      .orderBy(['es.cluster', 'es.namespace', 'es.name']);
+    if (!keys) {
+      const rows: RawExternalSecretRow[] = await claimed.select('es.*');
+      return this.withKeys(rows);
+    }
+    const rows: (RawExternalSecretRow & { keys_json: PackedKey[] })[] =
+      await claimed.select('es.*', keys);
+    // pg parses json columns: keys_json arrives as arrays.
+    return rows.map(row =>
+      fromExternalSecretRow(
+        row,
+        row.keys_json.map(key => fromKeyRow(unpackKey(key))),
+      ),
+    );
+  }
+
+  async listAll(): Promise<ExternalSecretRecord[]> {
+    const rows = await this.db<RawExternalSecretRow>('es_external_secrets');
+    return rows.map(row => fromExternalSecretRow(row, []));
+  }
+
+  async deleteExternalSecrets(ids: ExternalSecretId[]): Promise<void> {
+    for (const id of ids) {
+      // Claims and events go too: a later ExternalSecret of the same name
+      // (another team's, perhaps) must not inherit who sees it or its history.
+      await this.db.transaction(async tx => {
+        await tx('es_external_secrets').where(idFilter(id)).delete();
+        await tx('es_entity_claims').where(idFilter(id)).delete();
+        await tx('es_events').where(idFilter(id)).delete();
+      });
+    }
+  }
+
+  async saveClaims(id: ExternalSecretId, claimants: string[]): Promise<void> {
+    await this.db.transaction(tx => replaceClaims(tx, id, claimants));
+  }
+
+  async listClaims(): Promise<ExternalSecretClaims[]> {
+    const rows: (ExternalSecretId & { entity_ref: string })[] = await this.db(
+      'es_entity_claims',
+    ).select('entity_ref', 'cluster', 'namespace', 'name');
+    const byId = new Map<string, ExternalSecretClaims>();
+    for (const row of rows) {
+      const key = JSON.stringify([row.cluster, row.namespace, row.name]);
+      let claims = byId.get(key);
+      if (!claims) {
+        claims = { ...idFilter(row), claimants: [] };
+        byId.set(key, claims);
+      }
+      claims.claimants.push(row.entity_ref);
+    }
+    return [...byId.values()];
+  }
+
+  async requestSync(ids: ExternalSecretId[], at: Date): Promise<void> {
+    for (const id of ids) {
+      await this.db('es_external_secrets')
+        .where(idFilter(id))
+        .update({ sync_requested_at: at.toISOString() });
+    }
+  }
+
+  async overview(
+    worstLimit: number,
+  ): Promise<{ counts: StateCounts; failing: ExternalSecretRecord[] }> {
+    const grouped: { state: string; count: string | number }[] = await this.db(
+      'es_external_secrets',
+    )
+      .select('state')
+      .count({ count: '*' })
+      .groupBy('state');
+    const counts = Object.fromEntries(
+      ALL_STATES.map(state => [state, 0]),
+    ) as StateCounts;
+    for (const { state, count } of grouped) {
+      counts[state as ExternalSecretState] = Number(count);
+    }
+    const failingRows = await this.db<RawExternalSecretRow>(
+      'es_external_secrets',
+    )
+      .whereIn('state', ['Error', 'Unsupported', 'NotFound'])
+      .orderBy([
+        { column: 'consecutive_failures', order: 'desc' },
+        { column: 'last_success_at', order: 'asc' },
+      ])
+      .limit(worstLimit);
+    return { counts, failing: await this.withKeys(failingRows) };
+  }
+
+  private async withKeys(
+    rows: RawExternalSecretRow[],
+  ): Promise<ExternalSecretRecord[]> {
+    if (rows.length === 0) return [];
+    const keyRows = await this.db<RawKeyRow>('es_keys')
+      .whereIn(
+        'external_secret_id',
+        rows.map(r => r.id),
+      )
+      .orderBy('id');
+    const keysById = new Map<number, KeyStatusRecord[]>();
+    for (const keyRow of keyRows) {
+      const list = keysById.get(keyRow.external_secret_id) ?? [];
+      list.push(fromKeyRow(keyRow));
+      keysById.set(keyRow.external_secret_id, list);
+    }
+    return rows.map(row =>
+      fromExternalSecretRow(row, keysById.get(row.id) ?? []),
+    );
+  }
+}
+
+/** Makes the entity a claimant of the ExternalSecret if it is not one yet. */
+async function keepClaim(
+  tx: Knex.Transaction,
+  entityRef: string,
+  id: ExternalSecretId,
+) {
+  await tx('es_entity_claims')
+    .insert({ entity_ref: entityRef, ...idFilter(id) })
+    .onConflict(['entity_ref', 'cluster', 'namespace', 'name'])
+    .ignore();
+}
+
+/** Replaces the claimants; the first becomes the row's entity_ref. */
+async function replaceClaims(
+  tx: Knex.Transaction,
+  id: ExternalSecretId,
+  claimants: string[],
+) {
+  const unique = [...new Set(claimants)];
+  await tx('es_entity_claims').where(idFilter(id)).delete();
+  if (unique.length === 0) return;
+  await tx.batchInsert(
+    'es_entity_claims',
+    unique.map(entityRef => ({ entity_ref: entityRef, ...idFilter(id) })),
+    100,
+  );
+  await tx('es_external_secrets')
+    .where(idFilter(id))
+    .update({ entity_ref: unique[0] });
+}
