@@ -2,7 +2,12 @@ import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { SecretStore } from '@internal/backstage-plugin-external-secrets-common';
 import pLimit from 'p-limit';
 import { KubernetesSecret } from '../kubernetes/types';
-import { ExternalSecretRecord, SyncEvent } from '../database/StatusStore';
+import {
+  ExternalSecretRecord,
+  StoreStatusRecord,
+  SyncEvent,
+} from '../database/StatusStore';
+import { ResolvedStore } from './StoreResolver';
 import { CycleClients } from './CycleClients';
 import { PropagationPlan } from './PropagationPlan';
 import { ProviderRegistry } from './ProviderRegistry';
@@ -27,6 +32,14 @@ export type CycleContext = {
   previous: (item: WorkItem) => ExternalSecretRecord | undefined;
   /** Stores opted into webhooks or polling (`externalSecrets.propagation`). */
   propagation?: PropagationPlan;
+  /**
+   * The store's status as the previous cycle's validation left it (stores
+   * are validated after the reads): undefined when never validated.
+   */
+  lastStoreValidation?: (
+    cluster: string,
+    store: ResolvedStore,
+  ) => StoreStatusRecord | undefined;
 };
 
 /** What the cycle does with the outcome: save it (and events), or nothing. */

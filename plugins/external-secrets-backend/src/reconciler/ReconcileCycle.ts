@@ -25,6 +25,7 @@ import { ClusterRegistry } from './ClusterRegistry';
 import { CycleClients } from './CycleClients';
 import { ProviderRegistry } from './ProviderRegistry';
 import { SecretListings } from './SecretListings';
+import { lastStoreValidations } from './storeGate';
 import { CycleContext, syncExternalSecret } from './syncExternalSecret';
 import { validateStores } from './validateStores';
 import { forgetVanished, markUnreadableClusters } from './vanishedRecords';
@@ -131,6 +132,7 @@ export class ReconcileCycle {
         ),
       currentSecret: (item, name) => secrets.currentSecret(item, name),
       propagation,
+      lastStoreValidation: await lastStoreValidations(options.statusStore),
     };
 
     const report: CycleReport = {

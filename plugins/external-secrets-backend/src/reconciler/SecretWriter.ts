@@ -181,7 +181,7 @@ async function audit(
   item: WorkItem,
   action: 'create' | 'update' | 'delete',
   secretName: string,
-  result: ReconcileResult,
+  result: Pick<ReconcileResult, 'changedKeys' | 'removedKeys'>,
 ) {
   try {
     await recordAuditEvent(ctx, item, action, secretName, result);
@@ -201,7 +201,7 @@ async function recordAuditEvent(
   item: WorkItem,
   action: 'create' | 'update' | 'delete',
   secretName: string,
-  result: ReconcileResult,
+  result: Pick<ReconcileResult, 'changedKeys' | 'removedKeys'>,
 ) {
   const auditEvent = await ctx.auditor.createEvent({
     eventId: 'secret-write',
@@ -296,6 +296,62 @@ function sameStatus(
     ca?.status === cb?.status &&
     ca?.reason === cb?.reason &&
     ca?.message === cb?.message
+  );
+}
+
+/**
+ * After `spec.target.name` changed, deletes the Secret this ExternalSecret
+ * wrote under its old name, as ESO's deleteOrphanedSecrets does for
+ * creationPolicy Owner (externalsecret_controller.go). Only a Secret that is
+ * provably ours goes: the managed label, ESO's created-by label for this
+ * ExternalSecret and a controller ownerReference to this very object (uid).
+ * Returns why it could not be deleted, if it could not.
+ */
+export async function deleteOrphanedSecret(
+  item: WorkItem,
+  es: ExternalSecret,
+  oldName: string,
+  ctx: CycleContext,
+): Promise<string | undefined> {
+  try {
+    const old = toCurrent(await ctx.currentSecret(item, oldName));
+    if (!old || !ownedBy(old, item, es)) return undefined;
+    await item.inventory.client.deleteSecret(item.namespace, oldName, {
+      resourceVersion: old.metadata.resourceVersion,
+    });
+    await audit(ctx, item, 'delete', oldName, {
+      changedKeys: [],
+      removedKeys: Object.keys(old.data ?? {}),
+    });
+    return undefined;
+  } catch (e) {
+    return `could not delete Secret ${
+      item.namespace
+    }/${oldName}, which this ExternalSecret wrote before spec.target.name changed: ${
+      (e as Error).message
+    }`;
+  }
+}
+
+function ownedBy(
+  secret: CurrentSecret,
+  item: WorkItem,
+  es: ExternalSecret,
+): boolean {
+  const labels = secret.metadata.labels ?? {};
+  return (
+    labels[LABEL_MANAGED] === 'true' &&
+    labels[LABEL_CREATED_BY] === createdByLabel(item) &&
+    Boolean(
+      secret.metadata.ownerReferences?.some(
+        ref =>
+          ref.controller &&
+          ref.kind === 'ExternalSecret' &&
+          ref.name === item.name &&
+          Boolean(es.metadata.uid) &&
+          ref.uid === es.metadata.uid,
+      ),
+    )
   );
 }
 

@@ -30,8 +30,10 @@ import {
 } from './decideMode';
 import { executeReads } from './executeReads';
 import { observeExternalSecret } from './observeExternalSecret';
+import { storeNotReady } from './storeGate';
 import {
   adoptionRefusal,
+  deleteOrphanedSecret,
   toCurrent,
   writeSecret,
   writeStatus,
@@ -204,8 +206,10 @@ async function reconcile(
     );
   }
 
+  // ESO's flood gate: nothing is read through a store that is not Ready.
+  const gated = gateOnLastValidation(stores, item, ctx);
   const storeStatus = new Map<string, StoreReadiness>();
-  for (const [key, resolution] of stores) {
+  for (const [key, resolution] of gated) {
     storeStatus.set(
       key,
       resolution.ok
@@ -218,7 +222,7 @@ async function reconcile(
     requests: planned,
     limit: ctx.readLimit,
     clientFor: async request => {
-      const resolution = stores.get(refKey(request.storeRef));
+      const resolution = gated.get(refKey(request.storeRef));
       if (!resolution?.ok) {
         return new ProviderError(
           'INVALID_CONFIG',
@@ -237,7 +241,7 @@ async function reconcile(
     },
   });
   for (const request of planned) {
-    const resolution = stores.get(refKey(request.storeRef));
+    const resolution = gated.get(refKey(request.storeRef));
     if (resolution?.ok && reads.get(request.id)?.ok) {
       ctx.clients.noteSuccessfulRead(resolution.resolved.key);
     }
@@ -258,7 +262,12 @@ async function reconcile(
       }),
   );
 
-  const failure = refused ?? writeError?.message;
+  const failure =
+    refused ??
+    writeError?.message ??
+    (result.condition.status === 'True'
+      ? await deleteRenamedFrom(item, es, previous, targetName, ctx)
+      : undefined);
   const condition = failure
     ? errorCondition(failure, ctx.now)
     : result.condition;
@@ -285,8 +294,12 @@ async function reconcile(
       : syncedResourceVersion(es),
     lastAttemptAt: ctx.now,
     lastSuccessAt: failedNow ? previous?.lastSuccessAt : ctx.now,
+    // A store held back by the gate is retried as soon as it is Ready again,
+    // not after a backoff of this ExternalSecret's own.
     nextDueAt: failedNow
-      ? backoffUntil(ctx.now, failures)
+      ? heldBack(stores, gated)
+        ? undefined
+        : backoffUntil(ctx.now, failures)
       : nextPeriodicDue(es, ctx.now),
     consecutiveFailures: failures,
     keys: result.keys.map(toKeyRecord),
@@ -302,6 +315,54 @@ async function reconcile(
       failure ? new Error(failure) : undefined,
     ),
   };
+}
+
+function gateOnLastValidation(
+  stores: Resolutions,
+  item: WorkItem,
+  ctx: CycleContext,
+): Resolutions {
+  const gated: Resolutions = new Map();
+  for (const [key, resolution] of stores) {
+    const notReady =
+      resolution.ok &&
+      storeNotReady(
+        ctx.lastStoreValidation?.(
+          item.inventory.config.name,
+          resolution.resolved,
+        ),
+      );
+    gated.set(key, notReady ? { ok: false, message: notReady } : resolution);
+  }
+  return gated;
+}
+
+function heldBack(stores: Resolutions, gated: Resolutions): boolean {
+  return [...stores].some(([key, r]) => r.ok && !gated.get(key)?.ok);
+}
+
+/**
+ * Once the Secret is written under a new `spec.target.name`, the one it
+ * wrote before is an orphan: ESO deletes it for creationPolicy Owner
+ * (deleteOrphanedSecrets). Never for other policies or a declared manifest.
+ */
+async function deleteRenamedFrom(
+  item: WorkItem,
+  es: ExternalSecret,
+  previous: ExternalSecretRecord | undefined,
+  targetName: string,
+  ctx: CycleContext,
+): Promise<string | undefined> {
+  const oldName = previous?.targetSecret;
+  if (
+    item.origin !== 'cluster' ||
+    es.spec.target.creationPolicy !== 'Owner' ||
+    !oldName ||
+    oldName === targetName
+  ) {
+    return undefined;
+  }
+  return deleteOrphanedSecret(item, es, oldName, ctx);
 }
 
 /**

@@ -1,0 +1,184 @@
+import { Entity } from '@backstage/catalog-model';
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { Knex } from 'knex';
+import {
+  KubernetesSimulator,
+  startKubernetesSimulator,
+} from '../testUtils/kubernetes';
+import {
+  ReconcilerTestBackend,
+  startReconcilerTestBackend,
+} from '../__testUtils__/startReconcilerTestBackend';
+
+jest.setTimeout(60_000);
+
+/**
+ * The lifecycle of a reconciled ExternalSecret as ESO runs it
+ * (pkg/controllers/externalsecret/externalsecret_controller.go and
+ * pkg/controllers/secretstore/client_manager.go), issue #17 items 4 and 8.
+ */
+
+const NS = 'payments';
+const CHECKOUT: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'checkout',
+    namespace: 'default',
+    annotations: { 'backstage.io/kubernetes-id': 'checkout' },
+  },
+  spec: { type: 'service', owner: 'team-payments', lifecycle: 'production' },
+};
+const STORE = {
+  apiVersion: 'external-secrets.io/v1',
+  kind: 'ClusterSecretStore',
+  metadata: { name: 'fake-store' },
+  spec: {
+    provider: { fake: { data: [{ key: 'DB_PASSWORD', value: 'pw' }] } },
+  },
+};
+
+function externalSecret(name: string, spec: Record<string, unknown> = {}) {
+  return {
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ExternalSecret',
+    metadata: {
+      name,
+      namespace: NS,
+      labels: { 'backstage.io/kubernetes-id': 'checkout' },
+    },
+    spec: {
+      refreshInterval: '1h',
+      secretStoreRef: { kind: 'ClusterSecretStore', name: 'fake-store' },
+      target: { name },
+      data: [{ secretKey: 'password', remoteRef: { key: 'DB_PASSWORD' } }],
+      ...spec,
+    },
+  };
+}
+
+describe('ExternalSecret lifecycle', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  let sim: KubernetesSimulator;
+  let backend: ReconcilerTestBackend | undefined;
+  let knex: Knex;
+
+  beforeAll(async () => {
+    sim = await startKubernetesSimulator();
+  });
+  afterAll(async () => sim.stop());
+  beforeEach(async () => {
+    sim.reset();
+    sim.seed(
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
+      STORE,
+    );
+    knex = await databases.init('SQLITE_3');
+  });
+  afterEach(async () => {
+    await backend?.stop();
+    backend = undefined;
+  });
+
+  const start = async () => {
+    backend = await startReconcilerTestBackend({
+      sim,
+      entities: [CHECKOUT],
+      knex,
+    });
+    return backend;
+  };
+  const secret = (name: string) =>
+    sim.get({ kind: 'Secret', namespace: NS, name }) as any;
+  const readyOf = (name: string) =>
+    (sim.get({ kind: 'ExternalSecret', namespace: NS, name }) as any)?.status
+      ?.conditions?.[0];
+  const decoded = (name: string, key: string) =>
+    Buffer.from(secret(name).data[key], 'base64').toString();
+
+  describe('renaming target.name (ESO: deleteOrphanedSecrets)', () => {
+    it('should delete the Secret it owned under the old name', async () => {
+      sim.seed(externalSecret('db', { target: { name: 'db-old' } }));
+      const b = await start();
+      await b.runCycle();
+      expect(secret('db-old')).toBeDefined();
+
+      const es = sim.get({
+        kind: 'ExternalSecret',
+        namespace: NS,
+        name: 'db',
+      }) as any;
+      sim.seed({ ...es, spec: { ...es.spec, target: { name: 'db-new' } } });
+      await b.runCycle();
+
+      expect(decoded('db-new', 'password')).toBe('pw');
+      expect(secret('db-old')).toBeUndefined();
+      expect(readyOf('db')).toMatchObject({ status: 'True' });
+    });
+
+    it('should keep an old Secret that is not owned by this ExternalSecret', async () => {
+      sim.seed(
+        externalSecret('db', {
+          target: { name: 'db-old', creationPolicy: 'Orphan' },
+        }),
+      );
+      const b = await start();
+      await b.runCycle();
+      expect(secret('db-old')).toBeDefined();
+
+      const es = sim.get({
+        kind: 'ExternalSecret',
+        namespace: NS,
+        name: 'db',
+      }) as any;
+      sim.seed({
+        ...es,
+        spec: {
+          ...es.spec,
+          target: { name: 'db-new', creationPolicy: 'Orphan' },
+        },
+      });
+      await b.runCycle();
+
+      expect(secret('db-new')).toBeDefined();
+      expect(secret('db-old')).toBeDefined();
+    });
+  });
+
+  describe('a store whose last validation failed (ESO: flood gate, assertStoreIsUsable)', () => {
+    const markStore = (ready: boolean) =>
+      knex('es_stores')
+        .where({ kind: 'ClusterSecretStore', name: 'fake-store' })
+        .update({
+          ready,
+          message: ready ? 'store validated' : 'login failed: 401',
+        });
+
+    it('should read nothing through it, say why, and sync once it is Ready again', async () => {
+      const b = await start();
+      await b.runCycle(); // validates the store: Ready
+      expect(await knex('es_stores').select()).toHaveLength(1);
+      await markStore(false);
+
+      sim.seed(externalSecret('db'));
+      await b.runCycle();
+      expect(secret('db')).toBeUndefined();
+      expect(readyOf('db')).toMatchObject({
+        status: 'False',
+        message: expect.stringContaining('login failed: 401'),
+      });
+      expect(readyOf('db').message).toContain('not ready');
+
+      await markStore(true);
+      await b.runCycle();
+      expect(decoded('db', 'password')).toBe('pw');
+      expect(readyOf('db')).toMatchObject({ status: 'True' });
+    });
+
+    it('should read through a store never validated yet (first cycle)', async () => {
+      sim.seed(externalSecret('db'));
+      await (await start()).runCycle();
+      expect(decoded('db', 'password')).toBe('pw');
+    });
+  });
+});
