@@ -1,0 +1,153 @@
+import {
+  ESO_API_VERSION,
+  ESO_GROUP,
+  ExternalSecretStatus,
+} from '@internal/backstage-plugin-external-secrets-common';
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { DeleteSecretOptions } from './ClusterClient';
+import {
+  ClusterRequests,
+  ESO_VERSION,
+  esoTarget,
+  FIELD_MANAGER,
+  secretTarget,
+  Target,
+} from './ClusterRequests';
+import { KubernetesReads } from './KubernetesReads';
+import { MERGE_PATCH } from './requestOptions';
+import { fromV1Secret, toV1Secret } from './secretMapping';
+import { KubernetesSecret, UnparsedKubernetesObject } from './types';
+
+/**
+ * Every write to a cluster: Secrets (create, replace with optimistic
+ * concurrency, delete with preconditions), the ExternalSecret status
+ * subresource and its annotations. Each names itself as FIELD_MANAGER.
+ */
+export class KubernetesWrites {
+  constructor(
+    private readonly core: CoreV1Api,
+    private readonly custom: CustomObjectsApi,
+    private readonly requests: ClusterRequests,
+    private readonly reads: KubernetesReads,
+  ) {}
+
+  async createSecret(secret: KubernetesSecret): Promise<KubernetesSecret> {
+    const { namespace, name } = secret.metadata;
+    const created = await this.requests.call(
+      secretTarget('create', namespace, name),
+      opts =>
+        this.core.createNamespacedSecret(
+          {
+            namespace,
+            body: toV1Secret(secret, { withResourceVersion: false }),
+            fieldManager: FIELD_MANAGER,
+          },
+          opts,
+        ),
+    );
+    return fromV1Secret(created);
+  }
+
+  async replaceSecret(secret: KubernetesSecret): Promise<KubernetesSecret> {
+    const { namespace, name, resourceVersion } = secret.metadata;
+    const target = secretTarget('update', namespace, name);
+    if (!resourceVersion) {
+      throw this.requests.invalid(
+        target,
+        `refusing to replace Secret "${name}" in namespace "${namespace}" without metadata.resourceVersion: read the Secret first so a concurrent change is not overwritten.`,
+      );
+    }
+    const replaced = await this.requests.call(target, opts =>
+      this.core.replaceNamespacedSecret(
+        {
+          namespace,
+          name,
+          body: toV1Secret(secret, { withResourceVersion: true }),
+          fieldManager: FIELD_MANAGER,
+        },
+        opts,
+      ),
+    );
+    return fromV1Secret(replaced);
+  }
+
+  async deleteSecret(
+    namespace: string,
+    name: string,
+    options: DeleteSecretOptions = {},
+  ): Promise<boolean> {
+    const target = secretTarget('delete', namespace, name);
+    const body = options.resourceVersion
+      ? { preconditions: { resourceVersion: options.resourceVersion } }
+      : {};
+    const deleted = await this.requests.optional(target, async opts => {
+      await this.core.deleteNamespacedSecret({ namespace, name, body }, opts);
+      return true;
+    });
+    return deleted ?? false;
+  }
+
+  async replaceExternalSecretStatus(
+    namespace: string,
+    name: string,
+    status: ExternalSecretStatus,
+    resourceVersion?: string,
+  ): Promise<UnparsedKubernetesObject> {
+    const current = resourceVersion
+      ? undefined
+      : await this.reads.getExternalSecret(namespace, name);
+    const body = current
+      ? { ...current, status }
+      : {
+          apiVersion: ESO_API_VERSION,
+          kind: 'ExternalSecret',
+          metadata: { name, namespace, resourceVersion },
+          status,
+        };
+    const target = esoTarget(
+      'update',
+      'externalsecrets/status',
+      namespace,
+      name,
+    );
+    return this.requests.call(target, opts =>
+      this.custom.replaceNamespacedCustomObjectStatus(
+        {
+          group: ESO_GROUP,
+          version: ESO_VERSION,
+          namespace,
+          plural: 'externalsecrets',
+          name,
+          body,
+          fieldManager: FIELD_MANAGER,
+        },
+        opts,
+      ),
+    );
+  }
+
+  async patchExternalSecretAnnotations(
+    namespace: string,
+    name: string,
+    annotations: Record<string, string | null>,
+  ): Promise<UnparsedKubernetesObject> {
+    const target: Target = {
+      ...esoTarget('patch', 'externalsecrets', namespace, name),
+      contentType: MERGE_PATCH,
+    };
+    return this.requests.call(target, opts =>
+      this.custom.patchNamespacedCustomObject(
+        {
+          group: ESO_GROUP,
+          version: ESO_VERSION,
+          namespace,
+          plural: 'externalsecrets',
+          name,
+          body: { metadata: { annotations } },
+          fieldManager: FIELD_MANAGER,
+        },
+        opts,
+      ),
+    );
+  }
+}
