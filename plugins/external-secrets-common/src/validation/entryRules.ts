@@ -68,11 +68,6 @@ const UNSUPPORTED_VALUES: readonly ValueRule[] = [
     value: 'Fetch',
     reason: 'fetching provider metadata (tags, labels) is not implemented',
   },
-  {
-    field: 'conversionStrategy',
-    value: 'Unicode',
-    reason: 'Unicode conversion of keys is not implemented',
-  },
 ];
 
 /** Unsupported values in a `remoteRef`, `extract` or `find` block. */

@@ -23,7 +23,7 @@ function checkFind(find: unknown, path: PathSegment[]): ValidationIssue[] {
   ];
 }
 
-/** Each rewrite is exactly one operation; only `regexp` is implemented. */
+/** Each rewrite is exactly one operation; `regexp` and `transform` are implemented. */
 function checkRewrites(
   rewrites: unknown,
   path: PathSegment[],
@@ -32,14 +32,14 @@ function checkRewrites(
   return rewrites.flatMap((rewrite, j) => {
     if (!isRecord(rewrite)) return [];
     const rewritePath = [...path, j];
-    const unsupported = (['transform', 'merge'] as const)
-      .filter(op => hasField(rewrite, op))
-      .map(op =>
-        unsupportedAt(
-          [...rewritePath, op],
-          `rewrite.${op} is not implemented; use rewrite.regexp`,
-        ),
-      );
+    const unsupported = hasField(rewrite, 'merge')
+      ? [
+          unsupportedAt(
+            [...rewritePath, 'merge'],
+            'rewrite.merge is not implemented; use rewrite.regexp or rewrite.transform',
+          ),
+        ]
+      : [];
     return [
       ...exactlyOneOf(rewrite, rewritePath, [
         ['regexp'],

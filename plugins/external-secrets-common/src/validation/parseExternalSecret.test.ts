@@ -582,24 +582,12 @@ describe('parseExternalSecret', () => {
         'unsupported: spec.data[0].remoteRef.metadataPolicy "Fetch": fetching provider metadata (tags, labels) is not implemented',
       ],
       [
-        'data: [{secretKey: k, remoteRef: {key: K, conversionStrategy: Unicode}}]',
-        'unsupported: spec.data[0].remoteRef.conversionStrategy "Unicode": Unicode conversion of keys is not implemented',
-      ],
-      [
         'dataFrom: [{extract: {key: K, metadataPolicy: Fetch}}]',
         'unsupported: spec.dataFrom[0].extract.metadataPolicy "Fetch": fetching provider metadata (tags, labels) is not implemented',
       ],
       [
-        'dataFrom: [{find: {path: /, conversionStrategy: Unicode}}]',
-        'unsupported: spec.dataFrom[0].find.conversionStrategy "Unicode": Unicode conversion of keys is not implemented',
-      ],
-      [
-        'dataFrom: [{find: {path: /}, rewrite: [{transform: {template: "{{ .value | upper }}"}}]}]',
-        'unsupported: spec.dataFrom[0].rewrite[0].transform: rewrite.transform is not implemented; use rewrite.regexp',
-      ],
-      [
         'dataFrom: [{find: {path: /}, rewrite: [{merge: {into: config, strategy: JSON}}]}]',
-        'unsupported: spec.dataFrom[0].rewrite[0].merge: rewrite.merge is not implemented; use rewrite.regexp',
+        'unsupported: spec.dataFrom[0].rewrite[0].merge: rewrite.merge is not implemented; use rewrite.regexp or rewrite.transform',
       ],
     ])('should fail the entry using %j', (entries, expected) => {
       const result = parseExternalSecret(
@@ -649,6 +637,22 @@ describe('parseExternalSecret', () => {
           message: expected,
         },
       ]);
+    });
+
+    // Implemented as ESO does (runtime/esutils/utils.go RewriteTransform, convert).
+    it.each([
+      'data: [{secretKey: k, remoteRef: {key: K, conversionStrategy: Unicode}}]',
+      'dataFrom: [{extract: {key: K, conversionStrategy: Unicode}}]',
+      'dataFrom: [{find: {path: /, conversionStrategy: Unicode}}]',
+      'dataFrom: [{find: {path: /}, rewrite: [{transform: {template: "{{ .value | upper }}"}}]}]',
+      'dataFrom: [{find: {path: /}, rewrite: [{regexp: {source: "^a", target: ""}}, {transform: {template: "x-{{ .value }}"}}]}]',
+    ])('should accept %j', entries => {
+      const result = parseExternalSecret(
+        externalSecret(STORE, entries, entries.startsWith('data:') ? '' : DATA),
+      );
+
+      expect(parsedValue(result).invalidEntries).toEqual([]);
+      expect(result.issues).toEqual([]);
     });
 
     it('should accept nullBytePolicy Ignore, which is what we do', () => {

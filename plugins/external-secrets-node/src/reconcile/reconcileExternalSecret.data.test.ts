@@ -352,21 +352,17 @@ describe('reconcileExternalSecret dataFrom', () => {
     );
   });
 
-  it('should report rewrite.transform as unsupported', () => {
+  // rewrite.transform is implemented (reconcileExternalSecret.rewrite.test.ts).
+  it('should report rewrite.merge as unsupported', () => {
     const result = reconcile(
       {
-        dataFrom: [
-          {
-            find: {},
-            rewrite: [{ transform: { template: '{{ .value | lower }}' } }],
-          },
-        ],
+        dataFrom: [{ find: {}, rewrite: [{ merge: { into: 'all' } }] }],
       },
       { 'dataFrom[0]': readFound({ A: 'a' }) },
     );
     expect(result.keys[0]).toMatchObject({
       state: 'unsupported',
-      message: 'unsupported: dataFrom[0].rewrite[0].transform',
+      message: 'unsupported: dataFrom[0].rewrite[0].merge',
     });
   });
 

@@ -2,7 +2,6 @@ import type {
   DecodingStrategy,
   NullBytePolicy,
   ExternalSecretDataFromRemoteRef,
-  ExternalSecretRewrite,
 } from '@internal/backstage-plugin-external-secrets-common';
 import type { KeyStatus } from './types';
 import { SecretValue } from '../values/SecretValue';
@@ -20,9 +19,9 @@ import {
   type EntryResult,
   type KeyOutcome,
 } from './entryOutcomes';
-import { compileGoRegexp, goReplaceAll, GoRegexpError } from './goRegexp';
 import { jsonLeafText, parseJsonDocument, type JsonNode } from './jsonDocument';
 import { effectiveStoreRef, storeRefKey } from './planReads';
+import { compileRewrites, RewriteError, type KeyRewriter } from './rewriteKeys';
 import { convertKey, secretKeyProblem } from './secretKeys';
 
 type Item = {
@@ -31,17 +30,6 @@ type Item = {
   version?: string;
   field?: string;
 };
-
-function rewriteKey(
-  rewrites: ExternalSecretRewrite[],
-  compiled: (RegExp | undefined)[],
-  key: string,
-): string {
-  return rewrites.reduce(
-    (current, op, i) => goReplaceAll(compiled[i]!, current, op.regexp!.target),
-    key,
-  );
-}
 
 /** Turns the items of an extract/find into key outcomes: rewrite, convert, validate, decode. */
 function itemsToOutcomes(
@@ -53,23 +41,24 @@ function itemsToOutcomes(
   conversion: 'Default' | 'Unicode' | undefined,
 ): KeyOutcome[] | KeyOutcome {
   const rewrites = entry.rewrite ?? [];
-  let compiled: (RegExp | undefined)[];
-  try {
-    compiled = rewrites.map(op =>
-      op.regexp ? compileGoRegexp(op.regexp.source) : undefined,
-    );
-  } catch (e) {
-    if (!(e instanceof GoRegexpError)) throw e;
-    return failed(base, 'RewriteFailed', `${id}.rewrite: ${e.message}`);
-  }
   const targets = new Map<string, Item[]>();
-  for (const item of items) {
-    const key = rewrites.length
-      ? rewriteKey(rewrites, compiled, item.name)
-      : convertKey(conversion, item.name);
-    targets.set(key, [...(targets.get(key) ?? []), item]);
+  const dropped: KeyOutcome[] = [];
+  try {
+    // As ESO's handleExtractSecrets/handleFindAllSecrets: rewrite, or else convert.
+    const rename: KeyRewriter = rewrites.length
+      ? compileRewrites(rewrites)
+      : name => convertKey(conversion, name);
+    for (const item of items) {
+      const key = rename(item.name);
+      // ESO's ValidateKeys drops a key that became empty.
+      if (key !== '') targets.set(key, [...(targets.get(key) ?? []), item]);
+      else dropped.push(droppedNote(id, base, item.name));
+    }
+  } catch (e) {
+    if (!(e instanceof RewriteError)) throw e;
+    return failed(base, 'RewriteFailed', `${id}.${e.message}`);
   }
-  return [...targets].flatMap(([key, sources]) =>
+  const produced = [...targets].flatMap(([key, sources]) =>
     sources.map(item => {
       const itemBase: Base = {
         ...base,
@@ -96,6 +85,25 @@ function itemsToOutcomes(
       return decodeOutcome(itemBase, rules, item.value.bytes(), item.version);
     }),
   );
+  return [...produced, ...dropped];
+}
+
+/** A remote name ESO's ValidateKeys drops because its key became empty. */
+function droppedNote(id: string, base: Base, name: string): KeyOutcome {
+  return {
+    status: {
+      ...base,
+      remoteKey: name,
+      state: 'synced',
+      reason: 'EmptyResult',
+      message: `${id}: remote "${name}" becomes an empty key and is dropped, as ESO does`,
+    },
+  };
+}
+
+/** No outcome names a key: the entry yields nothing to write. */
+function producesNoKey(outcomes: KeyOutcome[]): boolean {
+  return outcomes.every(o => o.status.secretKey === undefined);
 }
 
 function extractItems(
@@ -152,17 +160,11 @@ export function resolveDataFromEntry(
   };
   if (entry.sourceRef?.generatorRef)
     return unsupportedEntry(id, base, 'sourceRef.generatorRef');
-  const unsupportedRewrite = (entry.rewrite ?? []).findIndex(op => !op.regexp);
-  if (unsupportedRewrite >= 0) {
-    const field = entry.rewrite![unsupportedRewrite].transform
-      ? 'transform'
-      : 'merge';
-    return unsupportedEntry(
-      id,
-      base,
-      `rewrite[${unsupportedRewrite}].${field}`,
-    );
-  }
+  const unsupportedRewrite = (entry.rewrite ?? []).findIndex(
+    op => !op.regexp && !op.transform,
+  );
+  if (unsupportedRewrite >= 0)
+    return unsupportedEntry(id, base, `rewrite[${unsupportedRewrite}].merge`);
   if (entry.extract?.metadataPolicy === 'Fetch')
     return unsupportedEntry(id, base, 'extract.metadataPolicy: Fetch');
   if (!entry.extract && !entry.find)
@@ -219,16 +221,17 @@ export function resolveDataFromEntry(
       entry.extract.conversionStrategy,
     );
     if (!Array.isArray(outcomes)) return entryFailure(id, outcomes, false);
-    if (outcomes.length === 0)
+    if (producesNoKey(outcomes))
       return {
         id,
         outcomes: [
+          ...outcomes,
           {
             status: {
               ...base,
               state: 'synced',
               reason: 'EmptyResult',
-              message: `remote key "${entry.extract.key}" is an empty JSON object`,
+              message: `remote key "${entry.extract.key}" gives no keys (an empty JSON object, or every key became empty after rewrite)`,
             },
           },
         ],
@@ -276,9 +279,27 @@ export function resolveDataFromEntry(
     { strategy: find.decodingStrategy, nullBytePolicy: find.nullBytePolicy },
     find.conversionStrategy,
   );
+  if (!Array.isArray(outcomes)) return entryFailure(id, outcomes, false);
+  // Every name rewritten to "" (ESO drops such keys): no keys is never
+  // evidence, so the entry's current keys are kept, as for an empty listing.
+  if (producesNoKey(outcomes))
+    return {
+      id,
+      outcomes: [
+        ...outcomes,
+        {
+          status: {
+            ...base,
+            state: 'synced',
+            reason: 'EmptyResult',
+            message: `every secret find returned became an empty key after rewrite; existing keys are kept (an empty result is never treated as deletion)`,
+          },
+        },
+      ],
+      complete: false,
+      gone: false,
+    };
   // A successful, non-empty listing is the whole answer: as ESO re-renders
   // from it, keys it no longer returns are dropped (an empty one keeps them).
-  return Array.isArray(outcomes)
-    ? { id, outcomes, complete: true, gone: false }
-    : entryFailure(id, outcomes, false);
+  return { id, outcomes, complete: true, gone: false };
 }
