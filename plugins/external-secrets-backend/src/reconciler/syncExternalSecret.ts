@@ -1,11 +1,7 @@
 import {
-  Condition,
   ExternalSecret,
-  ExternalSecretConditionReason,
-  ExternalSecretStatus,
   ParsedExternalSecret,
   parseExternalSecret,
-  parseGoDuration,
 } from '@internal/backstage-plugin-external-secrets-common';
 import {
   CurrentSecret,
@@ -16,10 +12,7 @@ import {
   StoreReadiness,
   syncedResourceVersion,
 } from '@internal/backstage-plugin-external-secrets-node';
-import {
-  ExternalSecretRecord,
-  ExternalSecretState,
-} from '../database/StatusStore';
+import { ExternalSecretRecord } from '../database/StatusStore';
 import { CycleContext, SyncOutcome } from './CycleContext';
 import {
   decideMode,
@@ -30,6 +23,18 @@ import {
 } from './decideMode';
 import { executeReads } from './executeReads';
 import { observeExternalSecret } from './observeExternalSecret';
+import {
+  errorCondition,
+  keepTransitionTime,
+  lastStatus,
+  reportFailure,
+} from './externalSecretStatus';
+import { backoffUntil, nextPeriodicDue, notDue } from './schedule';
+import {
+  producedMetadataKeys,
+  staleKeys,
+  withoutStaleMetadata,
+} from './staleMetadata';
 import { storeNotReady } from './storeGate';
 import {
   adoptionRefusal,
@@ -40,7 +45,6 @@ import {
 } from './SecretWriter';
 import {
   baseRecord,
-  declaredKeys,
   describeIssues,
   eventsFor,
   failed,
@@ -51,9 +55,6 @@ import {
 import { WorkItem } from './WorkItem';
 
 export type { CycleContext, SyncOutcome } from './CycleContext';
-
-const BACKOFF_BASE_MS = 10_000;
-const BACKOFF_MAX_MS = 10 * 60_000;
 
 /**
  * Handles one ExternalSecret: parse, decide mode and whether it is due, read its
@@ -253,13 +254,17 @@ async function reconcile(
     targetName,
     current,
     fresh =>
-      reconcileExternalSecret({
-        parsed,
-        reads,
-        storeStatus,
-        current: fresh,
-        now: ctx.now,
-      }),
+      withoutStaleMetadata(
+        reconcileExternalSecret({
+          parsed,
+          reads,
+          storeStatus,
+          current: fresh,
+          now: ctx.now,
+        }),
+        fresh,
+        staleKeys(previous?.writtenMetadata, producedMetadataKeys(es)),
+      ),
   );
 
   const failure =
@@ -302,6 +307,11 @@ async function reconcile(
         : backoffUntil(ctx.now, failures)
       : nextPeriodicDue(es, ctx.now),
     consecutiveFailures: failures,
+    // What is on the Secret now: produced keys once written, else as before.
+    writtenMetadata:
+      failedNow || !result.desired
+        ? previous?.writtenMetadata
+        : producedMetadataKeys(es),
     keys: result.keys.map(toKeyRecord),
   };
   return {
@@ -363,136 +373,4 @@ async function deleteRenamedFrom(
     return undefined;
   }
   return deleteOrphanedSecret(item, es, oldName, ctx);
-}
-
-/**
- * When did it last sync? Our database first (shared by replicas); else the
- * status a previous controller (ESO) left on the CR, so taking a cluster over
- * from ESO does not resync everything at once.
- */
-function lastStatus(
-  item: WorkItem,
-  previous: ExternalSecretRecord | undefined,
-  es: ExternalSecret,
-): ExternalSecretStatus {
-  if (previous?.lastSuccessAt && previous.syncedResourceVersion) {
-    return {
-      refreshTime: previous.lastSuccessAt.toISOString(),
-      syncedResourceVersion: previous.syncedResourceVersion,
-    };
-  }
-  return item.origin === 'cluster' ? es.status ?? {} : {};
-}
-
-/**
- * ESO keeps `lastTransitionTime` while the status stays the same, whatever the
- * reason and message (pkg/controllers/externalsecret/util.go,
- * SetExternalSecretCondition).
- */
-function keepTransitionTime(
-  condition: Condition<ExternalSecretConditionReason>,
-  es: ExternalSecret,
-) {
-  const old = es.status?.conditions?.find(c => c.type === 'Ready');
-  if (old?.lastTransitionTime && old.status === condition.status) {
-    return { ...condition, lastTransitionTime: old.lastTransitionTime };
-  }
-  return condition;
-}
-
-/**
- * Ready=False on the CR of an ExternalSecret we reconcile, as ESO sets it on
- * every failure before it returns (externalsecret_controller.go, Reconcile).
- */
-async function reportFailure(
-  item: WorkItem,
-  es: ExternalSecret,
-  ctx: CycleContext,
-  previous: ExternalSecretRecord | undefined,
-  message: string,
-) {
-  if (item.origin !== 'cluster' || item.inventory.config.mode !== 'reconcile')
-    return;
-  await writeStatus(
-    item,
-    es,
-    keepTransitionTime(errorCondition(message, ctx.now), es),
-    ctx,
-    lastStatus(item, previous, es),
-  );
-}
-
-/**
- * Not due: nothing to read or write. A known ExternalSecret keeps its row as it
- * is (rows of `previous` carry no keys, so they are never re-saved from here);
- * one seen for the first time (e.g. taken over from ESO with a fresh status) is
- * recorded from its spec and status.
- */
-function notDue(
-  item: WorkItem,
-  parsed: ParsedExternalSecret,
-  previous: ExternalSecretRecord | undefined,
-  nextDueAt: Date | undefined,
-  message: string | undefined,
-): SyncOutcome {
-  if (previous && !message)
-    return { record: previous, changed: false, events: [] };
-  const ready = parsed.externalSecret.status?.conditions?.find(
-    c => c.type === 'Ready',
-  );
-  const synced = !message && ready?.status === 'True';
-  return {
-    record: {
-      ...baseRecord(item, parsed, 'reconcile'),
-      state: notDueState(message, synced),
-      reason: message ? 'SecretSyncedError' : ready?.reason,
-      message: message ?? ready?.message,
-      lastSuccessAt: parsed.externalSecret.status?.refreshTime
-        ? new Date(parsed.externalSecret.status.refreshTime)
-        : undefined,
-      consecutiveFailures: previous?.consecutiveFailures ?? 0,
-      nextDueAt,
-      keys: declaredKeys(parsed, synced ? 'synced' : 'pending', message),
-    },
-    changed: true,
-    events: [],
-  };
-}
-
-function notDueState(
-  message: string | undefined,
-  synced: boolean,
-): ExternalSecretState {
-  if (message) return 'Error';
-  return synced ? 'Synced' : 'Pending';
-}
-
-function errorCondition(
-  message: string,
-  now: Date,
-): Condition<ExternalSecretConditionReason> {
-  return {
-    type: 'Ready',
-    status: 'False',
-    reason: 'SecretSyncedError',
-    message,
-    lastTransitionTime: now.toISOString(),
-  };
-}
-
-function backoffUntil(now: Date, failures: number): Date {
-  const delay = Math.min(
-    BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1),
-    BACKOFF_MAX_MS,
-  );
-  return new Date(now.getTime() + delay);
-}
-
-/** After a sync: when a Periodic refresh is next due (none for 0, OnChange, CreatedOnce). */
-function nextPeriodicDue(es: ExternalSecret, now: Date): Date | undefined {
-  const intervalMs = parseGoDuration(es.spec.refreshInterval);
-  if (es.spec.refreshPolicy !== 'Periodic' || !intervalMs || intervalMs <= 0) {
-    return undefined;
-  }
-  return new Date(now.getTime() + intervalMs);
 }
