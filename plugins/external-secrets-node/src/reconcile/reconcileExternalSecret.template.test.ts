@@ -193,6 +193,25 @@ describe('reconcileExternalSecret template', () => {
     expect(result.condition.message).toContain('function "nope" not defined');
   });
 
+  // ESO renders metadata in the same ApplyTemplate call: its failure is the
+  // template error (errApplyTemplate), and the Secret is not written.
+  it('should write nothing when template metadata fails to render, as a template error naming the label', () => {
+    const result = reconcile(
+      { template: { metadata: { labels: { tier: '{{ .user | nope }}' } } } },
+      OK_READS,
+      currentSecret({ user: 'old' }, OWNED),
+    );
+    expect(result.action).toBe('none');
+    expect(result.desired).toBeUndefined();
+    expect(result.condition).toMatchObject({
+      status: 'False',
+      reason: 'SecretSyncedError',
+    });
+    expect(result.condition.message).toMatch(
+      /^could not apply template, nothing is written: .*metadata\.labels\[tier\].*function "nope" not defined/,
+    );
+  });
+
   it('should not create a Secret from a template whose only key fails on a missing input key', () => {
     const result = reconcile({
       template: { data: { dsn: '{{ .missing }}' } },

@@ -199,8 +199,10 @@ function decide(input: ReconcileInput, resolved: Resolved): Outcome {
         labels: es.metadata.labels ?? {},
         annotations: es.metadata.annotations ?? {},
       };
+  // ESO renders metadata in the same ApplyTemplate call as the data: its
+  // failure is the template error, and nothing is written.
   if ('error' in metadata)
-    return fail(RECONCILE_MESSAGES.errorUpdate, [metadata.error]);
+    return fail(RECONCILE_MESSAGES.errorTemplate, [metadata.error]);
   const data = assembleData(input, entries, produced, templateData, statuses);
   const size = dataSize(data);
   if (size > MAX_SECRET_BYTES) {
