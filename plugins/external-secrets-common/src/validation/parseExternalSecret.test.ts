@@ -526,7 +526,7 @@ describe('parseExternalSecret', () => {
       ],
       [
         '{find: {name: {regexp: "db-("}}}',
-        'spec.dataFrom[0].find.name.regexp "db-(": must be a valid Go regular expression: unterminated group',
+        'spec.dataFrom[0].find.name.regexp "db-(": must be a valid Go regular expression: missing closing ): `db-(`',
       ],
       [
         '{find: {path: /app}, rewrite: [{}]}',
@@ -534,7 +534,7 @@ describe('parseExternalSecret', () => {
       ],
       [
         '{find: {path: /app}, rewrite: [{regexp: {source: "(?=x)", target: y}}]}',
-        'spec.dataFrom[0].rewrite[0].regexp.source "(?=x)": must be a valid Go regular expression: lookahead and lookbehind assertions are not supported',
+        'spec.dataFrom[0].rewrite[0].regexp.source "(?=x)": must be a valid Go regular expression: invalid or unsupported Perl syntax: `(?=`',
       ],
       ['{extract: {}}', 'spec.dataFrom[0].extract.key: is required'],
     ])('should fail only the dataFrom entry %j', (entry, expected) => {

@@ -389,7 +389,7 @@ describe('parseSecretStore', () => {
       );
 
       expect(messages(result)).toEqual([
-        'spec.conditions[0].namespaceRegexes[0] "team-[a": must be a valid Go regular expression: missing closing ]',
+        'spec.conditions[0].namespaceRegexes[0] "team-[a": must be a valid Go regular expression: missing closing ]: `[a`',
       ]);
     });
 

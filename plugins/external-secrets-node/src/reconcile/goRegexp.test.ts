@@ -23,6 +23,11 @@ describe('goReplaceAll', () => {
     ['[[:upper:]]', 'aBcD', 'x', 'axcx'],
     ['(?s)a.b', 'a\nb', 'x', 'x'],
     ['^$', '', 'empty', 'empty'],
+    ['a(?i)b', 'ab_aB_AB', 'x', 'x_x_AB'],
+    ['\\pL+', 'ab12cd', 'L', 'L12L'],
+    ['^(?P<first>\\pL+)-(\\d+)\\z', 'grüße-42', '${first}', 'grüße'],
+    ['x\\z', 'ax\nx', 'y', 'ax\ny'],
+    ['😀|b', 'a😀b', '-', 'a--'],
   ])(
     'should rewrite /%s/ on %j with %j to %j like Go',
     (source, input, target, expected) => {
@@ -35,10 +40,10 @@ describe('goReplaceAll', () => {
 
 describe('compileGoRegexp', () => {
   it.each([
-    ['(?=x)', 'lookahead'],
-    ['(a)\\1', 'backreferences'],
-    ['a(?i)b', 'inline flags'],
-    ['[', 'missing closing'],
+    ['(?=x)', 'invalid or unsupported Perl syntax: `(?=`'],
+    ['(a)\\1', 'invalid escape sequence: `\\1`'],
+    ['a\\Z', 'invalid escape sequence: `\\Z`'],
+    ['[', 'missing closing ]'],
   ])(
     'should reject %s, which Go (RE2) does not accept, naming %s',
     (source, words) => {
@@ -49,5 +54,13 @@ describe('compileGoRegexp', () => {
   it('should match anywhere in the name, as regexp.MatchString does', () => {
     expect(goRegexpMatches(compileGoRegexp('DB_'), 'APP_DB_USER')).toBe(true);
     expect(goRegexpMatches(compileGoRegexp('^DB_'), 'APP_DB_USER')).toBe(false);
+  });
+
+  // Linear-time RE2: a backtracking engine needs ~2^39 steps on this input (the
+  // old translator ran it on JavaScript's RegExp and this test timed out).
+  it('should rewrite with (a+)+$ on a hostile key without backtracking', () => {
+    const key = `${'a'.repeat(39)}!`;
+    expect(goReplaceAll(compileGoRegexp('(a+)+$'), key, 'x')).toBe(key);
+    expect(goRegexpMatches(compileGoRegexp('(a+)+$'), key)).toBe(false);
   });
 });

@@ -1,12 +1,19 @@
 /**
  * Go RE2 regular expressions (used by `rewrite[].regexp` and `find.name.regexp`)
- * run on JavaScript's engine: the syntax is translated where the two differ and
- * RE2-only features are rejected with a clear message, and replacement uses
- * Go's `ReplaceAllString` rules (`$1`, `${1}`, `$name`, `$$`; `$1_x` names the
- * group `1_x`, which expands to nothing, exactly as in Go).
+ * run on an RE2 port (the common package's `compileGoRegExp`, on `re2js`):
+ * Go's syntax and linear-time matching, so a tenant-supplied pattern cannot
+ * backtrack catastrophically. Replacement uses Go's `ReplaceAllString` rules
+ * (`$1`, `${1}`, `$name`, `$$`; `$1_x` names the group `1_x`, which expands to
+ * nothing, exactly as in Go).
  */
 
-import { compileGoRegExp } from '@internal/backstage-plugin-external-secrets-common';
+import {
+  compileGoRegExp,
+  type GoRegExp,
+  type GoRegExpMatch,
+} from '@internal/backstage-plugin-external-secrets-common';
+
+export type { GoRegExp };
 
 /** A Go regexp that cannot be used; the message names the construct. */
 export class GoRegexpError extends Error {
@@ -14,28 +21,27 @@ export class GoRegexpError extends Error {
 }
 
 /**
- * Compiles a Go regexp (translated by the common package's `compileGoRegExp`,
- * which the manifest validator uses too, so both agree on what is valid);
- * throws `GoRegexpError` naming the problem.
+ * Compiles a Go regexp (with the common package's `compileGoRegExp`, which the
+ * manifest validator uses too, so both agree on what is valid); throws
+ * `GoRegexpError` with Go's reason.
  */
-export function compileGoRegexp(pattern: string): RegExp {
+export function compileGoRegexp(pattern: string): GoRegExp {
   const compiled = compileGoRegExp(pattern);
   if (!compiled.ok) {
     throw new GoRegexpError(`invalid regular expression: ${compiled.reason}`);
   }
-  return new RegExp(compiled.regExp.source, `${compiled.regExp.flags}g`);
+  return compiled.regExp;
 }
 
 /** Go's `regexp.MatchString`: does the pattern match anywhere in `text`. */
-export function goRegexpMatches(re: RegExp, text: string): boolean {
-  re.lastIndex = 0;
-  return re.exec(text) !== null;
+export function goRegexpMatches(re: GoRegExp, text: string): boolean {
+  return re.test(text);
 }
 
 const NAME_CHAR = /[\p{L}\p{Nd}_]/u;
 
 /** Go's `Regexp.Expand` of `template` for one match. */
-function expand(template: string, match: RegExpExecArray): string {
+function expand(re: GoRegExp, template: string, match: GoRegExpMatch): string {
   let out = '';
   let i = 0;
   while (i < template.length) {
@@ -58,16 +64,17 @@ function expand(template: string, match: RegExpExecArray): string {
       continue;
     }
     i = brace ? j + 1 : j;
-    out += groupText(match, name);
+    out += groupText(re, match, name);
   }
   return out + template.slice(i);
 }
 
-function groupText(match: RegExpExecArray, name: string): string {
+function groupText(re: GoRegExp, match: GoRegExpMatch, name: string): string {
   const isNumber =
     /^\d+$/.test(name) && !(name.length > 1 && name.startsWith('0'));
-  if (isNumber) return match[Number(name)] ?? '';
-  return match.groups?.[name] ?? '';
+  const group = isNumber ? Number(name) : re.namedGroups[name];
+  if (group === undefined || group > re.groupCount) return '';
+  return match.group(group) ?? '';
 }
 
 /** UTF-16 units of the character at `pos` (Go advances one rune at a time). */
@@ -79,7 +86,7 @@ function runeWidth(text: string, pos: number): number {
 
 /** Go's `Regexp.ReplaceAllString`, including its empty-match rules. */
 export function goReplaceAll(
-  re: RegExp,
+  re: GoRegExp,
   src: string,
   template: string,
 ): string {
@@ -87,14 +94,12 @@ export function goReplaceAll(
   let lastMatchEnd = 0;
   let searchPos = 0;
   while (searchPos <= src.length) {
-    re.lastIndex = searchPos;
-    const match = re.exec(src);
+    const match = re.find(src, searchPos);
     if (!match) break;
-    const start = match.index;
-    const end = start + match[0].length;
+    const { start, end } = match;
     out += src.slice(lastMatchEnd, start);
     // Go skips an empty match right after a previous match.
-    if (end > lastMatchEnd || start === 0) out += expand(template, match);
+    if (end > lastMatchEnd || start === 0) out += expand(re, template, match);
     lastMatchEnd = end;
     const width = runeWidth(src, searchPos);
     if (searchPos + width > end) searchPos += width;

@@ -348,7 +348,7 @@ describe('reconcileExternalSecret dataFrom', () => {
     );
     expect(result.keys[0]).toMatchObject({ reason: 'RewriteFailed' });
     expect(result.keys[0].message).toContain(
-      'dataFrom[0].rewrite: invalid regular expression: lookahead and lookbehind assertions are not supported',
+      'dataFrom[0].rewrite: invalid regular expression: invalid or unsupported Perl syntax: `(?=`',
     );
   });
 

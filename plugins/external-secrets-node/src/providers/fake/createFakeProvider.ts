@@ -14,6 +14,7 @@ import {
   compileGoRegexp,
   goRegexpMatches,
   GoRegexpError,
+  type GoRegExp,
 } from '../../reconcile/goRegexp';
 import { SecretValue } from '../../values/SecretValue';
 
@@ -117,7 +118,7 @@ class FakeClient implements SecretsClient {
         },
       );
     }
-    let matcher: RegExp | undefined;
+    let matcher: GoRegExp | undefined;
     try {
       matcher =
         find.name?.regexp !== undefined
