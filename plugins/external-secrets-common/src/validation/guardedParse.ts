@@ -1,5 +1,8 @@
-import { ParseResult } from '../types/validation';
+import { ParseResult, ValidationIssue } from '../types/validation';
 import { issueAt } from './createIssue';
+
+/** Issues that stand for a parser crash, not for a clean rejection of the input. */
+const crashIssues = new WeakSet<ValidationIssue>();
 
 /**
  * Parsers promise never to throw. Should an unforeseen input still break one
@@ -12,9 +15,16 @@ export function guardedParse<T>(parse: () => ParseResult<T>): ParseResult<T> {
   } catch (error) {
     const name = (error as { name?: unknown } | undefined)?.name;
     const kind = typeof name === 'string' ? name : typeof error;
-    return {
-      ok: false,
-      issues: [issueAt([], `could not be validated (${kind})`)],
-    };
+    const issue = issueAt([], `could not be validated (${kind})`);
+    crashIssues.add(issue);
+    return { ok: false, issues: [issue] };
   }
+}
+
+/**
+ * True for the issue guardedParse returns when the parser threw: tests tell a
+ * crash (a bug) from a clean rejection (a validation message with a path).
+ */
+export function isCrashIssue(issue: ValidationIssue): boolean {
+  return crashIssues.has(issue);
 }

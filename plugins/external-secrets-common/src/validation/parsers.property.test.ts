@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { ParseResult } from '../types/validation';
+import { guardedParse, isCrashIssue } from './guardedParse';
 import { parseExternalSecret } from './parseExternalSecret';
 import { parseManifests } from './parseManifests';
 import { parseSecretStore } from './parseSecretStore';
@@ -9,8 +10,13 @@ const PARSERS = [
   ['parseSecretStore', parseSecretStore],
 ] as const;
 
-/** The contract every result keeps: well-formed issues, and a failure always says where. */
+/**
+ * The contract every result keeps: no crash (guardedParse turns a throw into
+ * an issue, so "never throws" is checked here), well-formed issues, and a
+ * failure always says where.
+ */
 function isWellFormed(result: ParseResult<unknown>): boolean {
+  if (result.issues.some(isCrashIssue)) return false;
   const issuesNamePaths = result.issues.every(
     issue =>
       issue.path !== '' &&
@@ -77,6 +83,23 @@ describe('parseManifests', () => {
     expect(() =>
       fc.assert(fc.property(fc.string({ unit: 'binary' }), wellFormed)),
     ).not.toThrow();
+  });
+});
+
+describe('guardedParse', () => {
+  it('should tell a crash from a clean rejection', () => {
+    const crashed = guardedParse(() => {
+      throw new RangeError('Maximum call stack size exceeded');
+    });
+    const rejected = parseExternalSecret('kind: ConfigMap');
+
+    expect(crashed.issues.map(i => i.message)).toEqual([
+      '(root): could not be validated (RangeError)',
+    ]);
+    expect(crashed.issues.some(isCrashIssue)).toBe(true);
+    expect(isWellFormed(crashed)).toBe(false);
+    expect(rejected.ok).toBe(false);
+    expect(rejected.issues.some(isCrashIssue)).toBe(false);
   });
 });
 
