@@ -458,6 +458,26 @@ describe('InfisicalProvider reads', () => {
       expect([...found.keys()].sort()).toEqual(['DB_PASS', 'DB_USER']);
     });
 
+    // ESO compiles find.name.regexp with Go's regexp (RE2): Go syntax that
+    // JavaScript's RegExp refuses or reads differently must work as in Go, and
+    // a pattern that backtracks catastrophically on a JavaScript engine (~2^39
+    // steps here, hours) must finish well within jest's timeout.
+    it('should filter names with Go regexp syntax and semantics (RE2)', async () => {
+      const { cycle, set } = setup();
+      set('DB_user', 'u');
+      set('DB_USER', 'U');
+      set('db_user', 'x');
+      set(`${'A'.repeat(39)}!`, 'k');
+      const client = await cycle();
+      const names = async (regexp: string) =>
+        [
+          ...(await client.findSecrets(find({ name: { regexp } }))).keys(),
+        ].sort();
+      expect(await names('^DB_(?i)user\\z')).toEqual(['DB_USER', 'DB_user']);
+      expect(await names('^(?P<p>\\p{Lu}+)_\\p{Ll}')).toEqual(['DB_user']);
+      expect(await names('(A+)+$')).toEqual([]);
+    });
+
     it.each(['any', 'all'] as const)(
       'should match find.tags as ALL of the tag slugs whatever Infisical does with several (server mode %s)',
       async tagSlugsMode => {

@@ -1,5 +1,9 @@
 import { posix } from 'node:path';
-import type { ExternalSecretFind } from '@internal/backstage-plugin-external-secrets-common';
+import {
+  compileGoRegExp,
+  type ExternalSecretFind,
+  type GoRegExp,
+} from '@internal/backstage-plugin-external-secrets-common';
 import type {
   RemoteSecret,
   SecretsClient,
@@ -337,21 +341,21 @@ function evidenceOf(
   };
 }
 
-/** ESO matches `find.name.regexp` anywhere in the key (Go's MatchString); so does RegExp#test without flags. */
+/**
+ * ESO compiles `find.name.regexp` with Go's regexp and matches it anywhere in
+ * the key (MatchString); the common package's RE2 port does the same, in
+ * linear time, so a tenant's pattern cannot stall the cycle.
+ */
 function compileNameFilter(
   source: string | undefined,
   context: ErrorContext,
-): RegExp | undefined {
+): GoRegExp | undefined {
   if (source === undefined) return undefined;
-  try {
-    return new RegExp(source);
-  } catch (error) {
-    throw providerError(
-      'INVALID_REQUEST',
-      `find.name.regexp "${source}" is not a valid regular expression: ${
-        (error as Error).message
-      }`,
-      context,
-    );
-  }
+  const compiled = compileGoRegExp(source);
+  if (compiled.ok) return compiled.regExp;
+  throw providerError(
+    'INVALID_REQUEST',
+    `find.name.regexp "${source}" is not a valid Go regular expression: ${compiled.reason}`,
+    context,
+  );
 }
