@@ -53,6 +53,11 @@ export type ExternalSecretRecord = ExternalSecretId & {
   syncedResourceVersion?: string;
   /** metadata.uid of the CR: a recreated ExternalSecret is a new object. */
   uid?: string;
+  /**
+   * Label and annotation keys (names only) it last wrote on its Secret: the
+   * ones it stops producing are removed, as ESO does.
+   */
+  writtenMetadata?: { labels: string[]; annotations: string[] };
   lastAttemptAt?: Date;
   lastSuccessAt?: Date;
   nextDueAt?: Date;

@@ -29,6 +29,7 @@ export type RawExternalSecretRow = {
   data_hash: string | null;
   synced_resource_version: string | null;
   uid: string | null;
+  written_metadata: string | null;
   last_attempt_at: Date | string | null;
   last_success_at: Date | string | null;
   next_due_at: Date | string | null;
@@ -130,6 +131,9 @@ export function toExternalSecretRow(record: ExternalSecretRecord) {
     data_hash: record.dataHash ?? null,
     synced_resource_version: record.syncedResourceVersion ?? null,
     uid: record.uid ?? null,
+    written_metadata: record.writtenMetadata
+      ? JSON.stringify(record.writtenMetadata)
+      : null,
     last_attempt_at: record.lastAttemptAt?.toISOString() ?? null,
     last_success_at: record.lastSuccessAt?.toISOString() ?? null,
     next_due_at: record.nextDueAt?.toISOString() ?? null,
@@ -163,6 +167,7 @@ export function fromExternalSecretRow(
     dataHash: row.data_hash ?? undefined,
     syncedResourceVersion: row.synced_resource_version ?? undefined,
     uid: row.uid ?? undefined,
+    writtenMetadata: parseWrittenMetadata(row.written_metadata),
     lastAttemptAt: toDate(row.last_attempt_at),
     lastSuccessAt: toDate(row.last_success_at),
     nextDueAt: toDate(row.next_due_at),
@@ -203,4 +208,23 @@ export function fromKeyRow(row: RawKeyRow): KeyStatusRecord {
     errorType: row.error_type ?? undefined,
     remoteVersion: row.remote_version ?? undefined,
   };
+}
+
+function parseWrittenMetadata(
+  raw: string | null | undefined,
+): ExternalSecretRecord['writtenMetadata'] {
+  if (!raw) return undefined;
+  try {
+    const parsed = JSON.parse(raw);
+    const names = (v: unknown) =>
+      Array.isArray(v)
+        ? v.filter((k): k is string => typeof k === 'string')
+        : [];
+    return {
+      labels: names(parsed?.labels),
+      annotations: names(parsed?.annotations),
+    };
+  } catch {
+    return undefined;
+  }
 }

@@ -145,6 +145,66 @@ describe('ExternalSecret lifecycle', () => {
     });
   });
 
+  // ESO's setMetadata (externalsecret_controller_template.go) first deletes
+  // the label and annotation keys this ExternalSecret's field manager wrote
+  // (templating.GetManagedLabelKeys / GetManagedAnnotationKeys), then merges
+  // the ones it produces now: what it stopped producing goes, others' stay.
+  describe('labels and annotations it no longer produces', () => {
+    it('should remove the ones it wrote and keep the ones others wrote', async () => {
+      sim.seed(
+        externalSecret('db', {
+          target: {
+            name: 'db',
+            template: {
+              metadata: {
+                labels: { tier: 'backend', team: 'payments' },
+                annotations: { 'docs/url': 'https://example.test' },
+              },
+            },
+          },
+        }),
+      );
+      const b = await start();
+      await b.runCycle();
+      expect(secret('db').metadata.labels).toMatchObject({
+        tier: 'backend',
+        team: 'payments',
+      });
+      const written = secret('db');
+      sim.seed({
+        ...written,
+        metadata: {
+          ...written.metadata,
+          labels: { ...written.metadata.labels, 'someone/else': 'x' },
+        },
+      });
+
+      const es = sim.get({
+        kind: 'ExternalSecret',
+        namespace: NS,
+        name: 'db',
+      }) as any;
+      sim.seed({
+        ...es,
+        spec: {
+          ...es.spec,
+          target: {
+            name: 'db',
+            template: { metadata: { labels: { tier: 'frontend' } } },
+          },
+        },
+      });
+      await b.runCycle();
+
+      const labels = secret('db').metadata.labels;
+      expect(labels.tier).toBe('frontend');
+      expect(labels).not.toHaveProperty('team');
+      expect(labels['someone/else']).toBe('x');
+      expect(secret('db').metadata.annotations).not.toHaveProperty('docs/url');
+      expect(readyOf('db')).toMatchObject({ status: 'True' });
+    });
+  });
+
   describe('a store whose last validation failed (ESO: flood gate, assertStoreIsUsable)', () => {
     const markStore = (ready: boolean) =>
       knex('es_stores')
