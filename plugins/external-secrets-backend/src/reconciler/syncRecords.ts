@@ -39,6 +39,7 @@ export function failed(
     origin: item.origin,
     mode: item.inventory.config.mode,
     uid: uidOf(item),
+    writtenMetadata: previous?.writtenMetadata,
     targetSecret: target,
     state: issues?.some(i => i.severity === 'error') ? 'Error' : state,
     reason: 'SecretSyncedError',
