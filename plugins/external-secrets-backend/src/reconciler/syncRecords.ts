@@ -210,7 +210,9 @@ export function eventsFor(
         event(
           item,
           'created',
-          `created Secret ${item.namespace}/${record.targetSecret}`,
+          `created Secret ${item.namespace}/${
+            record.targetSecret
+          }${describeOverrides(result.keys)}`,
           now,
           result.changedKeys,
         ),
@@ -220,7 +222,9 @@ export function eventsFor(
         event(
           item,
           'updated',
-          `updated Secret ${item.namespace}/${record.targetSecret}`,
+          `updated Secret ${item.namespace}/${
+            record.targetSecret
+          }${describeOverrides(result.keys)}`,
           now,
           [...result.changedKeys, ...result.removedKeys],
         ),
@@ -241,6 +245,28 @@ export function eventsFor(
         ? []
         : [event(item, 'synced', record.message, now)];
   }
+}
+
+/**
+ * `; data[0] overrides dataFrom[1] for key "password"`: ESO's precedence
+ * (data over dataFrom, a later entry over an earlier one) made visible, so a
+ * value that differs from one entry's remote secret is explained.
+ */
+function describeOverrides(keys: KeyStatus[]): string {
+  const notes = keys
+    .filter(k => k.reason === 'Overridden' && k.secretKey !== undefined)
+    .map(loser => {
+      const winner = keys.find(
+        k =>
+          k.secretKey === loser.secretKey &&
+          k.state === 'synced' &&
+          k.reason !== 'Overridden',
+      );
+      return `${winner?.source ?? 'a later entry'} overrides ${
+        loser.source
+      } for key "${loser.secretKey}"`;
+    });
+  return notes.length > 0 ? `; ${notes.join('; ')}` : '';
 }
 
 export function event(
