@@ -20,26 +20,98 @@ export type EvaluationContext = {
 
 const NO_VALUE = Symbol('no piped value');
 
+type Variable = { name: string; value: TValue };
+type ControlNode = Extract<Node, { k: 'if' | 'with' | 'range' }>;
+
 class Evaluator {
-  constructor(readonly ctx: EvaluationContext) {}
+  /** Go's dot: the data map, or what `range`/`with` set. */
+  dot: TValue;
+  /** Variables in scope, innermost last (Go's exec state vars). */
+  vars: Variable[] = [];
+
+  constructor(readonly ctx: EvaluationContext) {
+    this.dot = ctx.root;
+  }
 
   nodes(nodes: Node[], out: Uint8Array[]): void {
     for (const node of nodes) {
       if (node.k === 'text') out.push(toBytes(node.text));
-      else if (node.k === 'action')
-        out.push(toBytes(formatValue(this.pipeline(node.pipe))));
-      else
-        this.nodes(
-          isTruthy(this.pipeline(node.pipe)) ? node.then : node.otherwise,
-          out,
-        );
+      else if (node.k === 'action') {
+        const value = this.pipeline(node.pipe);
+        // Go prints nothing for an action that declares or assigns a variable.
+        if (!node.pipe.decl) out.push(toBytes(formatValue(value)));
+      } else this.control(node, out);
     }
   }
 
+  /** if / with / range: variables declared inside end with the block, as in Go. */
+  control(node: ControlNode, out: Uint8Array[]): void {
+    const mark = this.vars.length;
+    try {
+      if (node.k === 'range') this.range(node, out);
+      else {
+        const value = this.pipeline(node.pipe);
+        if (!isTruthy(value)) this.nodes(node.otherwise, out);
+        else if (node.k === 'if') this.nodes(node.then, out);
+        else this.withDot(value, () => this.nodes(node.then, out));
+      }
+    } finally {
+      this.vars.length = mark;
+    }
+  }
+
+  withDot(dot: TValue, run: () => void): void {
+    const saved = this.dot;
+    this.dot = dot;
+    try {
+      run();
+    } finally {
+      this.dot = saved;
+    }
+  }
+
+  /** Go's walkRange: lists in order, maps by sorted key, an int n as 0..n-1. */
+  range(node: ControlNode, out: Uint8Array[]): void {
+    const value = this.evaluate(node.pipe);
+    const items = rangeItems(value, node.pipe.offset);
+    if (items.length === 0) {
+      this.nodes(node.otherwise, out);
+      return;
+    }
+    const names = node.pipe.decl?.names ?? [];
+    for (const [key, element] of items) {
+      const mark = this.vars.length;
+      if (names.length === 1)
+        this.vars.push({ name: names[0], value: element });
+      if (names.length === 2) {
+        this.vars.push({ name: names[0], value: key });
+        this.vars.push({ name: names[1], value: element });
+      }
+      this.withDot(element, () => this.nodes(node.then, out));
+      this.vars.length = mark;
+    }
+  }
+
+  /** A pipeline's value, then its declaration or assignment. */
   pipeline(pipe: Pipeline): TValue {
+    const value = this.evaluate(pipe);
+    const decl = pipe.decl;
+    if (decl && decl.assign)
+      this.variable(decl.names[0], pipe.offset).value = value;
+    else if (decl) this.vars.push({ name: decl.names[0], value });
+    return value;
+  }
+
+  evaluate(pipe: Pipeline): TValue {
     let piped: TValue | typeof NO_VALUE = NO_VALUE;
     for (const command of pipe.commands) piped = this.command(command, piped);
     return piped as TValue;
+  }
+
+  variable(name: string, offset: number): Variable {
+    for (let i = this.vars.length - 1; i >= 0; i--)
+      if (this.vars[i].name === name) return this.vars[i];
+    throw new TemplateFailure(offset, `undefined variable: $${name}`);
   }
 
   command(command: Command, piped: TValue | typeof NO_VALUE): TValue {
@@ -81,8 +153,24 @@ class Evaluator {
         if (typeof operand.value === 'number' && operand.float)
           return new Float64(operand.value);
         return operand.value;
-      case 'fields':
-        return this.fields(this.ctx.root, operand.chain, operand.offset, true);
+      case 'fields': {
+        const base = operand.base === 'root' ? this.ctx.root : this.dot;
+        return this.fields(
+          base,
+          operand.chain,
+          operand.offset,
+          base === this.ctx.root,
+        );
+      }
+      case 'var': {
+        const value = this.variable(operand.name, operand.offset).value;
+        return this.fields(
+          value,
+          operand.chain,
+          operand.offset,
+          value === this.ctx.root,
+        );
+      }
       case 'sub':
         return this.fields(
           this.pipeline(operand.pipe),
@@ -159,7 +247,29 @@ class Evaluator {
   }
 }
 
+function rangeItems(value: TValue, offset: number): [TValue, TValue][] {
+  if (Array.isArray(value)) return value.map((v, i) => [i, v]);
+  if (value instanceof Map)
+    return [...value.keys()]
+      .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+      .map(k => [k, value.get(k)!]);
+  if (typeof value === 'number' && Number.isInteger(value))
+    return Array.from({ length: Math.max(0, value) }, (_, i) => [i, i]);
+  if (value === null) return [];
+  throw new TemplateFailure(
+    offset,
+    `range can't iterate over ${formatText(value)}`,
+  );
+}
+
+function formatText(value: TValue): string {
+  const text = formatValue(value);
+  return typeof text === 'string' ? text : '<binary>';
+}
+
 function describe(operand: Operand): string {
+  if (operand.k === 'var')
+    return `$${[operand.name, ...operand.chain].join('.')}`;
   if (operand.k === 'fields')
     return operand.chain.length ? `.${operand.chain.join('.')}` : '.';
   if (operand.k === 'literal') return JSON.stringify(operand.value);

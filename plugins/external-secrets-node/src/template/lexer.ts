@@ -17,7 +17,11 @@ export type Token =
   | { t: 'identifier'; name: string; offset: number; spaced: boolean }
   | { t: 'string'; value: string; offset: number; spaced: boolean }
   | { t: 'number'; text: string; offset: number; spaced: boolean }
-  | { t: 'pipe' | 'lparen' | 'rparen'; offset: number; spaced: boolean };
+  | {
+      t: 'pipe' | 'lparen' | 'rparen' | 'declare' | 'assign' | 'comma';
+      offset: number;
+      spaced: boolean;
+    };
 
 const SPACE = /[ \t\r\n]/;
 
@@ -170,6 +174,10 @@ function lexOne(
   const simple = { '|': 'pipe', '(': 'lparen', ')': 'rparen' } as const;
   if (c in simple)
     return { token: { t: simple[c as '|'], offset, spaced }, next: i + 1 };
+  if (c === ':' && body[i + 1] === '=')
+    return { token: { t: 'declare', offset, spaced }, next: i + 2 };
+  if (c === '=') return { token: { t: 'assign', offset, spaced }, next: i + 1 };
+  if (c === ',') return { token: { t: 'comma', offset, spaced }, next: i + 1 };
   if (c === '"' || c === '`') {
     const end = skipQuoted(body, i);
     if (end < 0)
@@ -213,8 +221,6 @@ function lexOne(
       token: { t: 'identifier', name: ident[0], offset, spaced },
       next: i + ident[0].length,
     };
-  if (c === ':' || c === '=')
-    throw new TemplateFailure(offset, 'variables are not supported');
   if (c === "'")
     throw new TemplateFailure(
       offset,

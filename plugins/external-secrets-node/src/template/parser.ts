@@ -11,19 +11,29 @@ export type Operand =
       float: boolean;
       offset: number;
     }
-  | { k: 'sub'; pipe: Pipeline; chain: string[]; offset: number };
+  | { k: 'sub'; pipe: Pipeline; chain: string[]; offset: number }
+  | { k: 'var'; name: string; chain: string[]; offset: number };
 
 export type Command = { args: Operand[]; offset: number };
-export type Pipeline = { commands: Command[]; offset: number };
+/** `$x := ...` (declare) or `$x = ...` (assign); range may name two variables. */
+export type Declaration = { names: string[]; assign: boolean };
+export type Pipeline = {
+  commands: Command[];
+  offset: number;
+  decl?: Declaration;
+};
 
 export type Node =
   | { k: 'text'; text: string }
   | { k: 'action'; pipe: Pipeline }
-  | { k: 'if'; pipe: Pipeline; then: Node[]; otherwise: Node[] };
+  | {
+      k: 'if' | 'with' | 'range';
+      pipe: Pipeline;
+      then: Node[];
+      otherwise: Node[];
+    };
 
 const UNSUPPORTED_KEYWORDS = [
-  'range',
-  'with',
   'define',
   'template',
   'block',
@@ -31,9 +41,21 @@ const UNSUPPORTED_KEYWORDS = [
   'continue',
 ];
 
+/** Variables visible at a point of the template (Go checks them at parse time). */
+class Scope {
+  names: string[] = [];
+  has(name: string) {
+    return this.names.includes(name);
+  }
+}
+
 class TokenStream {
   i = 0;
-  constructor(readonly tokens: Token[], readonly endOffset: number) {}
+  constructor(
+    readonly tokens: Token[],
+    readonly endOffset: number,
+    readonly scope: Scope,
+  ) {}
   peek(): Token | undefined {
     return this.tokens[this.i];
   }
@@ -81,12 +103,19 @@ function parseOperand(stream: TokenStream, functions: Set<string>): Operand {
         offset,
       };
     case 'variable':
-      if (token.name)
+      if (!token.name)
+        return {
+          k: 'fields',
+          base: 'root',
+          chain: chainAfter(stream),
+          offset,
+        };
+      if (!stream.scope.has(token.name))
         throw new TemplateFailure(
           offset,
           `undefined variable "$${token.name}"`,
         );
-      return { k: 'fields', base: 'root', chain: chainAfter(stream), offset };
+      return { k: 'var', name: token.name, chain: chainAfter(stream), offset };
     case 'string':
       return { k: 'literal', value: token.value, float: false, offset };
     case 'number':
@@ -121,7 +150,54 @@ function parseOperand(stream: TokenStream, functions: Set<string>): Operand {
   }
 }
 
+/** `$x :=`, `$x =` or (range) `$i, $v :=` at the start of a pipeline. */
+function parseDeclaration(
+  stream: TokenStream,
+  maxNames: number,
+): Declaration | undefined {
+  const tokens = stream.tokens.slice(stream.i);
+  const names: string[] = [];
+  let j = 0;
+  while (tokens[j]?.t === 'variable' && (tokens[j] as { name: string }).name) {
+    names.push((tokens[j] as { name: string }).name);
+    if (tokens[j + 1]?.t !== 'comma') break;
+    j += 2;
+  }
+  const operator = tokens[names.length * 2 - 1];
+  if (
+    names.length === 0 ||
+    (operator?.t !== 'declare' && operator?.t !== 'assign')
+  )
+    return undefined;
+  if (names.length > maxNames)
+    throw new TemplateFailure(tokens[0].offset, 'too many declarations');
+  const assign = operator.t === 'assign';
+  if (assign)
+    for (const name of names)
+      if (!stream.scope.has(name))
+        throw new TemplateFailure(
+          tokens[0].offset,
+          `undefined variable "$${name}"`,
+        );
+  stream.i += names.length * 2;
+  return { names, assign };
+}
+
 function parsePipeline(
+  stream: TokenStream,
+  functions: Set<string>,
+  until?: 'rparen',
+  maxDeclarations = 0,
+): Pipeline {
+  const decl = maxDeclarations
+    ? parseDeclaration(stream, maxDeclarations)
+    : undefined;
+  const pipe = parseCommands(stream, functions, until);
+  if (decl && !decl.assign) stream.scope.names.push(...decl.names);
+  return decl ? { ...pipe, decl } : pipe;
+}
+
+function parseCommands(
   stream: TokenStream,
   functions: Set<string>,
   until?: 'rparen',
@@ -158,6 +234,7 @@ type Block = {
 /** Parses a template into nodes; `functions` are the names callable in it. */
 export function parseTemplate(text: string, functions: Set<string>): Node[] {
   const segments = splitTemplate(text);
+  const scope = new Scope();
   let index = 0;
 
   function parseBlock(inside: boolean): Block {
@@ -185,31 +262,41 @@ export function parseTemplate(text: string, functions: Set<string>): Node[] {
       if (UNSUPPORTED_KEYWORDS.includes(keyword)) {
         throw new TemplateFailure(
           first.offset,
-          `{{${keyword}}} is not supported (supported: if/else/end)`,
+          `{{${keyword}}} is not supported (supported: if, range, with, else, end)`,
         );
       }
-      if (keyword === 'if') {
-        nodes.push(parseIf(tokens.slice(1), endOffset, first.offset));
+      if (keyword === 'if' || keyword === 'with' || keyword === 'range') {
+        const mark = scope.names.length;
+        nodes.push(
+          parseControl(keyword, tokens.slice(1), endOffset, first.offset),
+        );
+        scope.names.length = mark;
         continue;
       }
-      const stream = new TokenStream(tokens, endOffset);
-      nodes.push({ k: 'action', pipe: parsePipeline(stream, functions) });
+      const stream = new TokenStream(tokens, endOffset, scope);
+      nodes.push({
+        k: 'action',
+        pipe: parsePipeline(stream, functions, undefined, 1),
+      });
     }
     if (inside)
       throw new TemplateFailure(text.length, 'unexpected EOF: missing {{end}}');
     return { nodes };
   }
 
-  function parseIf(
+  function parseControl(
+    keyword: 'if' | 'with' | 'range',
     condition: Token[],
     endOffset: number,
     offset: number,
   ): Node {
     if (condition.length === 0)
-      throw new TemplateFailure(offset, 'missing value for if');
+      throw new TemplateFailure(offset, `missing value for ${keyword}`);
     const pipe = parsePipeline(
-      new TokenStream(condition, endOffset),
+      new TokenStream(condition, endOffset, scope),
       functions,
+      undefined,
+      keyword === 'range' ? 2 : 1,
     );
     const then = parseBlock(true);
     const ending = then.ending!;
@@ -219,24 +306,33 @@ export function parseTemplate(text: string, functions: Set<string>): Node[] {
           ending.offset,
           'unexpected content after end',
         );
-      return { k: 'if', pipe, then: then.nodes, otherwise: [] };
+      return { k: keyword, pipe, then: then.nodes, otherwise: [] };
     }
     const elseIf = ending.tokens[0];
-    if (elseIf?.t === 'identifier' && elseIf.name === 'if') {
-      return {
-        k: 'if',
-        pipe,
-        then: then.nodes,
-        otherwise: [parseIf(ending.tokens.slice(1), endOffset, elseIf.offset)],
-      };
+    if (
+      elseIf?.t === 'identifier' &&
+      (elseIf.name === 'if' || elseIf.name === 'with') &&
+      keyword !== 'range'
+    ) {
+      const mark = scope.names.length;
+      const inner = parseControl(
+        elseIf.name,
+        ending.tokens.slice(1),
+        endOffset,
+        elseIf.offset,
+      );
+      scope.names.length = mark;
+      return { k: keyword, pipe, then: then.nodes, otherwise: [inner] };
     }
+    if (ending.tokens.length)
+      throw new TemplateFailure(ending.offset, 'unexpected content after else');
     const otherwise = parseBlock(true);
     if (otherwise.ending?.keyword !== 'end')
       throw new TemplateFailure(
         ending.offset,
         'expected {{end}} after {{else}}',
       );
-    return { k: 'if', pipe, then: then.nodes, otherwise: otherwise.nodes };
+    return { k: keyword, pipe, then: then.nodes, otherwise: otherwise.nodes };
   }
 
   return parseBlock(false).nodes;
