@@ -1,4 +1,4 @@
-import { InfisicalApiError } from './InfisicalApiError';
+import { isMissingRouteAnswer } from './InfisicalApiError';
 import type { InfisicalHttpClient } from './InfisicalHttpClient';
 import {
   parseLogin,
@@ -25,6 +25,29 @@ export type SecretsQuery = {
   includeImports: boolean;
   expandSecretReferences: boolean;
 };
+
+/**
+ * The project-lookup routes, in the order they are tried: current upstream
+ * (and ESO) use `/v1/projects/slug/:slug`; older self-hosted builds (the
+ * recorded 2024-10 one) serve only `/v2/workspace/:slug`; releases in between
+ * `/v1/workspace/slug/:slug`. Each answers the project with `id` at the top
+ * level (or under `project` / `workspace`).
+ */
+export const PROJECT_LOOKUP_ROUTES = [
+  (slug: string) => `/v1/projects/slug/${encodeURIComponent(slug)}`,
+  (slug: string) => `/v2/workspace/${encodeURIComponent(slug)}`,
+  (slug: string) => `/v1/workspace/slug/${encodeURIComponent(slug)}`,
+] as const;
+
+/** Thrown when the host serves none of PROJECT_LOOKUP_ROUTES (each answered fastify's "Route ... not found"). */
+export class ProjectLookupUnavailable extends Error {
+  readonly name = 'ProjectLookupUnavailable';
+  constructor(readonly baseUrl: string) {
+    super(
+      `Infisical at ${baseUrl} serves none of the project lookup routes (/api/v1/projects/slug/:slug, /api/v2/workspace/:slug, /api/v1/workspace/slug/:slug)`,
+    );
+  }
+}
 
 export type ListSecretsResult =
   | { notModified: true; etag?: string }
@@ -110,44 +133,42 @@ export class InfisicalApi {
   }
 
   /**
-   * Resolves a project slug to its id. The route moved across releases:
-   * `/v1/projects/slug/:slug` on current ones, `/v1/workspace/slug/:slug` on
-   * older ones; a 404 on the first tries the second (as ESO does).
+   * Resolves a project slug to its id through PROJECT_LOOKUP_ROUTES, starting
+   * with `firstRoute` (the one this host answered on before) and then in their
+   * fixed order. Only fastify's "Route ... not found" moves on to the next
+   * route: Infisical's own answer (a NotFound, a 403, a 500 for an unknown
+   * slug) is the answer. Throws ProjectLookupUnavailable when the host serves
+   * none of them.
    */
   async getProjectIdBySlug(
     token: string,
     slug: string,
     signal?: AbortSignal,
-  ): Promise<string> {
+    firstRoute = 0,
+  ): Promise<{ id: string; route: number }> {
     const call = 'GetWorkspaceBySlug';
-    const paths = [
-      `/v1/projects/slug/${encodeURIComponent(slug)}`,
-      `/v1/workspace/slug/${encodeURIComponent(slug)}`,
-    ];
-    for (const [index, path] of paths.entries()) {
+    const order = [firstRoute, ...PROJECT_LOOKUP_ROUTES.keys()].filter(
+      (route, index, all) => all.indexOf(route) === index,
+    );
+    for (const route of order) {
       try {
         const response = await this.http.send({
           call,
           method: 'GET',
-          path,
+          path: PROJECT_LOOKUP_ROUTES[route](slug),
           token,
           signal,
         });
-        return parseProjectId(
+        const id = parseProjectId(
           call,
           response.notModified ? undefined : response.body,
         );
+        return { id, route };
       } catch (error) {
-        const tryNext =
-          error instanceof InfisicalApiError &&
-          error.status === 404 &&
-          index < paths.length - 1;
-        if (!tryNext) throw error;
+        if (!isMissingRouteAnswer(error)) throw error;
       }
     }
-    throw new Error(
-      'unreachable: the last project route either answers or throws',
-    );
+    throw new ProjectLookupUnavailable(this.baseUrl);
   }
 
   /** Lists a folder (v4 `/v4/secrets`, or v3 `/v3/secrets/raw`), conditionally on `etag`. */

@@ -1,6 +1,9 @@
 import type { InfisicalApiCall } from './apiCalls';
 
-/** Infisical's error body: `{reqId, statusCode, message, error, details?}`. */
+/**
+ * Infisical's error body: `{statusCode, message, error, details?}` (recorded);
+ * some builds add `reqId`.
+ */
 export type InfisicalErrorBody = {
   reqId?: string;
   /** A string, or an array of validation issues on 422. */
@@ -32,18 +35,53 @@ export class InfisicalApiError extends Error {
     status: number;
     body?: InfisicalErrorBody;
     retryAfterMs?: number;
+    /** From the answer's request-id header, when the server sends one. */
+    requestId?: string;
   }) {
     const serverMessage = flattenMessage(options.body?.message);
     super(`HTTP ${options.status} from ${options.call}: ${serverMessage}`);
     this.call = options.call;
     this.status = options.status;
-    this.requestId = options.body?.reqId;
+    this.requestId = options.requestId ?? options.body?.reqId;
     this.errorName = options.body?.error;
     this.details = options.body?.details;
     this.serverMessage = serverMessage;
     this.retryAfterMs = options.retryAfterMs;
   }
 }
+
+/**
+ * The answer a recorded Infisical gives for a project slug that does not
+ * exist: a 500 "Failed to find project by slug" from its database layer. It
+ * never heals by retrying: it is a configuration error.
+ */
+export function isUnknownProjectAnswer(error: unknown): boolean {
+  return (
+    error instanceof InfisicalApiError &&
+    error.status === 500 &&
+    `${error.errorName ?? ''} ${error.serverMessage}`
+      .toLowerCase()
+      .includes('failed to find project')
+  );
+}
+
+/**
+ * Fastify's 404 for a route the server does not have ("Route GET:/api/... not
+ * found", `error: "Not Found"`), as opposed to Infisical's own NotFound.
+ */
+export function isMissingRouteAnswer(error: unknown): boolean {
+  if (!(error instanceof InfisicalApiError) || error.status !== 404)
+    return false;
+  const text = error.serverMessage;
+  return (
+    error.errorName === undefined ||
+    error.errorName === 'Not Found' ||
+    (text.startsWith('Route ') && text.endsWith(' not found'))
+  );
+}
+
+/** Response headers that may carry the server's request id (none in the recorded build). */
+export const REQUEST_ID_HEADERS = ['x-request-id', 'request-id'] as const;
 
 /** Reads the error body leniently: proxies answer with HTML or nothing. */
 export function parseErrorBody(text: string): InfisicalErrorBody | undefined {

@@ -4,6 +4,7 @@ import type { InfisicalApiCall } from './apiCalls';
 import {
   InfisicalApiError,
   parseErrorBody,
+  REQUEST_ID_HEADERS,
   redirectRefused,
   unexpectedResponse,
 } from './InfisicalApiError';
@@ -128,6 +129,7 @@ export class InfisicalHttpClient {
           response.headers.get('retry-after'),
           this.options.clock.now(),
         ),
+        requestId: requestIdOf(response.headers),
       });
     }
     return {
@@ -153,6 +155,15 @@ export class InfisicalHttpClient {
     if (request.etag) headers['if-none-match'] = request.etag;
     return headers;
   }
+}
+
+/** The server's request id from the answer's headers; real error bodies carry none. */
+function requestIdOf(headers: Headers): string | undefined {
+  for (const name of REQUEST_ID_HEADERS) {
+    const value = headers.get(name);
+    if (value) return value;
+  }
+  return undefined;
 }
 
 /** A 3xx, or the opaque answer a spec-exact fetch gives `redirect: 'manual'`. */

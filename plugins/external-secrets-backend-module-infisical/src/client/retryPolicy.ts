@@ -1,4 +1,4 @@
-import { InfisicalApiError } from './InfisicalApiError';
+import { InfisicalApiError, isUnknownProjectAnswer } from './InfisicalApiError';
 import { InfisicalTransportError } from './InfisicalTransportError';
 
 /** @public */
@@ -39,6 +39,8 @@ export function retryDelayMs(
     return retryable ? backoffMs(attempt, policy, random) : undefined;
   }
   if (!(error instanceof InfisicalApiError)) return undefined;
+  // A 500 for an unknown project slug will answer the same on every retry.
+  if (isUnknownProjectAnswer(error)) return undefined;
   if (error.status === 429) {
     if (error.retryAfterMs === undefined) {
       return backoffMs(attempt, policy, random);

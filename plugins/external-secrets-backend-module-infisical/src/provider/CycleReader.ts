@@ -1,6 +1,9 @@
-import type { SecretsQuery } from '../client/InfisicalApi';
+import {
+  ProjectLookupUnavailable,
+  type SecretsQuery,
+} from '../client/InfisicalApi';
 import { InfisicalApiError } from '../client/InfisicalApiError';
-import type { ApiVersion, WireSecret } from '../client/wireTypes';
+import type { WireSecret } from '../client/wireTypes';
 import { ScopeSnapshot } from './ScopeSnapshot';
 import type { StoreSession } from './StoreSession';
 
@@ -67,74 +70,88 @@ export class CycleReader {
   private async fetchList(scope: ListScope): Promise<ScopeSnapshot> {
     const { session } = this;
     const cacheKey = this.cacheKey(scope);
-    return session.withToken(async token => {
-      const version = session.apiVersion();
-      const cached = session.state.snapshots.get(cacheKey);
-      const etag = cached?.version === version ? cached.etag : undefined;
-      let result;
-      try {
-        result = await session.api.listSecrets(
-          token,
-          {
-            ...(await this.query(token, version, scope.folder)),
-            recursive: scope.recursive,
-            tagSlugs: scope.tagSlug ? [scope.tagSlug] : undefined,
-          },
-          etag,
-          session.signal,
-        );
-      } catch (error) {
-        if (version === 'v4' && isMissingRoute(error)) {
-          session.markLegacyHost();
-          return this.fetchList(scope);
+    session.assertProjectNotKnownMissing();
+    return session
+      .withToken(async token => {
+        const query = await this.query(token, scope.folder);
+        const { version } = query;
+        const cached = session.state.snapshots.get(cacheKey);
+        const etag = cached?.version === version ? cached.etag : undefined;
+        let result;
+        try {
+          result = await session.api.listSecrets(
+            token,
+            {
+              ...query,
+              recursive: scope.recursive,
+              tagSlugs: scope.tagSlug ? [scope.tagSlug] : undefined,
+            },
+            etag,
+            session.signal,
+          );
+        } catch (error) {
+          if (version === 'v4' && isMissingRoute(error)) {
+            session.markLegacyHost('noV4Route');
+            return this.fetchList(scope);
+          }
+          if (error instanceof InfisicalApiError && error.status === 404)
+            session.forgetProjectId();
+          throw error;
         }
-        if (error instanceof InfisicalApiError && error.status === 404)
-          session.forgetProjectId();
-        throw error;
-      }
-      if (result.notModified && cached) return cached.snapshot;
-      if (result.notModified)
-        throw new Error(
-          'Infisical answered 304 to a request without If-None-Match',
-        );
-      const snapshot = ScopeSnapshot.fromWire(result.list, scope.folder);
-      this.noticeEmptied(scope, cached?.snapshot, snapshot);
-      session.state.snapshots.set(cacheKey, {
-        etag: result.etag,
-        version,
-        snapshot,
-      });
-      return snapshot;
-    });
+        if (result.notModified && cached) return cached.snapshot;
+        if (result.notModified)
+          throw new Error(
+            'Infisical answered 304 to a request without If-None-Match',
+          );
+        const snapshot = ScopeSnapshot.fromWire(result.list, scope.folder);
+        this.noticeEmptied(scope, cached?.snapshot, snapshot);
+        session.state.snapshots.set(cacheKey, {
+          etag: result.etag,
+          version,
+          snapshot,
+        });
+        return snapshot;
+      })
+      .catch(error => this.rethrow(error));
+  }
+
+  /** Remembers an unknown project (it is not asked again until validation), then rethrows. */
+  private rethrow(error: unknown): never {
+    this.session.noticeUnknownProject(error);
+    throw error;
   }
 
   private async fetchProbe(folder: string, name: string): Promise<ProbeResult> {
     const { session } = this;
-    return session.withToken(async token => {
-      const version = session.apiVersion();
-      try {
-        const query = await this.query(token, version, folder);
-        const secret = await session.api.getSecret(
-          token,
-          query,
-          name,
-          session.signal,
-        );
-        return { kind: 'found', secret };
-      } catch (error) {
-        if (!(error instanceof InfisicalApiError) || error.status !== 404)
-          throw error;
-        return { kind: classifyNotFound(error.serverMessage), error };
-      }
-    });
+    session.assertProjectNotKnownMissing();
+    return session
+      .withToken(async token => {
+        try {
+          const query = await this.query(token, folder);
+          const secret = await session.api.getSecret(
+            token,
+            query,
+            name,
+            session.signal,
+          );
+          return { kind: 'found' as const, secret };
+        } catch (error) {
+          if (!(error instanceof InfisicalApiError) || error.status !== 404)
+            throw error;
+          return { kind: classifyNotFound(error.serverMessage), error };
+        }
+      })
+      .catch(error => this.rethrow(error));
   }
 
-  private async query(
-    token: string,
-    version: ApiVersion,
-    folder: string,
-  ): Promise<SecretsQuery> {
+  /**
+   * The read's query for the host's API version. v4 needs the project id; a
+   * host that serves no project-lookup route is read through v3, which takes
+   * the slug directly (as ESO does), and the log says so.
+   */
+  private async query(token: string, folder: string): Promise<SecretsQuery> {
     const { scope } = this.session;
+    const version = this.session.apiVersion();
     const base: SecretsQuery = {
       version,
       projectSlug: scope.projectSlug,
@@ -144,7 +161,13 @@ export class CycleReader {
       expandSecretReferences: scope.expandSecretReferences,
     };
     if (version === 'v3') return base;
-    return { ...base, projectId: await this.session.projectId(token) };
+    try {
+      return { ...base, projectId: await this.session.projectId(token) };
+    } catch (error) {
+      if (!(error instanceof ProjectLookupUnavailable)) throw error;
+      this.session.markLegacyHost(error);
+      return { ...base, version: 'v3' };
+    }
   }
 
   private cacheKey(scope: ListScope): string {

@@ -1,6 +1,7 @@
 import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { setupServer } from 'msw/node';
 import { createInfisicalHandlers } from '../simulator/createInfisicalHandlers';
+import type { SimulatorProfile, SimulatorRoute } from '../simulator/types';
 import {
   CANARY,
   createTestWorld,
@@ -18,8 +19,31 @@ import {
 const server = setupServer();
 registerMswTestHooks(server);
 
+/**
+ * The read suite runs against both server profiles: current upstream (v4,
+ * `/api/v1/projects/slug`) and the recorded 2024-10 build (v3 only,
+ * `/api/v2/workspace`). Route names differ; what the user sees must not.
+ */
+const PROFILES: SimulatorProfile[] = ['current', '2024-10'];
+let profile: SimulatorProfile = 'current';
+const ROUTE_NAMES = {
+  current: {
+    list: 'listSecretsV4',
+    get: 'getSecretV4',
+    lookup: 'getProjectBySlug',
+  },
+  '2024-10': {
+    list: 'listSecretsV3',
+    get: 'getSecretV3',
+    lookup: 'getWorkspaceV2',
+  },
+} as const;
+/** The simulator route the provider reads through on this profile. */
+const route = (name: 'list' | 'get' | 'lookup'): SimulatorRoute =>
+  ROUTE_NAMES[profile][name];
+
 function setup(scope: StoreOptions['scope'] = {}) {
-  const world = createTestWorld();
+  const world = createTestWorld({ simulator: { profile } });
   server.use(...createInfisicalHandlers(world.simulator));
   const store = infisicalStore({ scope });
   const cycle = () => world.provider.newClient(store, world.context);
@@ -35,7 +59,11 @@ function setup(scope: StoreOptions['scope'] = {}) {
   return { ...world, store, cycle, set };
 }
 
-describe('InfisicalProvider reads', () => {
+describe.each(PROFILES)('InfisicalProvider reads (server profile %s)', p => {
+  beforeEach(() => {
+    profile = p;
+  });
+
   describe('getSecret', () => {
     it('should serve N reads for M ExternalSecrets of one scope with 1 login and 1 list per cycle', async () => {
       const { simulator, cycle, set } = setup();
@@ -59,8 +87,8 @@ describe('InfisicalProvider reads', () => {
         ),
       );
       expect(simulator.requests('universalAuthLogin')).toHaveLength(1);
-      expect(simulator.requests('getProjectBySlug')).toHaveLength(1);
-      expect(simulator.requests('listSecretsV4')).toHaveLength(1);
+      expect(simulator.requests(route('lookup'))).toHaveLength(1);
+      expect(simulator.requests(route('list'))).toHaveLength(1);
     });
 
     it('should reuse the token across cycles and reuse the snapshot on a 304', async () => {
@@ -75,8 +103,8 @@ describe('InfisicalProvider reads', () => {
 
       expect(secret.value.text()).toBe(CANARY.value);
       expect(simulator.requests('universalAuthLogin')).toHaveLength(0);
-      expect(simulator.requests('getProjectBySlug')).toHaveLength(0);
-      const [list] = simulator.requests('listSecretsV4');
+      expect(simulator.requests(route('lookup'))).toHaveLength(0);
+      const [list] = simulator.requests(route('list'));
       expect(list.ifNoneMatch).toBeDefined();
       expect(list.status).toBe(304);
     });
@@ -90,7 +118,7 @@ describe('InfisicalProvider reads', () => {
 
       expect(secret.value.text()).toBe(CANARY.otherValue);
       expect(secret.version).toBe('2');
-      expect(simulator.requests('listSecretsV4').map(r => r.status)).toEqual([
+      expect(simulator.requests(route('list')).map(r => r.status)).toEqual([
         200, 200,
       ]);
     });
@@ -102,7 +130,7 @@ describe('InfisicalProvider reads', () => {
       });
       await (await cycle()).getSecret({ key: 'MY_SECRET_NAME' });
 
-      expect(simulator.requests('listSecretsV4')[0].query).toEqual(
+      expect(simulator.requests(route('list'))[0].query).toEqual(
         expect.objectContaining({
           environment: ENV,
           secretPath: '/',
@@ -227,7 +255,7 @@ describe('InfisicalProvider reads', () => {
         ]);
         expect(
           simulator
-            .requests('listSecretsV4')
+            .requests(route('list'))
             .map(r => r.query.secretPath)
             .sort(),
         ).toEqual(['/app', '/app/db', '/other']);
@@ -253,7 +281,7 @@ describe('InfisicalProvider reads', () => {
         expect(
           (await client.getSecret({ key: 'app/db/PASSWORD' })).value.text(),
         ).toBe('nested');
-        expect(simulator.requests('listSecretsV4')).toHaveLength(1);
+        expect(simulator.requests(route('list'))).toHaveLength(1);
       });
     });
 
@@ -274,7 +302,7 @@ describe('InfisicalProvider reads', () => {
             httpStatus: 404,
           }),
         );
-        expect(error.details.requestId).toMatch(/^req-/);
+        expect(error.details.requestId).toBeUndefined(); // the recorded server sends none
         expect(error.message).toContain(
           'key "NOPE" does not exist in folder "/"',
         );
@@ -301,7 +329,7 @@ describe('InfisicalProvider reads', () => {
         ]);
         await client.getSecret({ key: 'NOPE' }).catch(() => undefined);
 
-        expect(simulator.requests('getSecretV4')).toHaveLength(1);
+        expect(simulator.requests(route('get'))).toHaveLength(1);
       });
 
       it('should return a key the listing lacked when the single read finds it', async () => {
@@ -328,7 +356,7 @@ describe('InfisicalProvider reads', () => {
         ).getSecret({ key: '/app/INHERITED' });
 
         expect(secret.value.text()).toBe('from-base');
-        expect(simulator.requests('getSecretV4')).toHaveLength(1);
+        expect(simulator.requests(route('get'))).toHaveLength(1);
       });
 
       it('should warn when a scope lists empty after having keys, and still require per-key evidence', async () => {
@@ -350,7 +378,7 @@ describe('InfisicalProvider reads', () => {
           ),
         ]);
         expect(error.errorType).toBe('KEY_NOT_FOUND');
-        expect(simulator.requests('getSecretV4')).toHaveLength(1);
+        expect(simulator.requests(route('get'))).toHaveLength(1);
       });
 
       it('should point at the folders holding a bare key in a recursive scope', async () => {
@@ -444,7 +472,7 @@ describe('InfisicalProvider reads', () => {
 
       expect([...found.keys()].sort()).toEqual(['IN_APP', 'IN_APPLICATION']);
       expect(found.get('IN_APP')?.path).toBe('/app');
-      expect(simulator.requests('listSecretsV4')).toHaveLength(1);
+      expect(simulator.requests(route('list'))).toHaveLength(1);
     });
 
     it('should filter names with find.name.regexp', async () => {
@@ -481,7 +509,7 @@ describe('InfisicalProvider reads', () => {
     it.each(['any', 'all'] as const)(
       'should match find.tags as ALL of the tag slugs whatever Infisical does with several (server mode %s)',
       async tagSlugsMode => {
-        const world = createTestWorld({ simulator: { tagSlugsMode } });
+        const world = createTestWorld({ simulator: { profile, tagSlugsMode } });
         server.use(...createInfisicalHandlers(world.simulator));
         const set = (key: string, tags: string[]) =>
           world.simulator.setSecret({
@@ -504,12 +532,14 @@ describe('InfisicalProvider reads', () => {
         );
 
         expect([...found.keys()]).toEqual(['BOTH']);
-        expect(world.simulator.requests('listSecretsV4')).toHaveLength(1);
+        expect(world.simulator.requests(route('list'))).toHaveLength(1);
       },
     );
 
     it('should ask once per tag with tagSlugs when the instance lists no tag data', async () => {
-      const world = createTestWorld({ simulator: { listTags: false } });
+      const world = createTestWorld({
+        simulator: { profile, listTags: false },
+      });
       server.use(...createInfisicalHandlers(world.simulator));
       const set = (key: string, tags: string[]) =>
         world.simulator.setSecret({
@@ -532,7 +562,7 @@ describe('InfisicalProvider reads', () => {
 
       expect([...found.keys()]).toEqual(['BOTH']);
       expect(
-        world.simulator.requests('listSecretsV4').map(r => r.query.tagSlugs),
+        world.simulator.requests(route('list')).map(r => r.query.tagSlugs),
       ).toEqual([undefined, 'backend', 'payments']);
     });
 
@@ -609,9 +639,8 @@ describe('InfisicalProvider reads', () => {
 
   describe('API versions', () => {
     it('should fall back to /api/v3/secrets/raw when the instance lacks v4, and remember it', async () => {
-      const world = createTestWorld({
-        simulator: { v4: false, projectsRoute: false },
-      });
+      // The recorded 2024-10 build: v3 only, project lookup at /api/v2/workspace only.
+      const world = createTestWorld({ simulator: { profile: '2024-10' } });
       server.use(...createInfisicalHandlers(world.simulator));
       const store = infisicalStore();
 
@@ -632,7 +661,7 @@ describe('InfisicalProvider reads', () => {
       ).toEqual([
         'universalAuthLogin:200',
         'unknown:404', // /api/v1/projects/slug is absent on this release
-        'getWorkspaceBySlug:200',
+        'getWorkspaceV2:200',
         'unknown:404', // /api/v4/secrets is absent
         'listSecretsV3:200',
         'getSecretV3:404',
@@ -646,7 +675,7 @@ describe('InfisicalProvider reads', () => {
 
   describe('identities', () => {
     it('should never share a token, project id or snapshot between stores with different identities', async () => {
-      const world = createTestWorld();
+      const world = createTestWorld({ simulator: { profile } });
       server.use(...createInfisicalHandlers(world.simulator));
       const otherId = world.simulator.addUniversalAuthIdentity({
         identityId: 'other',
@@ -693,12 +722,12 @@ describe('InfisicalProvider reads', () => {
         ]);
       }
 
-      const lists = world.simulator.requests('listSecretsV4');
+      const lists = world.simulator.requests(route('list'));
       const byIdentity = (id: string) => lists.filter(r => r.identityId === id);
       expect(world.simulator.requests('universalAuthLogin')).toHaveLength(2);
       expect(
         world.simulator
-          .requests('getProjectBySlug')
+          .requests(route('lookup'))
           .map(r => r.identityId)
           .sort(),
       ).toEqual(['eso-archon-platform', 'other']);
@@ -712,7 +741,7 @@ describe('InfisicalProvider reads', () => {
     });
 
     it('should not lend a cached token to a store that knows the clientId but not the clientSecret', async () => {
-      const world = createTestWorld();
+      const world = createTestWorld({ simulator: { profile } });
       server.use(...createInfisicalHandlers(world.simulator));
       await (
         await world.provider.newClient(infisicalStore(), world.context)

@@ -148,8 +148,12 @@ export class InfisicalProvider implements SecretsProvider {
   ): Promise<StoreValidationResult> {
     try {
       const session = await StoreSession.open(store, context, this.#state);
+      // Validation asks again about a project Infisical said does not exist.
+      session.forgetUnknownProject();
       const client = new InfisicalSecretsClient(session);
       const snapshot = await client.readStoreScope();
+      // Secrets listed prove the scope exists; an empty listing does not.
+      if (snapshot.size === 0) await client.confirmScopeExists();
       await client.close();
       const { projectSlug, environment, secretsPath, recursive } =
         session.scope;

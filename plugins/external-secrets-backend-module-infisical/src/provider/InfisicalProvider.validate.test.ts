@@ -68,7 +68,7 @@ describe('InfisicalProvider.validateStore', () => {
           secrets: universalAuthSecrets(undefined, 'wrong-secret-value'),
         }),
       ],
-      /MachineIdentityLoginViaUniversalAuth answered HTTP 401 \(reqId req-\d+\): Invalid credentials/,
+      /MachineIdentityLoginViaUniversalAuth answered HTTP 401: Invalid credentials/,
     ],
     [
       'an unknown project slug',
@@ -76,12 +76,12 @@ describe('InfisicalProvider.validateStore', () => {
         infisicalStore({ scope: { projectSlug: 'no-such-project' } }),
         w.context,
       ],
-      /GetWorkspaceBySlug answered HTTP 404 \(reqId req-\d+\): Project with slug 'no-such-project' not found/,
+      /GetWorkspaceBySlug answered HTTP 404: Project with slug 'no-such-project' not found/,
     ],
     [
       'an unknown environment',
       w => [infisicalStore({ scope: { environmentSlug: 'qa' } }), w.context],
-      /GetSecretsV4 answered HTTP 404 .*Environment with slug 'qa'/,
+      /environment "qa" does not exist in project archon-platform-pzxu \(GetSecretByKeyV4 answered HTTP 404: Folder with path '\/' in environment with slug 'qa' not found\)/,
     ],
   ])(
     'should be InvalidProviderConfig with the cause for %s',

@@ -28,6 +28,9 @@ import {
   type ErrorContext,
 } from './toProviderError';
 
+/** A name no one gives a secret: reading it only tells whether its folder exists. */
+const SCOPE_PROBE_NAME = 'EXTERNAL_SECRETS_SCOPE_CHECK_NOT_A_SECRET';
+
 /**
  * The Infisical SecretsClient for ONE reconcile cycle of one store. Every
  * `getSecret` of keys in the store's scope is answered from one list call;
@@ -56,6 +59,59 @@ export class InfisicalSecretsClient implements SecretsClient {
           scope.folder,
         ),
       );
+    }
+  }
+
+  /**
+   * Proves that the scope's environment and folder exist. An unknown
+   * environment or folder lists as 200 with no secrets (recorded), so an empty
+   * listing proves nothing; the single-secret read of a name that is not there
+   * says "Secret with name ... not found" when the folder exists and "Folder
+   * with path ... not found" when it does not. The root folder exists in every
+   * environment, so a missing root means a missing environment.
+   */
+  async confirmScopeExists(): Promise<void> {
+    const {
+      secretsPath: folder,
+      environment,
+      projectSlug,
+    } = this.session.scope;
+    const context = this.session.errorContext(
+      'checking that the store scope exists',
+      undefined,
+      folder,
+    );
+    try {
+      const atFolder = await this.#reader.probe(folder, SCOPE_PROBE_NAME);
+      if (atFolder.kind !== 'folderMissing') return;
+      const atRoot =
+        folder === '/'
+          ? atFolder
+          : await this.#reader.probe('/', SCOPE_PROBE_NAME);
+      const evidence = evidenceOf(atFolder, context);
+      if (atRoot.kind === 'folderMissing') {
+        throw providerError(
+          'INVALID_CONFIG',
+          `environment "${environment}" does not exist in project ${projectSlug} (${evidence.text})`,
+          context,
+          {
+            ...evidence.details,
+            hint: 'Fix spec.provider.infisical.secretsScope.environmentSlug (the environment slug, e.g. dev, staging, prod), or create the environment in Infisical.',
+          },
+        );
+      }
+      throw providerError(
+        'FOLDER_NOT_FOUND',
+        `folder "${folder}" does not exist in project ${projectSlug}, environment ${environment} (${evidence.text})`,
+        context,
+        {
+          ...evidence.details,
+          folderExists: false,
+          hint: 'Create the folder in Infisical, or fix spec.provider.infisical.secretsScope.secretsPath.',
+        },
+      );
+    } catch (error) {
+      throw toProviderError(error, context);
     }
   }
 
@@ -328,7 +384,7 @@ function evidenceOf(
   context: ErrorContext,
 ) {
   const { error } = probe;
-  const reqId = error.requestId ? ` (reqId ${error.requestId})` : '';
+  const reqId = error.requestId ? ` (request id ${error.requestId})` : '';
   return {
     text: `${error.call} answered HTTP ${
       error.status

@@ -33,6 +33,14 @@ export class ProviderState {
   readonly projectIdLookups = new Map<string, Promise<string>>();
   /** API base → time until which it is read through v3. */
   readonly legacyHosts = new Map<string, number>();
+  /** API base → the project-lookup route (index in PROJECT_LOOKUP_ROUTES) it answered on. */
+  readonly projectLookupRoutes = new Map<string, number>();
+  /**
+   * Scopes whose project slug Infisical said does not exist (a 500 that never
+   * heals), by host, identity and slug: reads fail fast with this error until
+   * the store's next validation asks Infisical again.
+   */
+  readonly unknownProjects = new Map<string, Error>();
   readonly agents = new AgentPool();
   readonly snapshots: SnapshotCache;
 

@@ -4,8 +4,11 @@ import type { StoreContext } from '@internal/backstage-plugin-external-secrets-n
 import type { StoreIdentity } from '../auth/StoreIdentity';
 import type { TokenSource } from '../auth/TokenCache';
 import { LOGIN_CALLS } from '../client/apiCalls';
-import { InfisicalApi } from '../client/InfisicalApi';
-import { InfisicalApiError } from '../client/InfisicalApiError';
+import { InfisicalApi, ProjectLookupUnavailable } from '../client/InfisicalApi';
+import {
+  InfisicalApiError,
+  isUnknownProjectAnswer,
+} from '../client/InfisicalApiError';
 import { InfisicalHttpClient } from '../client/InfisicalHttpClient';
 import { Redactor } from '../client/Redactor';
 import type { ApiVersion } from '../client/wireTypes';
@@ -121,7 +124,14 @@ export class StoreSession {
   }
 
   errorContext(action: string, key?: string, path?: string): ErrorContext {
-    return { store: this.store, action, key, path, redactor: this.redactor };
+    return {
+      store: this.store,
+      action,
+      key,
+      path,
+      projectSlug: this.scope.projectSlug,
+      redactor: this.redactor,
+    };
   }
 
   /**
@@ -148,17 +158,29 @@ export class StoreSession {
     }
   }
 
-  /** The project id for the scope's slug, cached per identity for the provider's lifetime. */
+  /**
+   * The project id for the scope's slug, cached per identity for the
+   * provider's lifetime. The lookup starts with the route this host answered
+   * on before. Rejects with ProjectLookupUnavailable when the host serves no
+   * lookup route (read through v3 by slug then: see noProjectLookup).
+   */
   projectId(token: string): Promise<string> {
     const key = this.projectKey();
-    const { projectIds, projectIdLookups } = this.state;
+    const { projectIds, projectIdLookups, projectLookupRoutes } = this.state;
     const cached = projectIds.get(key);
     if (cached) return Promise.resolve(cached);
     let lookup = projectIdLookups.get(key);
     if (!lookup) {
+      const host = this.api.baseUrl;
       lookup = this.api
-        .getProjectIdBySlug(token, this.scope.projectSlug, this.signal)
-        .then(id => {
+        .getProjectIdBySlug(
+          token,
+          this.scope.projectSlug,
+          this.signal,
+          projectLookupRoutes.get(host),
+        )
+        .then(({ id, route }) => {
+          projectLookupRoutes.set(host, route);
           projectIds.set(key, id);
           return id;
         })
@@ -166,6 +188,27 @@ export class StoreSession {
       projectIdLookups.set(key, lookup);
     }
     return lookup;
+  }
+
+  /**
+   * Fails fast, without a request, when Infisical said this scope's project
+   * slug does not exist: that answer does not heal, so it is not asked again
+   * every cycle, only on the store's next validation (forgetUnknownProject).
+   */
+  assertProjectNotKnownMissing(): void {
+    const known = this.state.unknownProjects.get(this.unknownProjectKey());
+    if (known) throw known;
+  }
+
+  /** Remembers a "no such project" answer (see assertProjectNotKnownMissing); other errors pass. */
+  noticeUnknownProject(error: unknown): void {
+    if (isUnknownProjectAnswer(error))
+      this.state.unknownProjects.set(this.unknownProjectKey(), error as Error);
+  }
+
+  /** Store validation asks Infisical again. */
+  forgetUnknownProject(): void {
+    this.state.unknownProjects.delete(this.unknownProjectKey());
   }
 
   /** Drops the cached project id (Infisical said the project is gone). */
@@ -181,14 +224,27 @@ export class StoreSession {
       : 'v4';
   }
 
-  markLegacyHost(): void {
+  /**
+   * Reads this host through v3 for a while, saying why: its v4 list route is
+   * missing, or it serves no project-lookup route (v4 needs the project id;
+   * v3 takes `workspaceSlug` directly, as ESO does).
+   */
+  markLegacyHost(cause: 'noV4Route' | ProjectLookupUnavailable): void {
     this.state.legacyHosts.set(
       this.api.baseUrl,
       this.state.runtime.clock.now() + LEGACY_HOST_RECHECK_MS,
     );
+    const why =
+      cause === 'noV4Route'
+        ? `Infisical at ${this.api.baseUrl} has no /api/v4/secrets route`
+        : cause.message;
     this.logger.info(
-      `Infisical at ${this.api.baseUrl} has no /api/v4/secrets route; reading through /api/v3/secrets/raw`,
+      `${why}; reading through /api/v3/secrets/raw with workspaceSlug`,
     );
+  }
+
+  private unknownProjectKey(): string {
+    return `${this.api.baseUrl}\u0000${this.projectKey()}`;
   }
 
   private projectKey(): string {

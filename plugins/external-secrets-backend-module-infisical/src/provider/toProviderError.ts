@@ -7,6 +7,7 @@ import { isError } from '@backstage/errors';
 import { LOGIN_CALLS } from '../client/apiCalls';
 import {
   InfisicalApiError,
+  isUnknownProjectAnswer,
   UNEXPECTED_RESPONSE,
 } from '../client/InfisicalApiError';
 import { InfisicalTransportError } from '../client/InfisicalTransportError';
@@ -20,6 +21,8 @@ export type ErrorContext = {
   action: string;
   key?: string;
   path?: string;
+  /** The scope's project slug, named when Infisical says it does not exist. */
+  projectSlug?: string;
   redactor: Redactor;
 };
 
@@ -119,13 +122,14 @@ function fromApi(
   context: ErrorContext,
 ): ProviderError {
   const errorType = apiErrorType(error);
+  if (isUnknownProjectAnswer(error)) return unknownProject(error, context);
   const serverText = context.redactor.apply(error.serverMessage);
   const permission =
     errorType === 'PERMISSION_DENIED'
       ? describePermissionRules(error.details)
       : '';
   const cause = `${error.call} answered HTTP ${error.status}${
-    error.requestId ? ` (reqId ${error.requestId})` : ''
+    error.requestId ? ` (request id ${error.requestId})` : ''
   }: ${serverText}${permission}`;
   return providerError(errorType, cause, context, {
     call: error.call,
@@ -137,6 +141,33 @@ function fromApi(
         : Math.ceil(error.retryAfterMs / 1000),
     hint: apiErrorHint(error),
   });
+}
+
+/**
+ * Infisical's 500 "Failed to find project by slug": a configuration error that
+ * no retry heals. The provider stops asking until the store's next validation.
+ */
+function unknownProject(
+  error: InfisicalApiError,
+  context: ErrorContext,
+): ProviderError {
+  const slug = context.projectSlug ? ` "${context.projectSlug}"` : '';
+  const detail = context.redactor.apply(
+    [error.errorName, error.serverMessage].filter(Boolean).join(': '),
+  );
+  return providerError(
+    'INVALID_CONFIG',
+    `Infisical has no project with slug${slug} (${error.call} answered HTTP ${
+      error.status
+    }${error.requestId ? `, request id ${error.requestId}` : ''}: ${detail})`,
+    context,
+    {
+      call: error.call,
+      httpStatus: error.status,
+      requestId: error.requestId,
+      hint: "Fix spec.provider.infisical.secretsScope.projectSlug (the project's slug, not its name or id). The slug is not asked for again until the store is validated again.",
+    },
+  );
 }
 
 /** A hint more precise than the error type's, when the answer tells one. */
@@ -155,10 +186,15 @@ export function apiErrorType(error: InfisicalApiError): ProviderErrorType {
   const text = error.serverMessage;
   if (error.errorName === UNEXPECTED_RESPONSE) return 'INVALID_CONFIG';
   if (error.status === 429) return 'RATE_LIMITED';
+  if (isUnknownProjectAnswer(error)) return 'INVALID_CONFIG';
   if (error.status >= 500) return 'UNAVAILABLE';
   if (/(number of uses|uses?|usage) limit/i.test(text))
     return 'USE_LIMIT_REACHED';
-  if (LOGIN_CALLS.has(error.call) && [400, 401, 403].includes(error.status)) {
+  // A login's 404 is "No identity with specified client ID was found" (recorded).
+  if (
+    LOGIN_CALLS.has(error.call) &&
+    [400, 401, 403, 404].includes(error.status)
+  ) {
     return /expired client secret/i.test(text)
       ? 'CLIENT_SECRET_EXPIRED'
       : 'AUTH_FAILED';

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { isSimError, SimulatorAuth, type SimError } from './SimulatorAuth';
 import { SimulatorReads, type Answer } from './SimulatorReads';
+import { SimulatorWrites } from './SimulatorWrites';
 import { SimulatorStore, type SimProject } from './SimulatorStore';
 import type {
   SimulatorFault,
   SimulatorLogEntry,
   SimulatorOptions,
+  SimulatorProfile,
   SimulatorRequest,
   SimulatorResponse,
   SimulatorRoute,
@@ -51,6 +53,11 @@ const ROUTES: { method: string; pattern: RegExp; route: SimulatorRoute }[] = [
     pattern: /^\/api\/v1\/workspace\/slug\/(?<slug>[^/]+)$/,
     route: 'getWorkspaceBySlug',
   },
+  {
+    method: 'GET',
+    pattern: /^\/api\/v2\/workspace\/(?<slug>[^/]+)$/,
+    route: 'getWorkspaceV2',
+  },
   { method: 'GET', pattern: /^\/api\/v4\/secrets$/, route: 'listSecretsV4' },
   {
     method: 'GET',
@@ -68,14 +75,66 @@ const ROUTES: { method: string; pattern: RegExp; route: SimulatorRoute }[] = [
     route: 'getSecretV3',
   },
   { method: 'GET', pattern: /^\/api\/v1\/folders$/, route: 'listFolders' },
+  {
+    method: 'POST',
+    pattern: /^\/api\/v3\/secrets\/raw\/(?<name>[^/]+)$/,
+    route: 'createSecretV3',
+  },
+  {
+    method: 'PATCH',
+    pattern: /^\/api\/v3\/secrets\/raw\/(?<name>[^/]+)$/,
+    route: 'updateSecretV3',
+  },
+  {
+    method: 'DELETE',
+    pattern: /^\/api\/v3\/secrets\/raw\/(?<name>[^/]+)$/,
+    route: 'deleteSecretV3',
+  },
 ];
 
+type ResolvedOptions = {
+  profile: SimulatorProfile;
+  v4: boolean;
+  projectsRoute: boolean;
+  workspaceSlugRoute: boolean;
+  workspaceV2Route: boolean;
+  loginLockout: number | false;
+  renewReturnsSameToken: boolean;
+  tagSlugsMode: 'any' | 'all';
+  listTags: boolean;
+};
+
+/** The profile's defaults, overridden by explicit options. */
+function resolveOptions(options: SimulatorOptions): ResolvedOptions {
+  const profile = options.profile ?? 'current';
+  const current = profile === 'current';
+  return {
+    profile,
+    v4: options.v4 ?? current,
+    projectsRoute: options.projectsRoute ?? current,
+    workspaceSlugRoute: options.workspaceSlugRoute ?? current,
+    workspaceV2Route: options.workspaceV2Route ?? !current,
+    loginLockout: options.loginLockout ?? (current ? 3 : false),
+    renewReturnsSameToken: options.renewReturnsSameToken ?? false,
+    tagSlugsMode: options.tagSlugsMode ?? 'any',
+    listTags: options.listTags ?? true,
+  };
+}
+
+/** Headers every recorded answer carries (fastify with @fastify/etag). */
+const BASE_HEADERS = {
+  vary: 'Origin',
+  'content-type': 'application/json; charset=utf-8',
+};
+
 /**
- * An in-memory Infisical that follows the project's reference page: projects
- * (slug → id), environments, folders, versioned secrets, imports (local wins),
- * tags, secret references, ETag/304 on JSON GETs, Universal and Kubernetes
- * auth with TTL / max TTL / renew / revoke / use limits, the Universal Auth
- * lockout (3 failures within 30 s lock for 300 s), fault injection and a
+ * An in-memory Infisical that answers as a real server was recorded answering
+ * (docs/reference `infisical-recorded.md`): projects (slug → id), environments,
+ * folders, versioned secrets, imports (local wins), tags, secret references,
+ * a strong ETag on every answer and 304 on an exact `If-None-Match`, Universal
+ * and Kubernetes auth with TTL / max TTL / renew / revoke / use limits, the
+ * Universal Auth lockout (configurable), the v3 write routes, a server
+ * `profile` (`current` or the recorded `2024-10` build), fault injection and a
  * request log. Serve it with `createInfisicalHandlers` (msw) or
  * `startInfisicalSimulatorServer` (a local HTTP(S) server).
  *
@@ -85,26 +144,30 @@ export class InfisicalSimulator {
   readonly #store = new SimulatorStore();
   readonly #auth: SimulatorAuth;
   readonly #reads: SimulatorReads;
+  readonly #writes: SimulatorWrites;
   readonly #faults: SimulatorFault[] = [];
   readonly #log: SimulatorLogEntry[] = [];
-  readonly #options: Required<Omit<SimulatorOptions, 'now'>>;
+  readonly #options: ResolvedOptions;
   readonly #now: () => number;
-  #requestIds = 0;
 
   constructor(options: SimulatorOptions = {}) {
     this.#now = options.now ?? (() => Date.now());
-    this.#options = {
-      v4: options.v4 ?? true,
-      projectsRoute: options.projectsRoute ?? true,
-      renewReturnsSameToken: options.renewReturnsSameToken ?? false,
-      tagSlugsMode: options.tagSlugsMode ?? 'any',
-      listTags: options.listTags ?? true,
-    };
+    this.#options = resolveOptions(options);
     this.#auth = new SimulatorAuth(
       this.#now,
       this.#options.renewReturnsSameToken,
+      this.#options.loginLockout,
     );
-    this.#reads = new SimulatorReads(this.#store, this.#auth, this.#options);
+    this.#reads = new SimulatorReads(this.#store, this.#auth, {
+      ...this.#options,
+      slugLookupFailsWith500: this.#options.profile === '2024-10',
+    });
+    this.#writes = new SimulatorWrites(this.#store, this.#auth);
+  }
+
+  /** The server build this simulator answers like. */
+  get profile(): SimulatorProfile {
+    return this.#options.profile;
   }
 
   // ---- Arrange -----------------------------------------------------------
@@ -217,11 +280,19 @@ export class InfisicalSimulator {
     return this.#auth.addKubernetesAuthIdentity(options);
   }
 
-  /** Lets an identity read a project (all environments unless listed); `readValue: false` hides values. */
+  /**
+   * Lets an identity read a project (all environments unless listed);
+   * `readValue: false` hides values; `write: true` also allows the v3 write
+   * routes (without it the identity is a viewer).
+   */
   grant(
     identityId: string,
     project: string,
-    options: { environments?: string[]; readValue?: boolean } = {},
+    options: {
+      environments?: string[];
+      readValue?: boolean;
+      write?: boolean;
+    } = {},
   ): void {
     this.#auth.grant(identityId, {
       projectId: this.project(project).id,
@@ -229,7 +300,23 @@ export class InfisicalSimulator {
         ? new Set(options.environments)
         : undefined,
       readValue: options.readValue ?? true,
+      write: options.write ?? false,
     });
+  }
+
+  /** A secret's current value and version, or undefined (to assert what a write did). */
+  secret(options: {
+    project: string;
+    environment: string;
+    path?: string;
+    key: string;
+  }): { value: string; version: number } | undefined {
+    return this.#store.peekSecret(
+      this.project(options.project).id,
+      options.environment,
+      options.path ?? '/',
+      options.key,
+    );
   }
 
   injectFault(fault: SimulatorFault): void {
@@ -302,7 +389,10 @@ export class InfisicalSimulator {
     url: URL,
   ): Handled {
     if (fault?.status !== undefined) return { reply: this.faultReply(fault) };
-    if (!routed) return { reply: routeNotFound(request.method, url.pathname) };
+    if (!routed)
+      return {
+        reply: routeNotFound(request.method, `${url.pathname}${url.search}`),
+      };
     return this.dispatch(routed, request, url);
   }
 
@@ -310,12 +400,7 @@ export class InfisicalSimulator {
     for (const candidate of ROUTES) {
       const match = candidate.pattern.exec(pathname);
       if (method.toUpperCase() !== candidate.method || !match) continue;
-      if (!this.#options.v4 && candidate.route.endsWith('V4')) return undefined;
-      if (
-        !this.#options.projectsRoute &&
-        candidate.route === 'getProjectBySlug'
-      )
-        return undefined;
+      if (!this.served(candidate.route)) return undefined;
       const params = Object.fromEntries(
         Object.entries(match.groups ?? {}).map(([k, v]) => [
           k,
@@ -325,6 +410,16 @@ export class InfisicalSimulator {
       return { route: candidate.route, params };
     }
     return undefined;
+  }
+
+  /** Whether this profile serves the route at all (else fastify's 404). */
+  private served(route: SimulatorRoute): boolean {
+    const options = this.#options;
+    if (route.endsWith('V4')) return options.v4;
+    if (route === 'getProjectBySlug') return options.projectsRoute;
+    if (route === 'getWorkspaceBySlug') return options.workspaceSlugRoute;
+    if (route === 'getWorkspaceV2') return options.workspaceV2Route;
+    return true;
   }
 
   private takeFault(route: SimulatorRoute): SimulatorFault | undefined {
@@ -369,6 +464,19 @@ export class InfisicalSimulator {
         return { reply: this.answer(this.#auth.renew(body)) };
       case 'revokeToken':
         return { reply: this.answer(this.#auth.revoke(body)) };
+      case 'createSecretV3':
+      case 'updateSecretV3':
+      case 'deleteSecretV3':
+        return this.authorized(request, token =>
+          this.readReply(
+            this.#writes.write(
+              routed.route,
+              routed.params.name,
+              body,
+              token.identityId,
+            ),
+          ),
+        );
       default:
         return this.authorized(request, token =>
           this.readReply(
@@ -405,9 +513,9 @@ export class InfisicalSimulator {
     return { status: error.status, body: this.errorBody(error) };
   }
 
+  /** Recorded: `{statusCode, message, error}`, never a `reqId`. */
   private errorBody(error: SimError) {
     return {
-      reqId: `req-${++this.#requestIds}`,
       statusCode: error.status,
       message: error.message,
       error: error.error,
@@ -415,19 +523,25 @@ export class InfisicalSimulator {
     };
   }
 
-  /** JSON everywhere; an ETag on successful GETs and 304 when `If-None-Match` matches (Infisical's global etag plugin). */
+  /**
+   * As recorded (@fastify/etag, registered globally): every answer, errors and
+   * POSTs included, carries a strong ETag, the quoted standard base64 of the
+   * body's sha1; an `If-None-Match` that is exactly that string turns any
+   * answer into a 304 with an empty body (a `W/` tag or a list does not match).
+   */
   private finish(reply: Reply, request: SimulatorRequest): SimulatorResponse {
     const headers: Record<string, string> = {
-      'content-type': 'application/json; charset=utf-8',
+      ...BASE_HEADERS,
       ...reply.headers,
     };
     if (reply.body === undefined) return { status: reply.status, headers };
-    const json = JSON.stringify(reply.body);
-    if (request.method.toUpperCase() === 'GET' && reply.status === 200) {
-      const etag = `"${createHash('sha1').update(json).digest('base64url')}"`;
-      headers.etag = etag;
-      if (request.headers['if-none-match'] === etag)
-        return { status: 304, headers: { etag } };
+    const etag = etagOf(JSON.stringify(reply.body));
+    headers.etag = etag;
+    if (request.headers['if-none-match'] === etag) {
+      return {
+        status: 304,
+        headers: { ...BASE_HEADERS, etag, 'content-length': '0' },
+      };
     }
     return { status: reply.status, headers, body: reply.body };
   }
@@ -442,7 +556,12 @@ export class InfisicalSimulator {
   }
 }
 
-/** What fastify answers for an unknown route (no Infisical reqId). */
+/** The strong ETag @fastify/etag computes: `"<base64 sha1 of the payload>"`. */
+export function etagOf(payload: string): string {
+  return `"${createHash('sha1').update(payload).digest('base64')}"`;
+}
+
+/** What fastify answers for an unknown route (the path with its query). */
 function routeNotFound(method: string, pathname: string): Reply {
   return {
     status: 404,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SimulatorTokenSettings } from './types';
 
-/** An Infisical error answer before the reqId is added. */
+/** An Infisical error answer (status, `error` name, message). */
 export type SimError = {
   status: number;
   error: string;
@@ -38,6 +38,8 @@ export type Grant = {
   projectId: string;
   environments?: Set<string>;
   readValue: boolean;
+  /** May create, edit and delete secrets (a viewer may not). */
+  write?: boolean;
 };
 type Lockout = {
   failures: number;
@@ -45,8 +47,10 @@ type Lockout = {
   lockedUntil?: number;
 };
 
-/** Infisical's Universal Auth lockout defaults. */
-const LOCKOUT = { threshold: 3, counterResetMs: 30_000, durationMs: 300_000 };
+/** Infisical's Universal Auth lockout timings (current upstream; the threshold is an option). */
+const LOCKOUT = { counterResetMs: 30_000, durationMs: 300_000 };
+/** Issued access tokens look like this; anything else is "malformed", as a non-JWT is to Infisical. */
+const TOKEN_PREFIX = 'sim-at.';
 const THIRTY_DAYS = 2_592_000;
 
 export type LoginAnswer = {
@@ -67,6 +71,8 @@ export class SimulatorAuth {
   constructor(
     private readonly now: () => number,
     private readonly renewReturnsSameToken: boolean,
+    /** Failures that lock a client out; false = no lockout (the 2024-10 build). */
+    private readonly lockoutThreshold: number | false = 3,
   ) {}
 
   addUniversalAuthIdentity(options: {
@@ -128,7 +134,14 @@ export class SimulatorAuth {
     const identity = [...this.#identities.values()].find(
       i => i.universal?.clientId === body.clientId,
     );
-    if (!identity?.universal) return unauthorized('Invalid credentials');
+    if (!identity?.universal) {
+      // Recorded: an unknown clientId is a 404, unlike a wrong secret (401).
+      return {
+        status: 404,
+        error: 'NotFound',
+        message: 'No identity with specified client ID was found',
+      };
+    }
     const lockout = this.#lockouts.get(identity.universal.clientId);
     if (lockout?.lockedUntil && this.now() < lockout.lockedUntil) {
       return unauthorized(
@@ -182,7 +195,7 @@ export class SimulatorAuth {
     const token = String(body.accessToken);
     const record = this.#tokens.get(token);
     if (!record || record.revoked)
-      return unauthorized('Failed to authorize: token has been revoked');
+      return unauthorized('No identity access token found');
     const now = this.now();
     if (this.expired(record)) {
       this.forget(record);
@@ -220,16 +233,22 @@ export class SimulatorAuth {
   /** Checks a bearer token as Infisical's auth plugin does, counting a use. */
   authenticate(authorization: string | undefined): TokenRecord | SimError {
     const token = authorization?.replace(/^Bearer\s+/i, '');
-    if (!token) return unauthorized('Missing access token');
-    const record = this.#tokens.get(token);
-    if (!record || record.revoked)
-      return unauthorized('Failed to authorize: token has been revoked');
-    if (this.expired(record)) {
+    if (!token) return unauthorized('Token missing');
+    if (!token.startsWith(TOKEN_PREFIX)) {
       return {
         status: 403,
         error: 'TokenError',
-        message: 'Your token has expired. Please re-authenticate.',
+        message:
+          'The provided access token is malformed. Please use a valid token or generate a new one and try again.',
       };
+    }
+    const record = this.#tokens.get(token);
+    if (!record || record.revoked)
+      return unauthorized('No identity access token found');
+    if (this.expired(record)) {
+      return unauthorized(
+        'Failed to renew MI access token due to TTL expiration',
+      );
     }
     if (record.numUsesLimit > 0 && record.numUses >= record.numUsesLimit) {
       return unauthorized(
@@ -269,7 +288,9 @@ export class SimulatorAuth {
     const failures =
       previous && now < previous.counterExpiresAt ? previous.failures + 1 : 1;
     const lockedUntil =
-      failures >= LOCKOUT.threshold ? now + LOCKOUT.durationMs : undefined;
+      this.lockoutThreshold !== false && failures >= this.lockoutThreshold
+        ? now + LOCKOUT.durationMs
+        : undefined;
     // Infisical's counter key expires 30 s after the LAST failure.
     this.#lockouts.set(clientId, {
       failures,
@@ -347,7 +368,7 @@ function requireFields(
 }
 
 function newTokenString(): string {
-  return `sim-at.${randomBytes(24).toString('base64url')}`;
+  return `${TOKEN_PREFIX}${randomBytes(24).toString('base64url')}`;
 }
 
 export function isSimError(value: unknown): value is SimError {

@@ -20,6 +20,8 @@ export class SimulatorReads {
     private readonly options: {
       tagSlugsMode: 'any' | 'all';
       listTags: boolean;
+      /** The 2024-10 build: an unknown slug fails in the database layer (500). */
+      slugLookupFailsWith500: boolean;
     },
   ) {}
 
@@ -30,7 +32,8 @@ export class SimulatorReads {
   ): Answer {
     if (
       routed.route === 'getProjectBySlug' ||
-      routed.route === 'getWorkspaceBySlug'
+      routed.route === 'getWorkspaceBySlug' ||
+      routed.route === 'getWorkspaceV2'
     ) {
       return this.projectBySlug(routed.params.slug, identityId);
     }
@@ -39,6 +42,8 @@ export class SimulatorReads {
 
   private projectBySlug(slug: string, identityId: string): Answer {
     const project = this.store.projectBySlug(slug);
+    if (!project && this.options.slugLookupFailsWith500)
+      return projectSlugNotFound();
     if (!project) {
       return {
         status: 404,
@@ -70,9 +75,15 @@ export class SimulatorReads {
   ): Answer {
     const v3 =
       routed.route === 'listSecretsV3' || routed.route === 'getSecretV3';
-    const project = v3
-      ? this.store.projectBySlug(query.get('workspaceSlug') ?? '')
-      : this.store.projectById(query.get('projectId') ?? '');
+    const workspaceId = query.get('workspaceId');
+    const project =
+      v3 && !workspaceId
+        ? this.store.projectBySlug(query.get('workspaceSlug') ?? '')
+        : this.store.projectById(
+            (v3 ? workspaceId : query.get('projectId')) ?? '',
+          );
+    // Recorded (2024-10 build): an unknown workspaceSlug is a 500 from the database layer.
+    if (!project && v3 && !workspaceId) return projectSlugNotFound();
     if (!project) {
       return {
         status: 404,
@@ -83,13 +94,6 @@ export class SimulatorReads {
       };
     }
     const environment = query.get('environment') ?? '';
-    if (!project.environments.has(environment)) {
-      return {
-        status: 404,
-        error: 'NotFound',
-        message: `Environment with slug '${environment}' in project with ID '${project.id}' not found`,
-      };
-    }
     const denied = this.permission(identityId, project, environment);
     if (denied) return denied;
     const path = folderPath(
@@ -133,6 +137,9 @@ export class SimulatorReads {
     query: URLSearchParams,
     options: { expand: boolean; readValue: boolean; includeImports: boolean },
   ): Answer {
+    // Recorded: an unknown environment or folder lists as 200, always with `imports`.
+    if (!this.store.folderExists(project.id, environment, path))
+      return { status: 200, body: { secrets: [], imports: [] } };
     const recursive = query.get('recursive') === 'true';
     const tagSlugs = (query.get('tagSlugs') ?? '')
       .split(',')
@@ -225,4 +232,13 @@ export class SimulatorReads {
       })),
     };
   }
+}
+
+/** What the recorded 2024-10 build answers for an unknown project slug. */
+export function projectSlugNotFound(): SimError {
+  return {
+    status: 500,
+    error: 'Failed to find project by slug',
+    message: 'Something went wrong',
+  };
 }

@@ -140,6 +140,17 @@ export class SimulatorStore {
     return version;
   }
 
+  /** A secret's value and version (for assertions; never on the wire). */
+  peekSecret(
+    projectId: string,
+    environment: string,
+    path: string,
+    key: string,
+  ): { value: string; version: number } | undefined {
+    const secret = this.folder(projectId, environment, path)?.secrets.get(key);
+    return secret && { value: secret.value, version: secret.version };
+  }
+
   deleteSecret(
     projectId: string,
     environment: string,

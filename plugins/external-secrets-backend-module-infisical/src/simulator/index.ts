@@ -18,6 +18,7 @@ export type {
   SimulatorFault,
   SimulatorLogEntry,
   SimulatorOptions,
+  SimulatorProfile,
   SimulatorRequest,
   SimulatorResponse,
   SimulatorRoute,

@@ -21,11 +21,15 @@ export type SimulatorRoute =
   | 'revokeToken'
   | 'getProjectBySlug'
   | 'getWorkspaceBySlug'
+  | 'getWorkspaceV2'
   | 'listSecretsV4'
   | 'getSecretV4'
   | 'listSecretsV3'
   | 'getSecretV3'
-  | 'listFolders';
+  | 'listFolders'
+  | 'createSecretV3'
+  | 'updateSecretV3'
+  | 'deleteSecretV3';
 
 /** One served request, for assertions. Never holds a token or a value. @public */
 export type SimulatorLogEntry = {
@@ -73,14 +77,34 @@ export type SimulatorTokenSettings = {
   accessTokenNumUsesLimit?: number;
 };
 
+/**
+ * Which real Infisical build the simulator answers like:
+ * - `current`: current upstream (v4 and v3 secrets, project lookup at
+ *   `/api/v1/projects/slug/:slug`, and `/api/v1/workspace/slug/:slug`, Universal
+ *   Auth lockout after 3 failures);
+ * - `2024-10`: the recorded 2024-10 build (v3 only, project lookup at
+ *   `/api/v2/workspace/:slug` only, no lockout).
+ *
+ * @public
+ */
+export type SimulatorProfile = 'current' | '2024-10';
+
 /** @public */
 export type SimulatorOptions = {
   /** Milliseconds since the epoch; share it with the provider under test. */
   now?: () => number;
-  /** Serve `/api/v4/secrets*`. Default true; false simulates an instance that predates v4. */
+  /** The server build to answer like. Default `current`; the options below override it. */
+  profile?: SimulatorProfile;
+  /** Serve `/api/v4/secrets*`. Default: true on `current`, false on `2024-10`. */
   v4?: boolean;
-  /** Serve `/api/v1/projects/slug/:slug`. Default true; false leaves only `/api/v1/workspace/slug/:slug`. */
+  /** Serve `/api/v1/projects/slug/:slug`. Default: true on `current`, false on `2024-10`. */
   projectsRoute?: boolean;
+  /** Serve `/api/v1/workspace/slug/:slug` (releases between). Default: true on `current`, false on `2024-10`. */
+  workspaceSlugRoute?: boolean;
+  /** Serve `/api/v2/workspace/:slug`. Default: false on `current`, true on `2024-10`. */
+  workspaceV2Route?: boolean;
+  /** Failed Universal Auth logins (within 30 s) that lock a client out for 300 s; `false` = no lockout. Default: 3 on `current`, off on `2024-10`. */
+  loginLockout?: number | false;
   /** Renew returns the same token string (older releases) instead of a new one. */
   renewReturnsSameToken?: boolean;
   /** How several `tagSlugs` combine. Infisical's choice is not verified; default any-of. */

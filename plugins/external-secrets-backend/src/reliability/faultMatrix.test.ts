@@ -89,7 +89,7 @@ const SCENARIOS: Scenario[] = [
         times: Infinity,
       }),
     clear: world => world.infisical.clearFaults(),
-    cause: /HTTP 503 \(reqId req-\d+\)/,
+    cause: /HTTP 503: Injected 503/,
     errorType: 'UNAVAILABLE',
   },
   {
@@ -102,7 +102,7 @@ const SCENARIOS: Scenario[] = [
         times: Infinity,
       }),
     clear: world => world.infisical.clearFaults(),
-    cause: /HTTP 429 \(reqId req-\d+\)/,
+    cause: /HTTP 429: Injected 429/,
     errorType: 'RATE_LIMITED',
   },
   {
@@ -116,7 +116,7 @@ const SCENARIOS: Scenario[] = [
         times: Infinity,
       }),
     clear: world => world.infisical.clearFaults(),
-    cause: /HTTP 401 \(reqId req-\d+\)/,
+    cause: /HTTP 401: Token expired/,
     errorType: 'TOKEN_EXPIRED',
   },
   {
