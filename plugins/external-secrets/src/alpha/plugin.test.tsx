@@ -25,21 +25,40 @@ import {
   validateExternalSecretMappings,
 } from '../components/ExternalSecretMappingsPicker';
 
+/** The plugin's extension `id` is `extension`, as the plugin namespaces it. */
+function expectInstalled(id: string, extension: unknown) {
+  const { kind, name, attachTo, disabled, factory } = extension as Record<
+    string,
+    unknown
+  >;
+  expect(plugin.getExtension(id as never)).toMatchObject({
+    kind,
+    name,
+    attachTo,
+    disabled,
+    factory,
+    namespace: 'external-secrets',
+  });
+}
+
 describe('external-secrets frontend plugin (new system)', () => {
   it('should be the external-secrets plugin with its api, card, content and page', () => {
     expect(plugin.pluginId).toBe('external-secrets');
     expect(plugin.title).toBe('External Secrets');
-    expect(plugin.getExtension('api:external-secrets')).toBeDefined();
-    expect(plugin.getExtension('entity-card:external-secrets')).toBeDefined();
-    expect(
-      plugin.getExtension('entity-content:external-secrets'),
-    ).toBeDefined();
-    expect(plugin.getExtension('page:external-secrets')).toBeDefined();
-    expect(
-      plugin.getExtension(
-        'scaffolder-form-field:external-secrets/external-secret-mappings-picker',
-      ),
-    ).toBeDefined();
+    // getExtension throws on an unknown id; what matters is that the plugin
+    // installs these very extensions (same factory, same place in the app),
+    // whose behaviour the tests below check.
+    expectInstalled('api:external-secrets', externalSecretsApi);
+    expectInstalled('entity-card:external-secrets', externalSecretsEntityCard);
+    expectInstalled(
+      'entity-content:external-secrets',
+      externalSecretsEntityContent,
+    );
+    expectInstalled('page:external-secrets', externalSecretsPage);
+    expectInstalled(
+      'scaffolder-form-field:external-secrets/external-secret-mappings-picker',
+      externalSecretMappingsPickerFormField,
+    );
   });
 
   it('should load the ExternalSecretMappingsPicker scaffolder field with its validation', async () => {
