@@ -1,8 +1,22 @@
 import { createHash } from 'node:crypto';
 import { marshalGoJson, unmarshalGoJson } from './goJson';
 import {
+  asText,
+  equal,
+  fail,
+  FunctionFailure,
+  int,
+  list,
+  stringish,
+  strval,
+  text,
+  type Fn,
+} from './functionSupport';
+import { SPRIG_FUNCTIONS } from './sprigFunctions';
+
+export { FunctionFailure };
+import {
   Bytes,
-  Float64,
   formatValue,
   fromBytes,
   isTruthy,
@@ -17,41 +31,6 @@ import {
  * Where sprig hides a failure (b64dec and fromJson return an error text or nil),
  * we raise an error instead, so a Secret never silently gets a wrong value.
  */
-export class FunctionFailure extends Error {}
-
-type Fn = { min: number; max: number; call: (args: TValue[]) => TValue };
-
-function fail(message: string): never {
-  throw new FunctionFailure(message);
-}
-
-function text(fn: string, value: TValue): string {
-  if (typeof value === 'string') return value;
-  if (value instanceof Bytes)
-    return fail(`${fn}: the value is binary (not UTF-8 text)`);
-  return fail(`${fn}: expected a string, got ${typeName(value)}`);
-}
-
-function stringish(fn: string, value: TValue): string | Bytes {
-  if (typeof value === 'string' || value instanceof Bytes) return value;
-  return fail(`${fn}: expected a string, got ${typeName(value)}`);
-}
-
-function int(fn: string, value: TValue): number {
-  if (typeof value === 'number' && Number.isInteger(value)) return value;
-  return fail(`${fn}: expected an integer, got ${typeName(value)}`);
-}
-
-/** sprig's `strval`: strings as they are, everything else as Go prints it. */
-function strval(value: TValue): string | Bytes {
-  return formatValue(value);
-}
-
-function asText(value: string | Bytes): string {
-  return typeof value === 'string'
-    ? value
-    : new TextDecoder().decode(value.bytes);
-}
 
 /** sprig's `empty`. */
 function isEmpty(value: TValue): boolean {
@@ -162,35 +141,12 @@ function index(args: TValue[]): TValue {
   return value;
 }
 
-function equal(a: TValue, b: TValue): boolean {
-  const kind = (v: TValue) => (v instanceof Bytes ? 'string' : typeName(v));
-  if (a === null || b === null) return a === b;
-  if (kind(a) !== kind(b))
-    return fail(
-      `eq: incompatible types for comparison (${typeName(a)} and ${typeName(
-        b,
-      )})`,
-    );
-  if (typeof a === 'string' || a instanceof Bytes)
-    return Buffer.from(toBytes(a)).equals(toBytes(b as string | Bytes));
-  if (a instanceof Float64) return a.value === (b as Float64).value;
-  if (typeof a === 'object')
-    return fail(`eq: cannot compare ${typeName(a)} values`);
-  return a === b;
-}
-
 function length(value: TValue): number {
   if (typeof value === 'string' || value instanceof Bytes)
     return toBytes(value).length;
   if (Array.isArray(value)) return value.length;
   if (value instanceof Map) return value.size;
   return fail(`len: cannot take the length of ${typeName(value)}`);
-}
-
-function list(fn: string, value: TValue): TValue[] {
-  if (Array.isArray(value)) return value.filter(v => v !== null);
-  if (typeof value === 'string' || value instanceof Bytes) return [value];
-  return fail(`${fn}: expected a list, got ${typeName(value)}`);
 }
 
 function fromJson(value: TValue): TValue {
@@ -328,5 +284,8 @@ export const TEMPLATE_FUNCTIONS: Record<string, Fn> = {
         .digest('hex'),
   },
 };
+
+// The further sprig functions ESO enables (sprig.TxtFuncMap minus env/expandenv) and ESO's own.
+Object.assign(TEMPLATE_FUNCTIONS, SPRIG_FUNCTIONS);
 
 export const TEMPLATE_FUNCTION_NAMES = new Set(Object.keys(TEMPLATE_FUNCTIONS));
