@@ -227,7 +227,9 @@ describe('ExternalSecret lifecycle', () => {
         status: 'False',
         message: expect.stringContaining('login failed: 401'),
       });
-      expect(readyOf('db').message).toContain('not ready');
+      expect(readyOf('db').message).toContain(
+        'store ClusterSecretStore/fake-store is not ready: its last validation failed (login failed: 401)',
+      );
 
       await markStore(true);
       await b.runCycle();

@@ -40,12 +40,9 @@ export function storeNotReady(
   last: StoreStatusRecord | undefined,
 ): string | undefined {
   if (!last || last.ready) return undefined;
-  const cause = last.message || last.reason || 'its last validation failed';
-  return `store not ready: ${last.kind} ${
-    last.namespace ? `${last.namespace}/` : ''
-  }${
-    last.name
-  }: ${cause}. Nothing is read through it until its next validation succeeds (see the store's status)`;
+  const cause = last.message || last.reason || 'no cause recorded';
+  // The core prefixes "store <Kind>/<name> is not ready: ".
+  return `its last validation failed (${cause}); nothing is read through it until a validation succeeds, at most one store refresh interval later (see GET /stores)`;
 }
 
 function key(cluster: string, kind: string, namespace: string, name: string) {
