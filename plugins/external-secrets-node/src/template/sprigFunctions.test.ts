@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SecretValue } from '../values/SecretValue';
+import { TEMPLATE_FUNCTION_NAMES } from './functions';
 import { renderTemplate } from './renderTemplate';
 import { TemplateError } from './TemplateError';
 
@@ -180,5 +183,24 @@ describe('sprig functions ESO enables', () => {
   it('should run a catastrophic-backtracking regexp in linear time', () => {
     const hostile = `${'a'.repeat(39)}!`;
     expect(render(`{{ regexMatch "(a+)+$" "${hostile}" }}`)).toBe('false');
+  });
+});
+
+describe('the README function table', () => {
+  it('should list only functions a template can call, and every one of them', () => {
+    const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+    const table = readme.slice(
+      readme.indexOf('| Group '),
+      readme.indexOf('Not yet implemented'),
+    );
+    const listed = new Set(
+      [...table.matchAll(/`([A-Za-z0-9]+)`/g)].map(m => m[1]),
+    );
+    expect([...listed].filter(n => !TEMPLATE_FUNCTION_NAMES.has(n))).toEqual(
+      [],
+    );
+    expect([...TEMPLATE_FUNCTION_NAMES].filter(n => !listed.has(n))).toEqual(
+      [],
+    );
   });
 });
