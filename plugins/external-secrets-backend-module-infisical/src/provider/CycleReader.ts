@@ -147,7 +147,9 @@ export class CycleReader {
   /**
    * The read's query for the host's API version. v4 needs the project id; a
    * host that serves no project-lookup route is read through v3, which takes
-   * the slug directly (as ESO does), and the log says so.
+   * the slug directly, and the log says so. ESO reads only that way
+   * (providers/v1/infisical/client.go, GetSecret / GetAllSecrets pass
+   * `ProjectSlug` to the Infisical Go SDK's v3 Retrieve / List).
    */
   private async query(token: string, folder: string): Promise<SecretsQuery> {
     const { scope } = this.session;

@@ -68,7 +68,9 @@ export class InfisicalSecretsClient implements SecretsClient {
    * listing proves nothing; the single-secret read of a name that is not there
    * says "Secret with name ... not found" when the folder exists and "Folder
    * with path ... not found" when it does not. The root folder exists in every
-   * environment, so a missing root means a missing environment.
+   * environment, so a missing root means a missing environment. (ESO's
+   * Validate in providers/v1/infisical/client.go only lists, so it calls such
+   * a store Ready; the recorded server showed why that is not enough.)
    */
   async confirmScopeExists(): Promise<void> {
     const {
