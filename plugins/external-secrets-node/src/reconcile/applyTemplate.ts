@@ -16,8 +16,8 @@ export function templateBlocker(
   if (!template) return undefined;
   if (template.engineVersion !== 'v2')
     return `unsupported: spec.target.template.engineVersion ${template.engineVersion} (only v2 is supported)`;
-  if (template.templateFrom?.length)
-    return 'unsupported: spec.target.template.templateFrom';
+  const unrendered = templateFromBlocker(template.templateFrom ?? []);
+  if (unrendered) return unrendered;
   if (template.metadata?.finalizers?.length)
     return 'unsupported: spec.target.template.metadata.finalizers';
   if (template.type === BOOTSTRAP_TOKEN)
@@ -27,6 +27,20 @@ export function templateBlocker(
     template.metadata?.annotations?.[SERVICE_ACCOUNT_NAME] !== undefined
   ) {
     return `spec.target.template.type "${SERVICE_ACCOUNT_TOKEN}" with annotation "${SERVICE_ACCOUNT_NAME}" is not allowed`;
+  }
+  return undefined;
+}
+
+/** templateFrom: only `literal` into `Data` is rendered (see templateFromLiteral.ts). */
+function templateFromBlocker(
+  entries: NonNullable<ExternalSecretTemplate['templateFrom']>,
+): string | undefined {
+  for (const [i, entry] of entries.entries()) {
+    const field = `spec.target.template.templateFrom[${i}]`;
+    if (entry.configMap) return `unsupported: ${field}.configMap`;
+    if (entry.secret) return `unsupported: ${field}.secret`;
+    if (entry.target && entry.target !== 'Data')
+      return `unsupported: ${field}.target ${entry.target}`;
   }
   return undefined;
 }

@@ -235,14 +235,50 @@ describe('reconcileExternalSecret template', () => {
     expect(result.desired).toBeUndefined();
   });
 
+  // ESO pkg/controllers/templating/parser.go: MergeLiteral renders the literal
+  // in the keysAndValues scope (its output is a YAML map of keys to values),
+  // MergeTemplateFrom runs before MergeMap(template.data), so data keys win.
+  it('should render templateFrom literal as keys and values, template.data winning', () => {
+    const result = reconcile({
+      template: {
+        templateFrom: [
+          { literal: 'user-copy: "{{ .user }}"\nshared: from-literal' },
+        ],
+        data: { shared: 'from-data {{ .password }}' },
+      },
+    });
+    expect(texts(result.desired?.data)).toEqual({
+      'user-copy': 'admin',
+      shared: 'from-data s3cret',
+    });
+    expect(result.keys.map(k => [k.source, k.secretKey, k.state])).toEqual([
+      ['data[0]', 'user', 'synced'],
+      ['data[1]', 'password', 'synced'],
+      ['template.templateFrom[0].literal', 'user-copy', 'synced'],
+      ['template.data[shared]', 'shared', 'synced'],
+    ]);
+  });
+
   it.each([
     [
       { engineVersion: 'v1' as const, data: { a: '{{ .user }}' } },
       'unsupported: spec.target.template.engineVersion v1 (only v2 is supported)',
     ],
     [
-      { templateFrom: [{ literal: '{{ .user }}: x' }] },
-      'unsupported: spec.target.template.templateFrom',
+      { templateFrom: [{ configMap: { name: 'tpl', items: [{ key: 'a' }] } }] },
+      'unsupported: spec.target.template.templateFrom[0].configMap',
+    ],
+    [
+      { templateFrom: [{ literal: 'a: b', target: 'Labels' as const }] },
+      'unsupported: spec.target.template.templateFrom[0].target Labels',
+    ],
+    [
+      { templateFrom: [{ literal: '{{ .nope }}: x' }] },
+      'template.templateFrom[0].literal: template "template.templateFrom[0].literal" 1:4: map has no entry for key "nope"',
+    ],
+    [
+      { templateFrom: [{ literal: '- just\n- a list' }] },
+      'template.templateFrom[0].literal: the rendered text is not a YAML map',
     ],
     [
       { type: 'bootstrap.kubernetes.io/token' },

@@ -5,6 +5,7 @@ import {
   templateBlocker,
   type TemplateData,
 } from './applyTemplate';
+import { withTemplateFromLiterals } from './templateFromLiteral';
 import {
   failureMessage,
   isFailure,
@@ -273,10 +274,16 @@ export function reconcileExternalSecret(
   const blocker = templateBlocker(template);
   const unavailable = unavailability(entryStatuses);
   const hasTemplateData = Object.keys(template?.data ?? {}).length > 0;
-  const templateData =
-    !blocker && hasTemplateData
-      ? renderTemplateData(template!, produced, unavailable)
-      : undefined;
+  const templateData = blocker
+    ? undefined
+    : withTemplateFromLiterals(
+        template,
+        hasTemplateData
+          ? renderTemplateData(template!, produced, unavailable)
+          : undefined,
+        produced,
+        unavailable,
+      );
   const statuses = [
     ...entryStatuses,
     ...(templateData?.outcomes.map(o => o.status) ?? []),
