@@ -30,6 +30,7 @@ const V1 = 'first-value-canary';
 const V2 = 'second-value-canary';
 /** The scheduler timeout: a dead replica's claim on the task expires after it. */
 const TIMEOUT_S = 6;
+const UPDATE_LATENCY_MS = 1_500;
 
 type Storage = {
   database: ReplicaDatabase;
@@ -106,19 +107,37 @@ describe.each([
       });
     }
 
-    // A slow cycle: each Secret update takes 1.5 s; kill during the first one.
+    // Kill between two writes: the first Secret update is slow and lands;
+    // every later one is held until the process is dead and then never
+    // reaches the apiserver. A writer that updates a Secret in more than one
+    // request (emptied, then filled) leaves it half-written here.
     setRemote(world, 'DB_PASSWORD', V2);
+    let killed!: () => void;
+    const dead = new Promise<void>(resolve => {
+      killed = resolve;
+    });
     world.kubernetes.injectFault({
       verb: 'update',
       resource: 'secrets',
-      latencyMs: 1_500,
+      latencyMs: UPDATE_LATENCY_MS,
+      times: 1,
+    });
+    world.kubernetes.injectFault({
+      verb: 'update',
+      resource: 'secrets',
+      gate: dead,
+      dropConnection: true,
     });
     world.kubernetes.clearRequests();
-    await waitFor('a Secret update in flight', () =>
+    await waitFor('a Secret update answered', () =>
+      secretWrites(world.kubernetes).some(w => w.status === 200),
+    );
+    await waitFor('the next write held', () =>
       secretWrites(world.kubernetes).some(w => w.status === 0),
     );
     await first.kill();
     const killedAt = Date.now();
+    killed();
 
     const afterKill = NAMES.map(name => secretData(world.kubernetes, name));
     for (const data of afterKill) {
