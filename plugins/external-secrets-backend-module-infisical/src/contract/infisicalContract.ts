@@ -152,7 +152,7 @@ const keysOf = (answer: Answer): string[] =>
 
 /**
  * The contract: what a real Infisical was recorded answering
- * (shared/reference/infisical-recorded.md), asserted through plain HTTP.
+ * (docs/infisical-recorded.md), asserted through plain HTTP.
  * The simulator must pass it in every test run; a real server passes it when
  * pointed at (`yarn workspace ... test:contract-live`). Values are compared,
  * never printed.

@@ -1,6 +1,6 @@
 /**
  * The client read against the answers a real Infisical was recorded giving
- * (shared/reference/infisical-recorded.md, "Client behaviour seen"): issue #21
+ * (docs/infisical-recorded.md, "Client behaviour seen"): issue #21
  * items 1-4.
  */
 import { registerMswTestHooks } from '@backstage/backend-test-utils';

@@ -1,6 +1,6 @@
 /**
  * One test per row of the difference table in
- * shared/reference/infisical-recorded.md ("Observed with the project's own
+ * docs/infisical-recorded.md ("Observed with the project's own
  * provider against the same real server"): the simulator gives the answer a
  * real Infisical server was recorded giving. ETags are the recorded strings:
  * the bodies are byte-identical, so the sha1 is too.

@@ -129,7 +129,7 @@ const BASE_HEADERS = {
 
 /**
  * An in-memory Infisical that answers as a real server was recorded answering
- * (docs/reference `infisical-recorded.md`): projects (slug → id), environments,
+ * (docs/infisical-recorded.md): projects (slug → id), environments,
  * folders, versioned secrets, imports (local wins), tags, secret references,
  * a strong ETag on every answer and 304 on an exact `If-None-Match`, Universal
  * and Kubernetes auth with TTL / max TTL / renew / revoke / use limits, the
