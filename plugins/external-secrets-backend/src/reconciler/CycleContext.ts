@@ -9,6 +9,7 @@ import {
 } from '../database/StatusStore';
 import { ResolvedStore } from './StoreResolver';
 import { CycleClients } from './CycleClients';
+import { MergeClaims } from './mergeConflicts';
 import { PropagationPlan } from './PropagationPlan';
 import { ProviderRegistry } from './ProviderRegistry';
 import { WorkItem } from './WorkItem';
@@ -32,6 +33,8 @@ export type CycleContext = {
   previous: (item: WorkItem) => ExternalSecretRecord | undefined;
   /** Stores opted into webhooks or polling (`externalSecrets.propagation`). */
   propagation?: PropagationPlan;
+  /** Keys of shared creationPolicy Merge Secrets, by writer (kept across cycles). */
+  mergeClaims?: MergeClaims;
   /**
    * The store's status as the previous cycle's validation left it (stores
    * are validated after the reads): undefined when never validated.

@@ -26,6 +26,7 @@ import { CycleClients } from './CycleClients';
 import { ProviderRegistry } from './ProviderRegistry';
 import { SecretListings } from './SecretListings';
 import { lastStoreValidations } from './storeGate';
+import { MergeClaims } from './mergeConflicts';
 import { CycleContext, syncExternalSecret } from './syncExternalSecret';
 import { validateStores } from './validateStores';
 import { forgetVanished, markUnreadableClusters } from './vanishedRecords';
@@ -78,6 +79,7 @@ const NO_PROPAGATION: PropagationConfig = { stores: [], webhooks: {} };
  */
 export class ReconcileCycle {
   private readonly manifests: ManifestSource;
+  private readonly mergeClaims = new MergeClaims();
 
   constructor(private readonly options: ReconcileCycleOptions) {
     this.manifests = new ManifestSource({
@@ -133,6 +135,7 @@ export class ReconcileCycle {
       currentSecret: (item, name) => secrets.currentSecret(item, name),
       propagation,
       lastStoreValidation: await lastStoreValidations(options.statusStore),
+      mergeClaims: this.mergeClaims,
     };
 
     const report: CycleReport = {

@@ -205,6 +205,60 @@ describe('ExternalSecret lifecycle', () => {
     });
   });
 
+  // Two creationPolicy Merge ExternalSecrets producing the same key rewrote
+  // the shared Secret every cycle: the one created first keeps the key.
+  describe('two Merge ExternalSecrets writing the same key', () => {
+    it("should keep the first one's value and report the conflict on both", async () => {
+      sim.seed({
+        ...STORE,
+        spec: {
+          provider: {
+            fake: {
+              data: [
+                { key: 'A_PASSWORD', value: 'from-a' },
+                { key: 'B_PASSWORD', value: 'from-b' },
+              ],
+            },
+          },
+        },
+      });
+      sim.seed({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'shared', namespace: NS },
+        data: { other: Buffer.from('kept').toString('base64') },
+      });
+      const merging = (name: string, remote: string) =>
+        externalSecret(name, {
+          target: { name: 'shared', creationPolicy: 'Merge' },
+          data: [{ secretKey: 'password', remoteRef: { key: remote } }],
+        });
+      sim.seed(merging('a-first', 'A_PASSWORD'));
+      sim.seed(merging('b-second', 'B_PASSWORD'));
+      const b = await start();
+      await b.runCycle();
+      await b.runCycle();
+      const versionAfterTwo = secret('shared').metadata.resourceVersion;
+      await b.runCycle();
+
+      expect(decoded('shared', 'password')).toBe('from-a');
+      expect(decoded('shared', 'other')).toBe('kept');
+      expect(secret('shared').metadata.resourceVersion).toBe(versionAfterTwo);
+      const keyOf = async (es: string) =>
+        knex('es_keys as k')
+          .join('es_external_secrets as e', 'e.id', 'k.external_secret_id')
+          .where({ 'e.name': es, 'k.secret_key': 'password' })
+          .first('k.state', 'k.message');
+      expect(await keyOf('b-second')).toMatchObject({
+        state: 'error',
+        message: expect.stringContaining('ExternalSecret a-first'),
+      });
+      expect((await keyOf('a-first')).message).toContain(
+        'ExternalSecret b-second',
+      );
+    });
+  });
+
   describe('a store whose last validation failed (ESO: flood gate, assertStoreIsUsable)', () => {
     const markStore = (ready: boolean) =>
       knex('es_stores')

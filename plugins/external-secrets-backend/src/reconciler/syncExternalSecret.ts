@@ -174,11 +174,17 @@ async function reconcile(
     return failed(item, ctx, previous, refusal, 'Error', undefined, parsed);
   }
   const status = lastStatus(item, previous, es);
-  const forced = Boolean(
-    previous?.syncRequestedAt &&
-      (!previous.lastAttemptAt ||
-        previous.syncRequestedAt > previous.lastAttemptAt),
-  );
+  const forced =
+    Boolean(
+      previous?.syncRequestedAt &&
+        (!previous.lastAttemptAt ||
+          previous.syncRequestedAt > previous.lastAttemptAt),
+    ) ||
+    Boolean(
+      ctx.mergeClaims?.takeNotice(
+        `${item.inventory.config.name}/${item.namespace}/${item.name}`,
+      ),
+    );
   const due = isDue({
     externalSecret: es,
     status,
@@ -253,8 +259,8 @@ async function reconcile(
     ctx,
     targetName,
     current,
-    fresh =>
-      withoutStaleMetadata(
+    fresh => {
+      const computed = withoutStaleMetadata(
         reconcileExternalSecret({
           parsed,
           reads,
@@ -264,7 +270,18 @@ async function reconcile(
         }),
         fresh,
         staleKeys(previous?.writtenMetadata, producedMetadataKeys(es)),
-      ),
+      );
+      return (
+        ctx.mergeClaims?.resolve(
+          `${item.inventory.config.name}/${item.namespace}/${targetName}`,
+          es,
+          computed,
+          fresh,
+          (item.raw as { metadata?: { creationTimestamp?: string } })?.metadata
+            ?.creationTimestamp,
+        ) ?? computed
+      );
+    },
   );
 
   const failure =
