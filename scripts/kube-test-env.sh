@@ -305,7 +305,7 @@ setup_cluster() {
  "metadata":{"name":"$plugin_account"},
  "rules":[
   {"apiGroups":["external-secrets.io"],"resources":["externalsecrets","secretstores","clustersecretstores"],"verbs":["get","list"]},
-  {"apiGroups":["external-secrets.io"],"resources":["externalsecrets/status"],"verbs":["update"]},
+  {"apiGroups":["external-secrets.io"],"resources":["externalsecrets/status","secretstores/status","clustersecretstores/status"],"verbs":["update"]},
   {"apiGroups":["external-secrets.io"],"resources":["externalsecrets"],"verbs":["patch"]},
   {"apiGroups":[""],"resources":["secrets"],"verbs":["get","list","create","update","delete"]},
   {"apiGroups":[""],"resources":["configmaps"],"verbs":["get"]},

@@ -1,4 +1,8 @@
-import type { ExternalSecretStatus } from '@internal/backstage-plugin-external-secrets-common';
+import type {
+  ExternalSecretStatus,
+  SecretStore,
+  StoreKind,
+} from '@internal/backstage-plugin-external-secrets-common';
 import type { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
 import type {
   KubernetesSecret,
@@ -118,6 +122,18 @@ export interface ClusterClient {
     name: string,
     status: ExternalSecretStatus,
     resourceVersion?: string,
+  ): Promise<UnparsedKubernetesObject>;
+
+  /**
+   * Writes a store's `status` through its status subresource at
+   * `resourceVersion` (a stale one is a CONFLICT). Only for stores we control.
+   */
+  replaceSecretStoreStatus(
+    kind: StoreKind,
+    namespace: string,
+    name: string,
+    status: NonNullable<SecretStore['status']>,
+    resourceVersion: string,
   ): Promise<UnparsedKubernetesObject>;
 
   /** Merge-patches annotations (`null` removes one); used for force-sync. */

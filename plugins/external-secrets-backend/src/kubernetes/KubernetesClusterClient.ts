@@ -1,4 +1,8 @@
-import { ExternalSecretStatus } from '@internal/backstage-plugin-external-secrets-common';
+import {
+  ExternalSecretStatus,
+  SecretStore,
+  StoreKind,
+} from '@internal/backstage-plugin-external-secrets-common';
 import { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
 import {
   CoreV1Api,
@@ -161,6 +165,22 @@ export class KubernetesClusterClient implements ClusterClient {
     resourceVersion?: string,
   ): Promise<UnparsedKubernetesObject> {
     return this.writes.replaceExternalSecretStatus(
+      namespace,
+      name,
+      status,
+      resourceVersion,
+    );
+  }
+
+  replaceSecretStoreStatus(
+    kind: StoreKind,
+    namespace: string,
+    name: string,
+    status: NonNullable<SecretStore['status']>,
+    resourceVersion: string,
+  ): Promise<UnparsedKubernetesObject> {
+    return this.writes.replaceSecretStoreStatus(
+      kind,
       namespace,
       name,
       status,

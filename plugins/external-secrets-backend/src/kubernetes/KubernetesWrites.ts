@@ -2,6 +2,8 @@ import {
   ESO_API_VERSION,
   ESO_GROUP,
   ExternalSecretStatus,
+  SecretStore,
+  StoreKind,
 } from '@internal/backstage-plugin-external-secrets-common';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { DeleteSecretOptions } from './ClusterClient';
@@ -123,6 +125,52 @@ export class KubernetesWrites {
         },
         opts,
       ),
+    );
+  }
+
+  /**
+   * Replaces a SecretStore's or ClusterSecretStore's `status` through its
+   * status subresource, at `resourceVersion` (a stale one is a CONFLICT: the
+   * next cycle writes again from the fresh object).
+   */
+  async replaceSecretStoreStatus(
+    kind: StoreKind,
+    namespace: string,
+    name: string,
+    status: NonNullable<SecretStore['status']>,
+    resourceVersion: string,
+  ): Promise<UnparsedKubernetesObject> {
+    const cluster = kind === 'ClusterSecretStore';
+    const plural = cluster ? 'clustersecretstores' : 'secretstores';
+    const body = {
+      apiVersion: ESO_API_VERSION,
+      kind,
+      metadata: cluster
+        ? { name, resourceVersion }
+        : { name, namespace, resourceVersion },
+      status,
+    };
+    const target = esoTarget(
+      'update',
+      `${plural}/status`,
+      cluster ? undefined : namespace,
+      name,
+    );
+    const common = {
+      group: ESO_GROUP,
+      version: ESO_VERSION,
+      plural,
+      name,
+      body,
+      fieldManager: FIELD_MANAGER,
+    };
+    return this.requests.call(target, opts =>
+      cluster
+        ? this.custom.replaceClusterCustomObjectStatus(common, opts)
+        : this.custom.replaceNamespacedCustomObjectStatus(
+            { ...common, namespace },
+            opts,
+          ),
     );
   }
 

@@ -8,6 +8,7 @@ import { ClusterInventory } from './ClusterInventory';
 import { ProviderRegistry } from './ProviderRegistry';
 import { createStoreContext, storeScopeOf } from './StoreContextFactory';
 import { storeClientKey } from './storeClientKey';
+import { writeStoreStatusIfChanged } from './storeStatusWriter';
 
 /** ESO re-validates stores every 5 minutes unless `spec.refreshInterval` says otherwise. */
 const DEFAULT_VALIDATION_INTERVAL_SECONDS = 300;
@@ -82,6 +83,14 @@ export async function validateStores(options: {
       lastValidatedAt: now,
     };
     await statusStore.saveStore(record);
+    if (weControl(target))
+      await writeStoreStatusIfChanged({
+        client: target.cluster,
+        store: target.store,
+        validation: record,
+        now,
+        logger: options.logger,
+      });
     if (previous && previous.ready !== record.ready) {
       const event = await options.auditor.createEvent({
         eventId: 'store-validation',
@@ -98,6 +107,18 @@ export async function validateStores(options: {
   };
   await Promise.all(
     storesToValidate(options).map(target => limit(() => validateDue(target))),
+  );
+}
+
+/** A cluster store we control: ours to write its status (never ESO's). */
+function weControl(
+  target: StoreToValidate,
+): target is StoreToValidate & { store: SecretStore; cluster: ClusterClient } {
+  return (
+    target.record.origin === 'cluster' &&
+    !target.observed &&
+    !!target.store &&
+    !!target.cluster
   );
 }
 

@@ -14,7 +14,11 @@ export const PLUGIN_RULES: V1PolicyRule[] = [
   },
   {
     apiGroups: ['external-secrets.io'],
-    resources: ['externalsecrets/status'],
+    resources: [
+      'externalsecrets/status',
+      'secretstores/status',
+      'clustersecretstores/status',
+    ],
     verbs: ['update'],
   },
   {
