@@ -1,0 +1,177 @@
+import { Entity } from '@backstage/catalog-model';
+import { ExternalSecret } from '@internal/backstage-plugin-external-secrets-common';
+import { V1Secret } from '@kubernetes/client-node';
+import { KubeAdmin, TestObject, uniqueName } from './__testUtils__/KubeAdmin';
+import { KubeTestEnv, kubeTestEnv } from './__testUtils__/kubeTestEnv';
+import {
+  KubeTestBackend,
+  startKubeTestBackend,
+} from './__testUtils__/startKubeTestBackend';
+
+/**
+ * Issue #17 item 12 end to end on a real kube-apiserver: an ExternalSecret
+ * whose template uses variables, range, sprig functions (ESO's template v2
+ * FuncMap, pkg/template/v2/template.go) and templateFrom literal (ESO's
+ * MergeLiteral, keysAndValues scope). templateFrom.configMap is not rendered
+ * yet: the ExternalSecret says so, naming the field, and nothing is written.
+ */
+jest.setTimeout(120_000);
+
+const CANARY = 'canary-k8s-templates-7d21b4';
+const text = (secret: V1Secret | undefined, key: string) =>
+  Buffer.from(secret?.data?.[key] ?? '', 'base64').toString();
+
+type ExternalSecretObject = TestObject &
+  Pick<ExternalSecret, 'spec' | 'status'>;
+
+function component(name: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      namespace: 'default',
+      annotations: { 'backstage.io/kubernetes-id': name },
+    },
+    spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
+  };
+}
+
+describe('ESO fidelity templates (issue #17) against a real kube-apiserver', () => {
+  let env: KubeTestEnv;
+  let admin: KubeAdmin;
+  let backend: KubeTestBackend | undefined;
+  let ns: string;
+  let app: string;
+  let store: string;
+
+  beforeAll(() => {
+    env = kubeTestEnv();
+    admin = new KubeAdmin(env);
+  });
+
+  beforeEach(async () => {
+    ns = await admin.createNamespace('tpl');
+    app = uniqueName('app');
+    store = uniqueName('store');
+    await admin.create({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ClusterSecretStore',
+      metadata: { name: store },
+      spec: {
+        provider: {
+          fake: {
+            data: [
+              { key: 'DB_USER', value: 'app' },
+              { key: 'DB_PASSWORD', value: CANARY },
+              { key: 'HOSTS', value: 'db-1,db-2' },
+            ],
+          },
+        },
+      },
+    });
+  });
+
+  afterEach(async () => {
+    await backend?.stop();
+    backend = undefined;
+  });
+
+  function externalSecret(name: string, template: Record<string, unknown>) {
+    return {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: {
+        name,
+        namespace: ns,
+        labels: { 'backstage.io/kubernetes-id': app },
+      },
+      spec: {
+        refreshInterval: '1ms',
+        secretStoreRef: { kind: 'ClusterSecretStore', name: store },
+        target: { name, template: { engineVersion: 'v2', ...template } },
+        data: [
+          { secretKey: 'user', remoteRef: { key: 'DB_USER' } },
+          { secretKey: 'password', remoteRef: { key: 'DB_PASSWORD' } },
+          { secretKey: 'hosts', remoteRef: { key: 'HOSTS' } },
+        ],
+      },
+    };
+  }
+
+  const readExternalSecret = (name: string) =>
+    admin.read<ExternalSecretObject>({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name, namespace: ns },
+    });
+
+  it('renders variables, range, sprig functions and templateFrom literal', async () => {
+    await admin.create(
+      externalSecret('templated', {
+        templateFrom: [
+          { literal: 'login: "{{ .user | upper }}"\nshared: from-literal' },
+        ],
+        data: {
+          dsn: '{{ $u := .user }}{{ $hosts := splitList "," .hosts }}postgres://{{ $u }}:{{ .password }}@{{ first $hosts }}/app',
+          replicas:
+            '{{ range $i, $h := splitList "," .hosts }}{{ if $i }},{{ end }}{{ regexReplaceAll "^db-(\\\\d+)$" $h "r${1}" }}{{ end }}',
+          config: '{{ dict "user" .user "port" 5432 | toYaml }}',
+          checksum: '{{ .password | sha1sum | trunc 8 }}',
+          shared: 'from-data',
+        },
+      }),
+    );
+    backend = await startKubeTestBackend({ env, entities: [component(app)] });
+
+    await backend.runCycle();
+
+    const secret = await admin.secret(ns, 'templated');
+    expect(Object.keys(secret!.data!).sort()).toEqual([
+      'checksum',
+      'config',
+      'dsn',
+      'login',
+      'replicas',
+      'shared',
+    ]);
+    expect(text(secret, 'dsn')).toBe(`postgres://app:${CANARY}@db-1/app`);
+    expect(text(secret, 'replicas')).toBe('r1,r2');
+    expect(text(secret, 'config')).toBe('port: 5432\nuser: app');
+    expect(text(secret, 'checksum')).toMatch(/^[0-9a-f]{8}$/);
+    expect(text(secret, 'login')).toBe('APP');
+    expect(text(secret, 'shared')).toBe('from-data');
+    const es = await readExternalSecret('templated');
+    expect(es.status?.conditions).toEqual([
+      expect.objectContaining({
+        type: 'Ready',
+        status: 'True',
+        reason: 'SecretSynced',
+      }),
+    ]);
+    const rows = await backend.status(app);
+    expect(JSON.stringify([rows, es.status])).not.toContain(CANARY);
+  });
+
+  it('reports templateFrom configMap as unsupported, naming the field, and writes nothing', async () => {
+    await admin.create(
+      externalSecret('from-configmap', {
+        templateFrom: [
+          { configMap: { name: 'tpl', items: [{ key: 'config.yaml' }] } },
+        ],
+      }),
+    );
+    backend = await startKubeTestBackend({ env, entities: [component(app)] });
+
+    await backend.runCycle();
+
+    expect(await admin.secret(ns, 'from-configmap')).toBeUndefined();
+    const es = await readExternalSecret('from-configmap');
+    expect(es.status?.conditions?.[0]).toEqual(
+      expect.objectContaining({ type: 'Ready', status: 'False' }),
+    );
+    expect(es.status?.conditions?.[0]?.message).toContain(
+      'spec.target.template.templateFrom[0].configMap',
+    );
+  });
+});
