@@ -207,6 +207,8 @@ export class InfisicalProvider implements SecretsProvider {
       await this.#state.agents.closeAll();
       this.#state.snapshots.clear();
       this.#state.projectIds.clear();
+      this.#state.projectLookupRoutes.clear();
+      this.#state.unknownProjects.clear();
     })();
     return this.#shutdown;
   }
