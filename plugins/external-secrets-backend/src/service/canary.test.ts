@@ -1,6 +1,7 @@
 import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
 import {
   coreServices,
+  createBackendModule,
   createServiceFactory,
   LoggerService,
   UrlReaderService,
@@ -10,6 +11,14 @@ import { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
 import { inspect } from 'node:util';
 import request from 'supertest';
+import { SecretStore } from '@internal/backstage-plugin-external-secrets-common';
+import {
+  externalSecretsProvidersExtensionPoint,
+  ProviderError,
+  SecretsProvider,
+  SecretValue,
+  StoreContext,
+} from '@internal/backstage-plugin-external-secrets-node';
 import {
   KubernetesSimulator,
   startKubernetesSimulator,
@@ -130,6 +139,79 @@ const BAD_TEMPLATE = externalSecret('bad-template', {
     template: { data: { decoded: '{{ .password | b64dec }}' } },
   },
   data: [{ secretKey: 'password', remoteRef: { key: 'DB_PASSWORD' } }],
+});
+
+/**
+ * A provider that authenticates with a credential, as Infisical does: it
+ * reads `auth.clientSecret` (resolved from externalSecrets.credentials) and
+ * serves its data only when the credential is the expected one, so a synced
+ * ExternalSecret proves the credential travelled through the backend.
+ */
+const credentialReads: string[] = [];
+const credentialedProvider: SecretsProvider = {
+  name: 'credentialed',
+  capabilities: {
+    readScope: false,
+    versions: false,
+    find: { path: false, nameRegexp: false, tags: false },
+  },
+  validateStoreSpec: () => [],
+  endpoints: () => [],
+  async validateStore(store, context) {
+    await authenticate(store, context);
+    return { ready: true, reason: 'Valid', message: 'store validated' };
+  },
+  async newClient(store, context) {
+    await authenticate(store, context);
+    return {
+      async getSecret({ key }) {
+        if (key !== 'CREDENTIALED_TOKEN') {
+          throw new ProviderError('KEY_NOT_FOUND', `key ${key} not found`, {
+            provider: 'credentialed',
+            store: store.metadata.name,
+          });
+        }
+        return { value: SecretValue.fromString(CANARY) };
+      },
+      async findSecrets() {
+        return new Map();
+      },
+      async close() {},
+    };
+  },
+};
+
+async function authenticate(store: SecretStore, context: StoreContext) {
+  const spec = store.spec.provider.credentialed as {
+    auth: { clientSecret: { name: string; namespace: string; key: string } };
+  };
+  const credential = await context.readSecretKey(spec.auth.clientSecret);
+  credentialReads.push(store.metadata.name);
+  if (!credential.equals(SecretValue.fromString(CREDENTIAL_CANARY))) {
+    throw new ProviderError('AUTH_FAILED', 'client secret rejected', {
+      provider: 'credentialed',
+      store: store.metadata.name,
+    });
+  }
+}
+
+const credentialedProviderModule = createBackendModule({
+  pluginId: 'external-secrets',
+  moduleId: 'credentialed-provider',
+  register(env) {
+    env.registerInit({
+      deps: { providers: externalSecretsProvidersExtensionPoint },
+      async init({ providers }) {
+        providers.addProvider(credentialedProvider);
+      },
+    });
+  },
+});
+
+/** Served from a store that authenticates with the app-config credential. */
+const CREDENTIALED = externalSecret('credentialed', {
+  secretStoreRef: { kind: 'ClusterSecretStore', name: 'credentialed-store' },
+  data: [{ secretKey: 'token', remoteRef: { key: 'CREDENTIALED_TOKEN' } }],
 });
 
 /** Served from a store declared in app-config. */
@@ -284,7 +366,12 @@ function needles(sim: KubernetesSimulator): { name: string; value: string }[] {
       { name: `${name} (hex)`, value: Buffer.from(value).toString('hex') },
     );
   }
-  for (const secret of ['app-secrets', 'config-backed', 'manifest-secrets']) {
+  for (const secret of [
+    'app-secrets',
+    'config-backed',
+    'credentialed',
+    'manifest-secrets',
+  ]) {
     for (const [key, data] of Object.entries(secretData(sim, secret))) {
       found.push(
         { name: `Secret ${secret} key ${key} (base64)`, value: data },
@@ -327,7 +414,26 @@ describe.each(databases.eachSupportedId())('canary (%s)', databaseId => {
       metadata: { name: 'canary-store' },
       spec: { provider: { fake: { data: PROVIDER_DATA } } },
     });
-    sim.seed(SYNCED, FAILING, BAD_TEMPLATE, CONFIG_BACKED);
+    sim.seed({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ClusterSecretStore',
+      metadata: { name: 'credentialed-store' },
+      spec: {
+        provider: {
+          credentialed: {
+            auth: {
+              clientSecret: {
+                name: 'canary-credentials',
+                namespace: 'external-secrets',
+                key: 'clientSecret',
+              },
+            },
+          },
+        },
+      },
+    });
+    sim.seed(SYNCED, FAILING, BAD_TEMPLATE, CONFIG_BACKED, CREDENTIALED);
+    credentialReads.length = 0;
     const logs: string[] = [];
     const knex = await databases.init(databaseId as TestDatabaseId);
     backend = await startReconcilerTestBackend({
@@ -335,7 +441,11 @@ describe.each(databases.eachSupportedId())('canary (%s)', databaseId => {
       entities: [CANARY_ENTITY],
       knex,
       config: CONFIG,
-      extraFeatures: [recordingRootLogger(logs), manifestReader().factory],
+      extraFeatures: [
+        recordingRootLogger(logs),
+        manifestReader().factory,
+        credentialedProviderModule,
+      ],
     });
     const server = request(backend.server);
 
@@ -376,8 +486,14 @@ describe.each(databases.eachSupportedId())('canary (%s)', databaseId => {
       ['bad-template', 'Error'],
       ['broken-secrets', 'Error'],
       ['config-backed', 'Synced'],
+      ['credentialed', 'Synced'],
       ['manifest-secrets', 'Synced'],
     ]);
+    // The credential was read, and was the right one (else not Synced).
+    expect(credentialReads).toContain('credentialed-store');
+    expect(secretData(sim, 'credentialed').token).toBe(
+      Buffer.from(CANARY).toString('base64'),
+    );
     expect(answers.map(a => a.status)).toEqual([
       200, 202, 404, 200, 200, 200, 200, 200,
     ]);
