@@ -83,6 +83,17 @@ export interface Config {
       /** Events kept per ExternalSecret. Default 50. */
       keepPerExternalSecret?: number;
     };
+    /** ExternalSecret status writes (reconcile mode). */
+    status?: {
+      /**
+       * Move `status.refreshTime` on every refresh, as ESO does, for tooling
+       * that watches it. Costs one status write per ExternalSecret per refresh
+       * (1,000 ExternalSecrets refreshed hourly: 1,000 writes/hour). Default
+       * false: refreshTime moves only when the status changes, and a steady
+       * state writes nothing.
+       */
+      updateRefreshTime?: boolean;
+    };
     /**
      * Clusters this plugin reads (observe) or reconciles. Entries here win a
      * name clash with the Kubernetes plugin's `kubernetes.clusterLocatorMethods`.

@@ -32,6 +32,11 @@ export type ExternalSecretsConfig = {
   credentials: ConfiguredCredentials;
   syncNow: { maxPerEntityPerMinute: number };
   eventsPerExternalSecret: number;
+  /** ExternalSecret status writes. */
+  status?: {
+    /** Move `status.refreshTime` on every refresh (one write each), as ESO. */
+    updateRefreshTime: boolean;
+  };
   /** Entity-declared manifests: where they go, size cap, and who may declare what. */
   manifests: ManifestsConfig;
   security: {
@@ -90,6 +95,10 @@ export function readExternalSecretsConfig(root: Config): ExternalSecretsConfig {
       50,
     ),
     manifests: readManifestsConfig(config),
+    status: {
+      updateRefreshTime:
+        config?.getOptionalBoolean('status.updateRefreshTime') ?? false,
+    },
     security: {
       namespacedStoreHosts: readHostPatterns(config),
       namespacedStorePrivateAddresses: readPrivateAddresses(config),

@@ -43,6 +43,8 @@ export type CycleContext = {
     cluster: string,
     store: ResolvedStore,
   ) => StoreStatusRecord | undefined;
+  /** `externalSecrets.status.updateRefreshTime`: move refreshTime on every refresh. */
+  updateRefreshTime?: boolean;
 };
 
 /** What the cycle does with the outcome: save it (and events), or nothing. */

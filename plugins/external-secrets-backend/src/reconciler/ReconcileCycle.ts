@@ -124,6 +124,7 @@ export class ReconcileCycle {
       providers: options.providers,
       configStores: options.configStores,
       controllerClass: options.config.controllerClass,
+      updateRefreshTime: options.config.status?.updateRefreshTime,
       clients,
       readLimit: pLimit(options.config.concurrency.providerReads),
       logger: options.logger,

@@ -251,7 +251,12 @@ export async function writeStatus(
       },
     ],
   };
-  if (sameStatus(es.status, status)) return;
+  // With updateRefreshTime, a sync that moved refreshTime is a change too.
+  const movedRefreshTime =
+    ctx.updateRefreshTime &&
+    !keepFrom &&
+    es.status?.refreshTime !== refreshTime;
+  if (sameStatus(es.status, status) && !movedRefreshTime) return;
   try {
     // The resourceVersion we listed it with: no GET before every status write
     // (one apiserver round trip per written status), and a conflict rather
