@@ -316,13 +316,13 @@ async function reconcile(
       : syncedResourceVersion(es),
     lastAttemptAt: ctx.now,
     lastSuccessAt: failedNow ? previous?.lastSuccessAt : ctx.now,
-    // A store held back by the gate is retried as soon as it is Ready again,
-    // not after a backoff of this ExternalSecret's own.
-    nextDueAt: failedNow
-      ? heldBack(stores, gated)
-        ? undefined
-        : backoffUntil(ctx.now, failures)
-      : nextPeriodicDue(es, ctx.now),
+    nextDueAt: nextDue(
+      es,
+      ctx.now,
+      failedNow,
+      failures,
+      heldBack(stores, gated),
+    ),
     consecutiveFailures: failures,
     // What is on the Secret now: produced keys once written, else as before.
     writtenMetadata:
@@ -362,6 +362,22 @@ function gateOnLastValidation(
     gated.set(key, notReady ? { ok: false, message: notReady } : resolution);
   }
   return gated;
+}
+
+/**
+ * Periodic after a sync; a backoff after a failure, except when the store
+ * gate held the reads back: then it is retried as soon as the store is
+ * Ready again, not after a backoff of this ExternalSecret's own.
+ */
+function nextDue(
+  es: ExternalSecret,
+  now: Date,
+  failedNow: boolean,
+  failures: number,
+  gatedOut: boolean,
+): Date | undefined {
+  if (!failedNow) return nextPeriodicDue(es, now);
+  return gatedOut ? undefined : backoffUntil(now, failures);
 }
 
 function heldBack(stores: Resolutions, gated: Resolutions): boolean {
