@@ -1,0 +1,111 @@
+import { Entity } from '@backstage/catalog-model';
+import { AuditLog } from './__testUtils__/AuditLog';
+import { KubeAdmin, uniqueName } from './__testUtils__/KubeAdmin';
+import { KubeTestEnv, kubeTestEnv } from './__testUtils__/kubeTestEnv';
+import {
+  KubeTestBackend,
+  startKubeTestBackend,
+} from './__testUtils__/startKubeTestBackend';
+
+/**
+ * Issue #17 item 17 end to end on a real kube-apiserver, with the plugin's
+ * documented RBAC (pluginRbac.ts): a store we control shows ESO's status
+ * (pkg/controllers/secretstore/common.go, reconcile: Ready True, reason Valid,
+ * "store validated", capabilities ReadOnly), written once; a second
+ * validation of the unchanged store writes nothing.
+ */
+jest.setTimeout(120_000);
+
+function component(name: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      namespace: 'default',
+      annotations: { 'backstage.io/kubernetes-id': name },
+    },
+    spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
+  };
+}
+
+describe('ESO fidelity: store status (issue #17) against a real kube-apiserver', () => {
+  let env: KubeTestEnv;
+  let admin: KubeAdmin;
+  let backend: KubeTestBackend | undefined;
+
+  beforeAll(() => {
+    env = kubeTestEnv();
+    admin = new KubeAdmin(env);
+  });
+  afterEach(async () => {
+    await backend?.stop();
+    backend = undefined;
+  });
+
+  it('the status should show Valid and Ready True, written once (second cycle: zero writes)', async () => {
+    const ns = await admin.createNamespace('storestatus');
+    const app = uniqueName('app');
+    const store = uniqueName('store');
+    await admin.create({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ClusterSecretStore',
+      metadata: { name: store },
+      spec: {
+        // Validation due every cycle: the second cycle validates again.
+        refreshInterval: 0,
+        provider: { fake: { data: [{ key: 'DB_PASSWORD', value: 'pw' }] } },
+      },
+    });
+    await admin.create({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: {
+        name: 'db',
+        namespace: ns,
+        labels: { 'backstage.io/kubernetes-id': app },
+      },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRef: { kind: 'ClusterSecretStore', name: store },
+        data: [{ secretKey: 'password', remoteRef: { key: 'DB_PASSWORD' } }],
+      },
+    });
+    const audit = new AuditLog(env.auditLog, admin);
+    backend = await startKubeTestBackend({ env, entities: [component(app)] });
+
+    const first = await audit.checkpoint();
+    await backend.runCycle();
+    const storeStatusWrites = async (since: number) =>
+      (await audit.writesBy(env.pluginUser, since)).filter(
+        e =>
+          e.objectRef?.resource === 'clustersecretstores' &&
+          e.objectRef.subresource === 'status' &&
+          e.objectRef.name === store,
+      );
+    const written = await storeStatusWrites(first);
+    expect(written).toHaveLength(1);
+    expect(written[0].responseStatus?.code).toBe(200);
+    const read = (await admin.custom.getClusterCustomObject({
+      group: 'external-secrets.io',
+      version: 'v1',
+      plural: 'clustersecretstores',
+      name: store,
+    })) as { status?: any };
+    expect(read.status).toMatchObject({
+      capabilities: 'ReadOnly',
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'Valid',
+          message: 'store validated',
+        },
+      ],
+    });
+
+    const second = await audit.checkpoint();
+    await backend.runCycle();
+    expect(await storeStatusWrites(second)).toEqual([]);
+  });
+});
