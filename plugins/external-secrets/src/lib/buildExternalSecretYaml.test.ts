@@ -84,7 +84,12 @@ describe('buildExternalSecretYaml', () => {
     ['1e5', '"1e5"'],
     ['key: with colon', '"key: with colon"'],
     ['#comment', '"#comment"'],
-    ['say "hi"', '"say \\"hi\\""'],
+    // YAML 1.1 booleans and octals: kubectl (go-yaml) would not read them as strings
+    ['yes', '"yes"'],
+    ['on', '"on"'],
+    ['0x1F', '"0x1F"'],
+    // plain is safe here: inner quotes do not start or end a YAML scalar
+    ['say "hi"', 'say "hi"'],
     ['plain/key_1.json', 'plain/key_1.json'],
   ])('should write the remote key %j as %s', (remoteKey, expected) => {
     const es = syncedExternalSecret();

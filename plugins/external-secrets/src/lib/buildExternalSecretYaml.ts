@@ -3,24 +3,9 @@ import type {
   KeyMappingDto,
   StoreRefDto,
 } from '@internal/backstage-plugin-external-secrets-common';
+import { Document } from 'yaml';
 
 const DATA_SOURCE = /^data\[(\d+)\]$/;
-const PLAIN_SCALAR = /^[A-Za-z0-9_/][A-Za-z0-9_./-]*$/;
-const YAML_KEYWORD = /^(true|false|yes|no|on|off|y|n|null)$/i;
-const NUMBER_LIKE =
-  /^[-+]?(\.\d+|\d+(\.\d*)?)([eE][-+]?\d+)?$|^[\d._-]+$|^0[xob]/i;
-
-/**
- * A YAML scalar: plain when it cannot be read back as anything but the same
- * string, otherwise double-quoted (a JSON string is a valid YAML one).
- */
-function scalar(value: string): string {
-  const plain =
-    PLAIN_SCALAR.test(value) &&
-    !YAML_KEYWORD.test(value) &&
-    !NUMBER_LIKE.test(value);
-  return plain ? value : JSON.stringify(value);
-}
 
 function sameStore(a?: StoreRefDto, b?: StoreRefDto): boolean {
   return a?.kind === b?.kind && a?.name === b?.name;
@@ -41,22 +26,21 @@ function dataEntries(es: ExternalSecretStatusDto): DataKey[] {
   return [...byIndex.entries()].sort(([a], [b]) => a - b).map(([, k]) => k);
 }
 
-function dataEntryLines(key: DataKey, defaultStore?: StoreRefDto): string[] {
-  const lines = [
-    `    - secretKey: ${scalar(key.secretKey)}`,
-    '      remoteRef:',
-    `        key: ${scalar(key.remoteKey)}`,
-  ];
-  if (key.property) lines.push(`        property: ${scalar(key.property)}`);
-  if (key.store && !sameStore(key.store, defaultStore)) {
-    lines.push(
-      '      sourceRef:',
-      '        storeRef:',
-      `          kind: ${scalar(key.store.kind)}`,
-      `          name: ${scalar(key.store.name)}`,
-    );
-  }
-  return lines;
+function dataEntry(key: DataKey, defaultStore?: StoreRefDto) {
+  return {
+    secretKey: key.secretKey,
+    remoteRef: {
+      key: key.remoteKey,
+      ...(key.property ? { property: key.property } : {}),
+    },
+    ...(key.store && !sameStore(key.store, defaultStore)
+      ? {
+          sourceRef: {
+            storeRef: { kind: key.store.kind, name: key.store.name },
+          },
+        }
+      : {}),
+  };
 }
 
 /**
@@ -66,44 +50,35 @@ function dataEntryLines(key: DataKey, defaultStore?: StoreRefDto): string[] {
  * end up in the copyable manifest.
  */
 export function buildExternalSecretYaml(es: ExternalSecretStatusDto): string {
-  const lines = [
-    'apiVersion: external-secrets.io/v1',
-    'kind: ExternalSecret',
-    'metadata:',
-    `  name: ${scalar(es.name)}`,
-    `  namespace: ${scalar(es.namespace)}`,
-    'spec:',
-  ];
-  if (es.refreshInterval) {
-    lines.push(`  refreshInterval: ${scalar(es.refreshInterval)}`);
-  }
-  if (es.refreshPolicy) {
-    lines.push(`  refreshPolicy: ${scalar(es.refreshPolicy)}`);
-  }
-  if (es.store) {
-    lines.push(
-      '  secretStoreRef:',
-      `    kind: ${scalar(es.store.kind)}`,
-      `    name: ${scalar(es.store.name)}`,
-    );
-  }
-  lines.push('  target:', `    name: ${scalar(es.targetSecret)}`);
-  if (es.creationPolicy) {
-    lines.push(`    creationPolicy: ${scalar(es.creationPolicy)}`);
-  }
-  if (es.deletionPolicy) {
-    lines.push(`    deletionPolicy: ${scalar(es.deletionPolicy)}`);
-  }
   const data = dataEntries(es);
-  if (data.length > 0) {
-    lines.push('  data:');
-    data.forEach(key => lines.push(...dataEntryLines(key, es.store)));
-  }
+  const manifest = {
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ExternalSecret',
+    metadata: { name: es.name, namespace: es.namespace },
+    spec: {
+      ...(es.refreshInterval ? { refreshInterval: es.refreshInterval } : {}),
+      ...(es.refreshPolicy ? { refreshPolicy: es.refreshPolicy } : {}),
+      ...(es.store
+        ? { secretStoreRef: { kind: es.store.kind, name: es.store.name } }
+        : {}),
+      target: {
+        name: es.targetSecret,
+        ...(es.creationPolicy ? { creationPolicy: es.creationPolicy } : {}),
+        ...(es.deletionPolicy ? { deletionPolicy: es.deletionPolicy } : {}),
+      },
+      ...(data.length > 0
+        ? { data: data.map(key => dataEntry(key, es.store)) }
+        : {}),
+    },
+  };
+  // YAML 1.1 so that `yes`, `on`, `0123`... are quoted: kubectl's parser
+  // (go-yaml) reads them as booleans and numbers, not as strings.
+  const doc = new Document(manifest, { version: '1.1' });
   if (es.keys.some(key => key.source.startsWith('dataFrom['))) {
-    lines.push(
-      '  # spec.dataFrom is not shown: the status lists the keys it produced,',
-      '  # not its extract/find selectors.',
-    );
+    (doc.get('spec', true) as { comment?: string }).comment = [
+      ' spec.dataFrom is not shown: the status lists the keys it produced,',
+      ' not its extract/find selectors.',
+    ].join('\n');
   }
-  return `${lines.join('\n')}\n`;
+  return doc.toString({ lineWidth: 0 });
 }
