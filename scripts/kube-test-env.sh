@@ -309,7 +309,8 @@ setup_cluster() {
   {"apiGroups":["external-secrets.io"],"resources":["externalsecrets"],"verbs":["patch"]},
   {"apiGroups":[""],"resources":["secrets"],"verbs":["get","list","create","update","delete"]},
   {"apiGroups":[""],"resources":["configmaps"],"verbs":["get"]},
-  {"apiGroups":[""],"resources":["namespaces"],"verbs":["get"]}
+  {"apiGroups":[""],"resources":["namespaces"],"verbs":["get"]},
+  {"apiGroups":[""],"resources":["events"],"verbs":["create"]}
  ]}
 JSON
 )"

@@ -108,4 +108,69 @@ describe('ESO fidelity: store status (issue #17) against a real kube-apiserver',
     await backend.runCycle();
     expect(await storeStatusWrites(second)).toEqual([]);
   });
+
+  it('Events on the ExternalSecret for a first sync (Created) and a failure (UpdateFailed), without values', async () => {
+    const ns = await admin.createNamespace('events');
+    const app = uniqueName('app');
+    const store = uniqueName('store');
+    const canary = uniqueName('canary-value');
+    await admin.create({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ClusterSecretStore',
+      metadata: { name: store },
+      spec: {
+        provider: { fake: { data: [{ key: 'DB_PASSWORD', value: canary }] } },
+      },
+    });
+    const es = (name: string, key: string) => ({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: {
+        name,
+        namespace: ns,
+        labels: { 'backstage.io/kubernetes-id': app },
+      },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRef: { kind: 'ClusterSecretStore', name: store },
+        data: [{ secretKey: 'password', remoteRef: { key } }],
+      },
+    });
+    await admin.create(es('synced', 'DB_PASSWORD'));
+    await admin.create(es('failing', 'MISSING_KEY'));
+    backend = await startKubeTestBackend({ env, entities: [component(app)] });
+    await backend.runCycle();
+
+    const events = (await admin.core.listNamespacedEvent({ namespace: ns }))
+      .items;
+    const on = (name: string) =>
+      events
+        .filter(
+          e =>
+            e.involvedObject.kind === 'ExternalSecret' &&
+            e.involvedObject.name === name,
+        )
+        .map(e => ({
+          type: e.type,
+          reason: e.reason,
+          message: e.message,
+          component: e.source?.component,
+        }));
+    expect(on('synced')).toEqual([
+      {
+        type: 'Normal',
+        reason: 'Created',
+        message: 'secret created',
+        component: 'backstage-external-secrets',
+      },
+    ]);
+    expect(on('failing')).toEqual([
+      expect.objectContaining({
+        type: 'Warning',
+        reason: 'UpdateFailed',
+        message: expect.stringContaining('MISSING_KEY'),
+      }),
+    ]);
+    expect(JSON.stringify(events)).not.toContain(canary);
+  });
 });

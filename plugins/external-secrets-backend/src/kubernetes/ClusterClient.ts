@@ -4,6 +4,7 @@ import type {
   StoreKind,
 } from '@internal/backstage-plugin-external-secrets-common';
 import type { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
+import type { CoreV1Event } from '@kubernetes/client-node';
 import type {
   KubernetesSecret,
   NamespaceInfo,
@@ -135,6 +136,9 @@ export interface ClusterClient {
     status: NonNullable<SecretStore['status']>,
     resourceVersion: string,
   ): Promise<UnparsedKubernetesObject>;
+
+  /** Creates a core v1 Event on an object (needs `create` on `events`). */
+  createEvent(event: CoreV1Event): Promise<void>;
 
   /** Merge-patches annotations (`null` removes one); used for force-sync. */
   patchExternalSecretAnnotations(

@@ -6,6 +6,7 @@ import {
 import { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
 import {
   CoreV1Api,
+  CoreV1Event,
   CustomObjectsApi,
   KubeConfig,
 } from '@kubernetes/client-node';
@@ -186,6 +187,10 @@ export class KubernetesClusterClient implements ClusterClient {
       status,
       resourceVersion,
     );
+  }
+
+  createEvent(event: CoreV1Event): Promise<void> {
+    return this.writes.createEvent(event);
   }
 
   patchExternalSecretAnnotations(

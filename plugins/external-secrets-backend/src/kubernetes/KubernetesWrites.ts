@@ -5,10 +5,15 @@ import {
   SecretStore,
   StoreKind,
 } from '@internal/backstage-plugin-external-secrets-common';
-import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CoreV1Event,
+  CustomObjectsApi,
+} from '@kubernetes/client-node';
 import { DeleteSecretOptions } from './ClusterClient';
 import {
   ClusterRequests,
+  coreTarget,
   ESO_VERSION,
   esoTarget,
   FIELD_MANAGER,
@@ -171,6 +176,17 @@ export class KubernetesWrites {
             { ...common, namespace },
             opts,
           ),
+    );
+  }
+
+  /** Creates a core v1 Event (what `kubectl describe` lists). */
+  async createEvent(event: CoreV1Event): Promise<void> {
+    const namespace = event.metadata?.namespace ?? 'default';
+    await this.requests.call(coreTarget('create', 'events', namespace), opts =>
+      this.core.createNamespacedEvent(
+        { namespace, body: event, fieldManager: FIELD_MANAGER },
+        opts,
+      ),
     );
   }
 

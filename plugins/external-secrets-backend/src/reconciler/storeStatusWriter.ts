@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { SecretStore } from '@internal/backstage-plugin-external-secrets-common';
 import { StoreStatusRecord } from '../database/StatusStore';
 import { ClusterClient } from '../kubernetes/ClusterClient';
+import { emitKubernetesEvent } from './KubernetesEvents';
 
 /**
  * ESO's message for a store that validated
@@ -78,6 +79,19 @@ export async function writeStoreStatusIfChanged(options: {
       desired,
       resourceVersion ?? '',
     );
+    await emitKubernetesEvent({
+      client,
+      object: store,
+      now,
+      logger: options.logger,
+      event: validation.ready
+        ? { type: 'Normal', reason: 'Valid', message: MSG_STORE_VALIDATED }
+        : {
+            type: 'Warning',
+            reason: desired.conditions![desired.conditions!.length - 1].reason!,
+            message: validation.message ?? 'store validation failed',
+          },
+    });
     return true;
   } catch (e) {
     options.logger.warn(

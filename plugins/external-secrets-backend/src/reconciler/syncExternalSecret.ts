@@ -43,6 +43,7 @@ import {
   writeSecret,
   writeStatus,
 } from './SecretWriter';
+import { recordSyncEvent } from './KubernetesEvents';
 import {
   baseRecord,
   describeIssues,
@@ -303,6 +304,17 @@ async function reconcile(
       ctx,
       failedNow ? status : undefined,
     );
+    await recordSyncEvent({
+      client: item.inventory.client,
+      externalSecret: es,
+      action: result.action,
+      failure: failedNow
+        ? { message: condition.message ?? condition.reason ?? 'sync failed' }
+        : undefined,
+      previous,
+      now: ctx.now,
+      logger: ctx.logger,
+    });
   }
   const failures = failedNow ? (previous?.consecutiveFailures ?? 0) + 1 : 0;
   const record: ExternalSecretRecord = {

@@ -106,9 +106,24 @@ function seed(sim: KubernetesSimulator, conditions?: unknown[]) {
   sim.clearRequests();
 }
 
+/**
+ * A store of our class is ours: its own status and its Events (cluster-scoped:
+ * in `default`) are the controller's housekeeping (issue #17 items 17, 18),
+ * not a write on behalf of an ExternalSecret or an entity.
+ */
+function isStoreHousekeeping(r: { resource?: string; namespace?: string }) {
+  return (
+    r.resource === 'clustersecretstores/status' ||
+    r.resource === 'secretstores/status' ||
+    (r.resource === 'events' && r.namespace === 'default')
+  );
+}
+
 function writes(sim: KubernetesSimulator) {
-  return sim.requests.filter(r =>
-    ['create', 'update', 'patch', 'delete'].includes(r.verb ?? ''),
+  return sim.requests.filter(
+    r =>
+      ['create', 'update', 'patch', 'delete'].includes(r.verb ?? '') &&
+      !isStoreHousekeeping(r),
   );
 }
 

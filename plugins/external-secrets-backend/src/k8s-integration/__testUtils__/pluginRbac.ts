@@ -33,6 +33,7 @@ export const PLUGIN_RULES: V1PolicyRule[] = [
   },
   { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
   { apiGroups: [''], resources: ['namespaces'], verbs: ['get'] },
+  { apiGroups: [''], resources: ['events'], verbs: ['create'] },
 ];
 
 /** The README's observe-mode role: reads only, Secret metadata included. */

@@ -10,6 +10,7 @@ export type SimulatedKind =
   | 'Secret'
   | 'ConfigMap'
   | 'Namespace'
+  | 'Event'
   | 'ExternalSecret'
   | 'SecretStore'
   | 'ClusterSecretStore';
@@ -51,6 +52,14 @@ export const RESOURCE_TYPES: ResourceType[] = [
     version: 'v1',
     plural: 'namespaces',
     namespaced: false,
+    custom: false,
+  },
+  {
+    kind: 'Event',
+    group: '',
+    version: 'v1',
+    plural: 'events',
+    namespaced: true,
     custom: false,
   },
   {
