@@ -32,6 +32,7 @@ rm -rf "$results" && mkdir -p "$results"
 run_step "type-check (tsc)" yarn tsc
 run_step "lint (backstage-cli repo lint)" yarn lint
 run_step "format (prettier --check)" yarn prettier:check
+run_step "OpenAPI generated code matches openapi.yaml (offline)" yarn schema:check
 run_step "dependency audit policy (tests)" node --test scripts/audit-policy.test.js
 run_step "dependency audit (docs/security/dependency-policy.md)" bash scripts/audit.sh
 step "PostgreSQL for the database tests"
