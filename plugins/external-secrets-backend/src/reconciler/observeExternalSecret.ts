@@ -1,4 +1,7 @@
-import { ParsedExternalSecret } from '@internal/backstage-plugin-external-secrets-common';
+import {
+  parseGoDuration,
+  ParsedExternalSecret,
+} from '@internal/backstage-plugin-external-secrets-common';
 import {
   ExternalSecretRecord,
   ExternalSecretState,
@@ -47,15 +50,38 @@ export async function observeExternalSecret(
     );
   }
   let state: ExternalSecretState = 'Pending';
-  if (ready?.status === 'True')
-    state = targetExists === false ? 'NotFound' : 'Synced';
+  let reason: string | undefined = ready?.reason;
+  let esoMessage = ready?.message;
+  if (ready?.status === 'True') {
+    const stale = staleness(
+      es.spec.refreshInterval,
+      es.status?.refreshTime,
+      ctx.now,
+    );
+    if (targetExists === false) {
+      // ESO sets Ready=True after it applied the Secret: not seeing it yet is
+      // a race with our read, not a missing Secret.
+      reason = 'WaitingForTarget';
+      esoMessage = `ESO reports the Secret synced (${
+        ready.message || ready.reason
+      }); the target Secret "${
+        es.spec.target.name
+      }" is not visible yet, waiting for it`;
+    } else {
+      state = 'Synced';
+      if (stale) {
+        reason = 'Stale';
+        esoMessage = stale;
+      }
+    }
+  }
   if (ready?.status === 'False') state = 'Error';
-  const message = [ready?.message, why].filter(Boolean).join('; ') || undefined;
+  const message = [esoMessage, why].filter(Boolean).join('; ') || undefined;
   const keyState = OBSERVED_KEY_STATE[state];
   const record: ExternalSecretRecord = {
     ...baseRecord(item, parsed, 'observe'),
     state,
-    reason: ready?.reason,
+    reason,
     message,
     dataHash: undefined,
     lastAttemptAt: ctx.now,
@@ -68,7 +94,41 @@ export async function observeExternalSecret(
   const changed =
     !previous ||
     previous.state !== record.state ||
+    previous.reason !== record.reason ||
     previous.message !== record.message ||
     previous.lastSuccessAt?.getTime() !== record.lastSuccessAt?.getTime();
   return { record, changed, events: [] };
+}
+
+/** Slack past refreshInterval before ESO's status counts as stale. */
+const MIN_STALE_SLACK_MS = 5 * 60_000;
+
+/**
+ * Why ESO's Ready status is stale, or undefined: ESO moves refreshTime on
+ * every refresh, so one older than refreshInterval plus slack (half the
+ * interval, at least 5 minutes) means ESO stopped refreshing it. Never with
+ * refreshInterval 0 (ESO then syncs once).
+ */
+export function staleness(
+  refreshInterval: string | undefined,
+  refreshTime: string | undefined,
+  now: Date,
+): string | undefined {
+  const intervalMs = parseGoDuration(refreshInterval ?? '1h');
+  const refreshedAt = refreshTime ? Date.parse(refreshTime) : NaN;
+  if (!intervalMs || Number.isNaN(refreshedAt)) return undefined;
+  const age = now.getTime() - refreshedAt;
+  const slack = Math.max(MIN_STALE_SLACK_MS, intervalMs / 2);
+  if (age <= intervalMs + slack) return undefined;
+  return `ESO's status is stale: last refreshed ${formatAge(
+    age,
+  )} ago, with refreshInterval ${refreshInterval ?? '1h'} (is ESO running?)`;
+}
+
+function formatAge(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 60) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours}h${minutes % 60 ? `${minutes % 60}m` : ''}`;
+  return `${Math.floor(hours / 24)}d`;
 }

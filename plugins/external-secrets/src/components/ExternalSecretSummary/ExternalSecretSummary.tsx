@@ -43,13 +43,14 @@ export function ExternalSecretSummary(props: {
             {es.name}
           </Typography>
         </Box>
-        <ExternalSecretStateBadge state={es.state} />
+        <ExternalSecretStateBadge state={es.state} reason={es.reason} />
       </Box>
-      {es.state !== 'Synced' && (es.message || es.reason) && (
-        <Typography variant="body2" className={classes.message}>
-          {es.message ?? es.reason}
-        </Typography>
-      )}
+      {(es.state !== 'Synced' || es.reason === 'Stale') &&
+        (es.message || es.reason) && (
+          <Typography variant="body2" className={classes.message}>
+            {es.message ?? es.reason}
+          </Typography>
+        )}
       <dl className={classes.facts}>
         <dt>Store</dt>
         <dd>{es.store ? `${es.store.kind} ${es.store.name}` : 'none'}</dd>

@@ -63,11 +63,23 @@ function Badge(props: { label: string; tone: Tone }) {
   );
 }
 
+/**
+ * Observe mode's readings of ESO's Ready=True (issue #17 item 21): the target
+ * not visible yet is waiting, and a status ESO stopped refreshing is stale.
+ */
+const OBSERVED_REASONS: Record<string, { label: string; tone: Tone }> = {
+  WaitingForTarget: { label: 'Waiting', tone: 'pending' },
+  Stale: { label: 'Stale', tone: 'warning' },
+};
+
 /** The overall state of one ExternalSecret. */
 export function ExternalSecretStateBadge(props: {
   state: ExternalSecretState;
+  reason?: string;
 }) {
-  const known = EXTERNAL_SECRET_STATES[props.state];
+  const known =
+    (props.reason && OBSERVED_REASONS[props.reason]) ||
+    EXTERNAL_SECRET_STATES[props.state];
   return (
     <Badge
       label={known?.label ?? props.state}

@@ -1,0 +1,135 @@
+import { Entity } from '@backstage/catalog-model';
+import request from 'supertest';
+import {
+  KubernetesSimulator,
+  startKubernetesSimulator,
+} from '../testUtils/kubernetes';
+import {
+  ReconcilerTestBackend,
+  startReconcilerTestBackend,
+} from '../__testUtils__/startReconcilerTestBackend';
+
+jest.setTimeout(60_000);
+
+/**
+ * Observe mode maps ESO's status faithfully (issue #17 item 21): ESO writes
+ * Ready=True once it has applied the Secret (externalsecret_controller.go),
+ * so a target not yet visible to us is "waiting" (our read raced it, or the
+ * informer lags), not NotFound; and a Ready status whose refreshTime is older
+ * than refreshInterval plus slack means ESO has stopped refreshing it: stale,
+ * with the age shown.
+ */
+
+const NS = 'payments';
+const CHECKOUT: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'checkout',
+    namespace: 'default',
+    annotations: { 'backstage.io/kubernetes-id': 'checkout' },
+  },
+  spec: { type: 'service', owner: 'team-payments', lifecycle: 'production' },
+};
+
+const ago = (ms: number) =>
+  new Date(Math.floor((Date.now() - ms) / 1000) * 1000)
+    .toISOString()
+    .replace('.000Z', 'Z');
+
+function observed(refreshTime: string) {
+  return {
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ExternalSecret',
+    metadata: {
+      name: 'db',
+      namespace: NS,
+      labels: { 'backstage.io/kubernetes-id': 'checkout' },
+    },
+    spec: {
+      refreshInterval: '1h',
+      secretStoreRef: { kind: 'ClusterSecretStore', name: 'eso-store' },
+      target: { name: 'db' },
+      data: [{ secretKey: 'password', remoteRef: { key: 'DB_PASSWORD' } }],
+    },
+    status: {
+      refreshTime,
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'SecretSynced',
+          message: 'secret synced',
+          lastTransitionTime: refreshTime,
+        },
+      ],
+    },
+  };
+}
+
+const SECRET = {
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name: 'db', namespace: NS },
+  data: { password: Buffer.from('x').toString('base64') },
+};
+
+describe('observe mode: ESO status as ESO means it', () => {
+  let sim: KubernetesSimulator;
+  let backend: ReconcilerTestBackend | undefined;
+
+  beforeAll(async () => {
+    sim = await startKubernetesSimulator();
+  });
+  afterAll(async () => sim.stop());
+  beforeEach(() => {
+    sim.reset();
+    sim.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+  });
+  afterEach(async () => {
+    await backend?.stop();
+    backend = undefined;
+  });
+
+  async function observe() {
+    backend = await startReconcilerTestBackend({
+      sim,
+      entities: [CHECKOUT],
+      cluster: { mode: 'observe', esoFree: false },
+    });
+    await backend.runCycle();
+    const res = await request(backend.server).get(
+      '/api/external-secrets/entities/component/default/checkout/status',
+    );
+    expect(res.status).toBe(200);
+    return res.body.externalSecrets[0];
+  }
+
+  it('should report Ready=True with the target not yet visible as waiting, not NotFound', async () => {
+    sim.seed(observed(ago(60_000)));
+    const status = await observe();
+    expect(status).toMatchObject({
+      state: 'Pending',
+      reason: 'WaitingForTarget',
+      message: expect.stringContaining('not visible yet'),
+    });
+  });
+
+  it('should report a Ready status older than refreshInterval plus slack as stale, with its age', async () => {
+    sim.seed(observed(ago(3 * 3600_000)), SECRET);
+    const status = await observe();
+    expect(status).toMatchObject({
+      state: 'Synced',
+      reason: 'Stale',
+      message: expect.stringMatching(/stale.*3h.*refreshInterval 1h/),
+    });
+  });
+
+  it('should report a fresh Ready status with its target as synced', async () => {
+    sim.seed(observed(ago(60_000)), SECRET);
+    expect(await observe()).toMatchObject({
+      state: 'Synced',
+      reason: 'SecretSynced',
+    });
+  });
+});
