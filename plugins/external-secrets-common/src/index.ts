@@ -1,6 +1,7 @@
 /**
  * Isomorphic types, manifest validation and constants shared by the External
- * Secrets plugins. No I/O.
+ * Secrets plugins, and the REST client generated from the backend's
+ * `openapi.yaml` (`src/schema/openapi/generated`, do not edit). No other I/O.
  *
  * @packageDocumentation
  */
@@ -12,3 +13,5 @@ export * from './duration';
 export * from './annotations';
 export * from './permissions';
 export * from './api/types';
+export { DefaultApiClient } from './schema/openapi';
+export type { TypedResponse } from './schema/openapi';

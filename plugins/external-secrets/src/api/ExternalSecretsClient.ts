@@ -1,36 +1,36 @@
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type {
-  EntityEventsResponse,
-  EntityStatusResponse,
-  OverviewResponse,
-  StoreKeysResponse,
-  StoresResponse,
-  SyncRequest,
-  SyncResponse,
+import {
+  DefaultApiClient,
+  type EntityEventsResponse,
+  type EntityStatusResponse,
+  type OverviewResponse,
+  type StoreKeysResponse,
+  type StoresResponse,
+  type SyncRequest,
+  type SyncResponse,
 } from '@internal/backstage-plugin-external-secrets-common';
 import type { ExternalSecretsApi, StoreLocator } from './ExternalSecretsApi';
 
-const PLUGIN_ID = 'external-secrets';
-
 /**
- * {@link ExternalSecretsApi} over HTTP: the base URL comes from the discovery
- * API and requests go through the fetch API (which adds the user's token).
+ * {@link ExternalSecretsApi} over HTTP: a thin wrapper over the client
+ * generated from the backend's `openapi.yaml` (`DefaultApiClient` in the common
+ * package). The base URL comes from the discovery API and requests go through
+ * the fetch API (which adds the user's token). Non-2xx answers become
+ * `ResponseError`s carrying the status and the server's message.
  *
  * @public
  */
 export class ExternalSecretsClient implements ExternalSecretsApi {
-  private readonly discoveryApi: DiscoveryApi;
-  private readonly fetchApi: FetchApi;
+  private readonly client: DefaultApiClient;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
-    this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
+    this.client = new DefaultApiClient(options);
   }
 
   getEntityStatus(entityRef: CompoundEntityRef): Promise<EntityStatusResponse> {
-    return this.request(entityPath(entityRef, 'status'));
+    return bodyOf(this.client.getEntityStatus({ path: entityPath(entityRef) }));
   }
 
   getEntityEvents(
@@ -38,73 +38,73 @@ export class ExternalSecretsClient implements ExternalSecretsApi {
     options?: { limit?: number },
   ): Promise<EntityEventsResponse> {
     const query =
-      options?.limit === undefined
-        ? ''
-        : `?${new URLSearchParams({ limit: String(options.limit) })}`;
-    return this.request(`${entityPath(entityRef, 'events')}${query}`);
+      options?.limit === undefined ? {} : { limit: String(options.limit) };
+    return bodyOf(
+      this.client.getEntityEvents({ path: entityPath(entityRef), query }),
+    );
   }
 
   syncEntity(
     entityRef: CompoundEntityRef,
     request: SyncRequest = {},
   ): Promise<SyncResponse> {
-    return this.request(entityPath(entityRef, 'sync'), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(request),
-    });
+    return bodyOf(
+      this.client.syncEntity({ path: entityPath(entityRef), body: request }),
+    );
   }
 
   getStores(): Promise<StoresResponse> {
-    return this.request('/stores');
+    return bodyOf(this.client.listStores({}));
   }
 
   listStoreKeys(store: StoreLocator): Promise<StoreKeysResponse> {
-    return this.request(storeKeysPath(store));
+    return bodyOf(
+      this.client.listStoreKeys({
+        path: {
+          cluster: store.cluster,
+          // the server answers 400 for any other kind
+          kind: store.kind as 'SecretStore' | 'ClusterSecretStore',
+          // `-` stands for the namespace of a cluster-scoped store
+          namespace: store.namespace || '-',
+          name: store.name,
+        },
+      }),
+    );
   }
 
   getOverview(): Promise<OverviewResponse> {
-    return this.request('/overview');
+    return bodyOf(this.client.getOverview({}));
   }
 
   getHealth(): Promise<{ status: 'ok' }> {
-    return this.request('/health');
-  }
-
-  private async request<T>(path: string, init?: RequestInit): Promise<T> {
-    const baseUrl = await this.discoveryApi.getBaseUrl(PLUGIN_ID);
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as T;
+    return bodyOf(this.client.health({}));
   }
 }
 
 /**
- * `/entities/{kind}/{namespace}/{name}/{suffix}`, each part URL-encoded. Kind
- * and namespace are lower-cased the way catalog routes are: both are
+ * The JSON body of a 2xx answer, typed with the common DTOs: the generated
+ * models read `date-time` as `Date`, but JSON carries ISO strings, as the DTOs
+ * say.
+ */
+async function bodyOf<T>(
+  pending: Promise<Pick<Response, 'ok'> & { json(): Promise<unknown> }>,
+): Promise<T> {
+  const response = await pending;
+  if (!response.ok) {
+    throw await ResponseError.fromResponse(response as Response);
+  }
+  return (await response.json()) as T;
+}
+
+/**
+ * The entity path parameters (the generated client URL-encodes each). Kind and
+ * namespace are lower-cased the way catalog routes are: both are
  * case-insensitive in the catalog.
  */
-function entityPath(ref: CompoundEntityRef, suffix: string): string {
-  const parts = [
-    ref.kind.toLocaleLowerCase('en-US'),
-    ref.namespace.toLocaleLowerCase('en-US'),
-    ref.name,
-  ].map(encodeURIComponent);
-  return `/entities/${parts.join('/')}/${suffix}`;
-}
-
-/**
- * `/stores/{cluster}/{kind}/{namespace}/{name}/keys`, each part URL-encoded;
- * `-` stands for the namespace of a cluster-scoped store.
- */
-function storeKeysPath(store: StoreLocator): string {
-  const parts = [
-    store.cluster,
-    store.kind,
-    store.namespace || '-',
-    store.name,
-  ].map(encodeURIComponent);
-  return `/stores/${parts.join('/')}/keys`;
+function entityPath(ref: CompoundEntityRef) {
+  return {
+    kind: ref.kind.toLocaleLowerCase('en-US'),
+    namespace: ref.namespace.toLocaleLowerCase('en-US'),
+    name: ref.name,
+  };
 }
