@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  DefaultApiClient,
   StoreKeysResponse,
   StoresResponse,
   StoreStatusDto,
@@ -30,13 +31,25 @@ export class ExternalSecretsApi {
       /** Replaceable in tests; the global fetch otherwise. */
       fetch?: typeof fetch;
     },
-  ) {}
+  ) {
+    this.client = new DefaultApiClient({
+      discoveryApi: options.discovery,
+      // read `fetch` per call, so a test's replacement of the global is seen
+      fetchApi: { fetch: (url, init) => (options.fetch ?? fetch)(url, init) },
+    });
+  }
+
+  /** The client generated from the backend's `openapi.yaml`. */
+  private readonly client: DefaultApiClient;
 
   /** `GET /stores` (permission `external-secrets.stores.read`). */
   async listStores(
     onBehalfOf: BackstageCredentials,
   ): Promise<StoreStatusDto[]> {
-    const body = await this.get<StoresResponse>('/stores', onBehalfOf);
+    const token = await this.tokenFor(onBehalfOf);
+    const body = await bodyOf<StoresResponse>(
+      this.client.listStores({}, { token }),
+    );
     return body.stores;
   }
 
@@ -45,35 +58,40 @@ export class ExternalSecretsApi {
     store: Pick<StoreStatusDto, 'cluster' | 'kind' | 'namespace' | 'name'>,
     onBehalfOf: BackstageCredentials,
   ): Promise<StoreKeysResponse> {
-    const path = [
-      store.cluster || NONE,
-      store.kind,
-      store.namespace || NONE,
-      store.name,
-    ]
-      .map(encodeURIComponent)
-      .join('/');
-    return this.get<StoreKeysResponse>(`/stores/${path}/keys`, onBehalfOf);
+    const token = await this.tokenFor(onBehalfOf);
+    return bodyOf<StoreKeysResponse>(
+      this.client.listStoreKeys(
+        {
+          path: {
+            cluster: store.cluster || NONE,
+            // the server answers 400 for any other kind
+            kind: store.kind as 'SecretStore' | 'ClusterSecretStore',
+            namespace: store.namespace || NONE,
+            name: store.name,
+          },
+        },
+        { token },
+      ),
+    );
   }
 
-  private async get<T>(
-    path: string,
-    onBehalfOf: BackstageCredentials,
-  ): Promise<T> {
-    const { discovery, auth } = this.options;
-    const baseUrl = await discovery.getBaseUrl(PLUGIN_ID);
-    const { token } = await auth.getPluginRequestToken({
+  private async tokenFor(onBehalfOf: BackstageCredentials): Promise<string> {
+    const { token } = await this.options.auth.getPluginRequestToken({
       onBehalfOf,
       targetPluginId: PLUGIN_ID,
     });
-    const doFetch = this.options.fetch ?? fetch;
-    const response = await doFetch(`${baseUrl}${path}`, {
-      headers: { Authorization: `Bearer ${token}` },
-    });
-    if (!response.ok) {
-      // Carries the status and the backend's own message (which names the store).
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as T;
+    return token;
   }
+}
+
+/** The JSON body of a 2xx answer; otherwise a `ResponseError`. */
+async function bodyOf<T>(
+  pending: Promise<Pick<Response, 'ok'> & { json(): Promise<unknown> }>,
+): Promise<T> {
+  const response = await pending;
+  if (!response.ok) {
+    // Carries the status and the backend's own message (which names the store).
+    throw await ResponseError.fromResponse(response as Response);
+  }
+  return (await response.json()) as T;
 }
