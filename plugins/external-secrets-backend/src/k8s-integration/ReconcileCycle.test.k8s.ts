@@ -59,6 +59,11 @@ function clusterStore(name: string, data: { key: string; value: string }[]) {
   };
 }
 
+/** An Event's name without its unique suffix: `my-secret.1a2b...` → `my-secret`. */
+function withoutEventSuffix(line: string): string {
+  return line.replace(/^(create events [^ ]+?)\.[0-9a-f]+ /, '$1 ');
+}
+
 /** One audited request in a line, e.g. `update externalsecrets/status my-secret 200`. */
 function describeEvent(e: AuditEvent): string {
   const resource = [e.objectRef?.resource, e.objectRef?.subresource]
@@ -215,10 +220,17 @@ describe('ReconcileCycle against a real kube-apiserver', () => {
     });
     expect(es.metadata.generation).toBe(1);
     const writes = await audit.writesBy(env.pluginUser, checkpoint);
-    expect(writes.map(describeEvent)).toEqual([
-      'create secrets my-secret 201',
-      'update externalsecrets/status my-secret 200',
-    ]);
+    // Plus ESO's Events (Created on the ExternalSecret, Valid on the store) and
+    // the store's status, once (issue #17 items 17, 18).
+    expect(writes.map(describeEvent).map(withoutEventSuffix).sort()).toEqual(
+      [
+        'create secrets my-secret 201',
+        'update externalsecrets/status my-secret 200',
+        'create events my-secret 201',
+        'update clustersecretstores/status infisical-archon-platform 200',
+        'create events infisical-archon-platform 201',
+      ].sort(),
+    );
     expect((await b.status('orders-service'))[0]).toMatchObject({
       name: 'my-secret',
       state: 'Synced',
@@ -273,9 +285,12 @@ describe('ReconcileCycle against a real kube-apiserver', () => {
     await b.runCycle();
 
     expect(text(await secret('drifted'), 'password')).toBe(CANARY);
+    // And ESO's Updated Event on the ExternalSecret (issue #17 item 18).
     expect(
-      (await audit.writesBy(env.pluginUser, checkpoint)).map(describeEvent),
-    ).toEqual(['update secrets drifted 200']);
+      (await audit.writesBy(env.pluginUser, checkpoint))
+        .map(describeEvent)
+        .map(withoutEventSuffix),
+    ).toEqual(['update secrets drifted 200', 'create events drifted 201']);
   });
 
   it('should update the Secret when the store serves a new value', async () => {
@@ -465,8 +480,12 @@ describe('ReconcileCycle against a real kube-apiserver', () => {
     await admin.create(clusterStore(store, BOTH_KEYS));
     await admin.create(externalSecret('observed'));
     await admin.create(externalSecret('missing-target'));
+    // Refreshed just now: an old refreshTime is reported stale (issue #17 item 21).
+    const justNow = new Date(Math.floor(Date.now() / 1000) * 1000)
+      .toISOString()
+      .replace('.000Z', 'Z');
     const readyStatus = {
-      refreshTime: '2026-11-23T10:00:00Z',
+      refreshTime: justNow,
       syncedResourceVersion: '1-0123abcd',
       conditions: [
         {
@@ -474,7 +493,7 @@ describe('ReconcileCycle against a real kube-apiserver', () => {
           status: 'True',
           reason: 'SecretSynced',
           message: 'secret synced',
-          lastTransitionTime: '2026-11-23T10:00:00Z',
+          lastTransitionTime: justNow,
         },
       ],
     };
@@ -501,8 +520,10 @@ describe('ReconcileCycle against a real kube-apiserver', () => {
       message: 'secret synced',
     });
     expect(rows.find(r => r.name === 'missing-target')).toMatchObject({
+      // ESO's Ready=True with the target not visible yet: waiting (issue #17 item 21).
       mode: 'observe',
-      state: 'NotFound',
+      state: 'Pending',
+      reason: 'WaitingForTarget',
     });
     const events = (await audit.since(checkpoint)).filter(
       e => e.user.username === observer.user,
