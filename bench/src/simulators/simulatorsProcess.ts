@@ -229,8 +229,9 @@ function resultOf(change: TrackedChange): PropagationResult {
 
 /**
  * Infisical's project webhook: `secrets.modified` for the changed scope,
- * signed as Infisical signs (`x-infisical-signature: t=<ms>;<hex
- * HMAC-SHA256 of the raw body>`), delivered after the simulated latency.
+ * signed as Infisical signs (the body's `timestamp` repeated in
+ * `x-infisical-signature: t=<ms>;<hex HMAC-SHA256 of the raw body>`),
+ * delivered after the simulated latency.
  * `clockOffsetMs` is the runner's clock offset, so both sides agree on the
  * time as Infisical's and Backstage's clocks would.
  */
@@ -240,6 +241,9 @@ async function deliverWebhook(
   webhook: { url: string; signingSecret: string; clockOffsetMs: number },
 ) {
   const scope = scopeOf(scopeIndex);
+  await new Promise(resolve => setTimeout(resolve, workload!.latencyMs));
+  // Infisical stamps the payload and repeats that same time in the header.
+  const at = Date.now() + webhook.clockOffsetMs;
   const body = JSON.stringify({
     event: 'secrets.modified',
     project: {
@@ -247,10 +251,8 @@ async function deliverWebhook(
       environment: scope.environment,
       secretPath: scope.path,
     },
-    timestamp: Date.now() + webhook.clockOffsetMs,
+    timestamp: at,
   });
-  await new Promise(resolve => setTimeout(resolve, workload!.latencyMs));
-  const at = Date.now() + webhook.clockOffsetMs;
   const signature = createHmac('sha256', webhook.signingSecret)
     .update(body)
     .digest('hex');
