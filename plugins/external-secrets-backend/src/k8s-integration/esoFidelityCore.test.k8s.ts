@@ -1,6 +1,3 @@
-import { Entity } from '@backstage/catalog-model';
-import { ExternalSecret } from '@internal/backstage-plugin-external-secrets-common';
-import { V1Secret } from '@kubernetes/client-node';
 import { AuditLog } from './__testUtils__/AuditLog';
 import { KubeAdmin, TestObject, uniqueName } from './__testUtils__/KubeAdmin';
 import { KubeTestEnv, kubeTestEnv } from './__testUtils__/kubeTestEnv';
@@ -8,6 +5,11 @@ import {
   KubeTestBackend,
   startKubeTestBackend,
 } from './__testUtils__/startKubeTestBackend';
+import {
+  ExternalSecretObject,
+  component,
+  secretText,
+} from './__testUtils__/fixtures';
 
 /**
  * Issue #17 (ESO fidelity) end to end on a real kube-apiserver: key precedence
@@ -19,25 +21,7 @@ import {
 jest.setTimeout(120_000);
 
 const CANARY = 'canary-k8s-fidelity-5c0e9a';
-const text = (secret: V1Secret | undefined, key: string) =>
-  Buffer.from(secret?.data?.[key] ?? '', 'base64').toString();
 const tick = () => new Promise(r => setTimeout(r, 5));
-
-type ExternalSecretObject = TestObject &
-  Pick<ExternalSecret, 'spec' | 'status'>;
-
-function component(name: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: { 'backstage.io/kubernetes-id': name },
-    },
-    spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
-  };
-}
 
 describe('ESO fidelity (issue #17) against a real kube-apiserver', () => {
   let env: KubeTestEnv;
@@ -133,8 +117,8 @@ describe('ESO fidelity (issue #17) against a real kube-apiserver', () => {
 
     const synced = await admin.secret(ns, 'precedence');
     expect(Object.keys(synced!.data!).sort()).toEqual(['password', 'username']);
-    expect(text(synced, 'password')).toBe(CANARY);
-    expect(text(synced, 'username')).toBe('app');
+    expect(secretText(synced, 'password')).toBe(CANARY);
+    expect(secretText(synced, 'username')).toBe('app');
     const es = await readExternalSecret('precedence');
     expect(es.status?.conditions).toEqual([
       expect.objectContaining({
@@ -172,7 +156,7 @@ describe('ESO fidelity (issue #17) against a real kube-apiserver', () => {
     const b = await start();
     await b.runCycle();
     const before = await admin.secret(ns, 'templated');
-    expect(text(before, 'dsn')).toBe(`postgres://app:${CANARY}@db`);
+    expect(secretText(before, 'dsn')).toBe(`postgres://app:${CANARY}@db`);
 
     // A typo in the template: `.passwrod` is not a key (missingkey=error).
     await admin.update<TestObject & { spec: Record<string, any> }>(
@@ -199,7 +183,7 @@ describe('ESO fidelity (issue #17) against a real kube-apiserver', () => {
     expect(after!.metadata!.resourceVersion).toBe(
       before!.metadata!.resourceVersion,
     );
-    expect(text(after, 'dsn')).toBe(`postgres://app:${CANARY}@db`);
+    expect(secretText(after, 'dsn')).toBe(`postgres://app:${CANARY}@db`);
     const writes = await audit.writesBy(env.pluginUser, checkpoint);
     expect(writes.map(e => e.objectRef?.resource)).not.toContain('secrets');
     const es = await readExternalSecret('templated');

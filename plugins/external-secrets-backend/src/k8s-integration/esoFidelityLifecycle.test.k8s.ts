@@ -1,12 +1,14 @@
-import { Entity } from '@backstage/catalog-model';
-import { ExternalSecret } from '@internal/backstage-plugin-external-secrets-common';
-import { V1Secret } from '@kubernetes/client-node';
 import { KubeAdmin, TestObject, uniqueName } from './__testUtils__/KubeAdmin';
 import { KubeTestEnv, kubeTestEnv } from './__testUtils__/kubeTestEnv';
 import {
   KubeTestBackend,
   startKubeTestBackend,
 } from './__testUtils__/startKubeTestBackend';
+import {
+  ExternalSecretObject,
+  component,
+  secretText,
+} from './__testUtils__/fixtures';
 
 /**
  * Issue #17 (ESO fidelity) lifecycle end to end on a real kube-apiserver:
@@ -16,25 +18,6 @@ import {
  * object (new metadata.uid) that syncs at once.
  */
 jest.setTimeout(120_000);
-
-const text = (secret: V1Secret | undefined, key: string) =>
-  Buffer.from(secret?.data?.[key] ?? '', 'base64').toString();
-
-type ExternalSecretObject = TestObject &
-  Pick<ExternalSecret, 'spec' | 'status'>;
-
-function component(name: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: { 'backstage.io/kubernetes-id': name },
-    },
-    spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
-  };
-}
 
 describe('ESO fidelity lifecycle (issue #17) against a real kube-apiserver', () => {
   let env: KubeTestEnv;
@@ -111,7 +94,7 @@ describe('ESO fidelity lifecycle (issue #17) against a real kube-apiserver', () 
     await admin.create(externalSecret('renamed', { target: { name: 'old' } }));
     const b = await start();
     await b.runCycle();
-    expect(text(await admin.secret(ns, 'old'), 'password')).toBe('first');
+    expect(secretText(await admin.secret(ns, 'old'), 'password')).toBe('first');
 
     await admin.update<ExternalSecretObject>(header('renamed'), es => ({
       ...es,
@@ -119,7 +102,7 @@ describe('ESO fidelity lifecycle (issue #17) against a real kube-apiserver', () 
     }));
     await b.runCycle();
 
-    expect(text(await admin.secret(ns, 'new'), 'password')).toBe('first');
+    expect(secretText(await admin.secret(ns, 'new'), 'password')).toBe('first');
     expect(await admin.secret(ns, 'old')).toBeUndefined();
     const es = await admin.read<ExternalSecretObject>(header('renamed'));
     expect(es.status?.binding).toEqual({ name: 'new' });
@@ -131,7 +114,9 @@ describe('ESO fidelity lifecycle (issue #17) against a real kube-apiserver', () 
     await admin.create(externalSecret('recreated', { target }));
     const b = await start();
     await b.runCycle();
-    expect(text(await admin.secret(ns, 'recreated'), 'password')).toBe('first');
+    expect(secretText(await admin.secret(ns, 'recreated'), 'password')).toBe(
+      'first',
+    );
 
     await admin.deleteIfPresent(header('recreated'));
     await admin.create(
@@ -142,7 +127,7 @@ describe('ESO fidelity lifecycle (issue #17) against a real kube-apiserver', () 
     );
     await b.runCycle();
 
-    expect(text(await admin.secret(ns, 'recreated'), 'password')).toBe(
+    expect(secretText(await admin.secret(ns, 'recreated'), 'password')).toBe(
       'second',
     );
     const es = await admin.read<ExternalSecretObject>(header('recreated'));

@@ -1,4 +1,3 @@
-import { Entity } from '@backstage/catalog-model';
 import { AuditLog } from './__testUtils__/AuditLog';
 import { KubeAdmin, uniqueName } from './__testUtils__/KubeAdmin';
 import { KubeTestEnv, kubeTestEnv } from './__testUtils__/kubeTestEnv';
@@ -6,6 +5,7 @@ import {
   KubeTestBackend,
   startKubeTestBackend,
 } from './__testUtils__/startKubeTestBackend';
+import { component } from './__testUtils__/fixtures';
 
 /**
  * Issue #17 item 17 end to end on a real kube-apiserver, with the plugin's
@@ -15,19 +15,6 @@ import {
  * validation of the unchanged store writes nothing.
  */
 jest.setTimeout(120_000);
-
-function component(name: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: { 'backstage.io/kubernetes-id': name },
-    },
-    spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
-  };
-}
 
 describe('ESO fidelity: store status (issue #17) against a real kube-apiserver', () => {
   let env: KubeTestEnv;

@@ -1,12 +1,14 @@
-import { Entity } from '@backstage/catalog-model';
-import { ExternalSecret } from '@internal/backstage-plugin-external-secrets-common';
-import { V1Secret } from '@kubernetes/client-node';
-import { KubeAdmin, TestObject, uniqueName } from './__testUtils__/KubeAdmin';
+import { KubeAdmin, uniqueName } from './__testUtils__/KubeAdmin';
 import { KubeTestEnv, kubeTestEnv } from './__testUtils__/kubeTestEnv';
 import {
   KubeTestBackend,
   startKubeTestBackend,
 } from './__testUtils__/startKubeTestBackend';
+import {
+  ExternalSecretObject,
+  component,
+  secretText,
+} from './__testUtils__/fixtures';
 
 /**
  * Issue #17 item 12 end to end on a real kube-apiserver: an ExternalSecret
@@ -18,24 +20,6 @@ import {
 jest.setTimeout(120_000);
 
 const CANARY = 'canary-k8s-templates-7d21b4';
-const text = (secret: V1Secret | undefined, key: string) =>
-  Buffer.from(secret?.data?.[key] ?? '', 'base64').toString();
-
-type ExternalSecretObject = TestObject &
-  Pick<ExternalSecret, 'spec' | 'status'>;
-
-function component(name: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: { 'backstage.io/kubernetes-id': name },
-    },
-    spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
-  };
-}
 
 describe('ESO fidelity templates (issue #17) against a real kube-apiserver', () => {
   let env: KubeTestEnv;
@@ -135,12 +119,12 @@ describe('ESO fidelity templates (issue #17) against a real kube-apiserver', () 
       'replicas',
       'shared',
     ]);
-    expect(text(secret, 'dsn')).toBe(`postgres://app:${CANARY}@db-1/app`);
-    expect(text(secret, 'replicas')).toBe('r1,r2');
-    expect(text(secret, 'config')).toBe('port: 5432\nuser: app');
-    expect(text(secret, 'checksum')).toMatch(/^[0-9a-f]{8}$/);
-    expect(text(secret, 'login')).toBe('APP');
-    expect(text(secret, 'shared')).toBe('from-data');
+    expect(secretText(secret, 'dsn')).toBe(`postgres://app:${CANARY}@db-1/app`);
+    expect(secretText(secret, 'replicas')).toBe('r1,r2');
+    expect(secretText(secret, 'config')).toBe('port: 5432\nuser: app');
+    expect(secretText(secret, 'checksum')).toMatch(/^[0-9a-f]{8}$/);
+    expect(secretText(secret, 'login')).toBe('APP');
+    expect(secretText(secret, 'shared')).toBe('from-data');
     const es = await readExternalSecret('templated');
     expect(es.status?.conditions).toEqual([
       expect.objectContaining({

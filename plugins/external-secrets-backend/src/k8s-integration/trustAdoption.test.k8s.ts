@@ -1,6 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { UrlReaderService } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
 import { V1ManagedFieldsEntry, V1Secret } from '@kubernetes/client-node';
 import { KubeAdmin, TestObject, uniqueName } from './__testUtils__/KubeAdmin';
 import { KubeTestEnv, kubeTestEnv } from './__testUtils__/kubeTestEnv';
@@ -8,6 +7,7 @@ import {
   KubeTestBackend,
   startKubeTestBackend,
 } from './__testUtils__/startKubeTestBackend';
+import { component, secretText } from './__testUtils__/fixtures';
 
 jest.setTimeout(120_000);
 
@@ -24,17 +24,6 @@ const CANARY_KEY = 'canary-k8s-hole03-tls-key-5d1a';
 const PROVIDER_VALUE = 'canary-k8s-hole03-provider-77e0';
 const SOURCE = 'https://git.example.com/team-a/web/tree/main/';
 const b64 = (text: string) => Buffer.from(text).toString('base64');
-const text = (secret: V1Secret | undefined, key: string) =>
-  Buffer.from(secret?.data?.[key] ?? '', 'base64').toString();
-
-function component(name: string, annotations: Record<string, string>): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name, namespace: 'default', annotations },
-    spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
-  };
-}
 
 function clusterStore(name: string) {
   return {
@@ -141,8 +130,8 @@ spec:
 
     const after = await admin.secret(ns, 'tls');
     expect(after!.metadata!.resourceVersion).toBe(tls.metadata.resourceVersion);
-    expect(text(after, 'tls.crt')).toBe(CANARY_CERT);
-    expect(text(after, 'tls.key')).toBe(CANARY_KEY);
+    expect(secretText(after, 'tls.crt')).toBe(CANARY_CERT);
+    expect(secretText(after, 'tls.key')).toBe(CANARY_KEY);
     expect(after!.metadata!.labels).toEqual({
       'controller.cert-manager.io/fao': 'true',
     });
@@ -173,7 +162,7 @@ spec:
     await b.runCycle();
 
     const secret = await admin.secret(ns, 'web-tls');
-    expect(text(secret, 'tls.crt')).toBe(PROVIDER_VALUE);
+    expect(secretText(secret, 'tls.crt')).toBe(PROVIDER_VALUE);
     expect(secret!.metadata!.labels).toMatchObject({
       'reconcile.external-secrets.io/managed': 'true',
       'reconcile.external-secrets.io/created-by':
