@@ -19,8 +19,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import externalSecretsPlugin from '@internal/backstage-plugin-external-secrets-backend';
-import infisicalModule from '@internal/backstage-plugin-external-secrets-backend-module-infisical';
+import externalSecretsPlugin from '@external-secrets-backstage/backstage-plugin-external-secrets-backend';
+import infisicalModule from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical';
 import type { Knex } from 'knex';
 import { storesConfig, Workload } from '../workload';
 import type { SimulatorEndpoints } from '../simulators/types';

@@ -11,11 +11,11 @@ import {
   startInfisicalSimulatorServer,
   type InfisicalSimulatorServer,
   type SimulatorRoute,
-} from '@internal/backstage-plugin-external-secrets-backend-module-infisical/simulator';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical/simulator';
 import {
   startKubernetesSimulator,
   type KubernetesSimulator,
-} from '@internal/backstage-plugin-external-secrets-backend/testUtils';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-backend/testUtils';
 import { ipcServe } from '../ipc';
 import {
   dependents,

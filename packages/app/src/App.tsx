@@ -1,6 +1,6 @@
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
-import externalSecretsPlugin from '@internal/backstage-plugin-external-secrets/alpha';
+import externalSecretsPlugin from '@external-secrets-backstage/backstage-plugin-external-secrets/alpha';
 import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
 

@@ -64,10 +64,10 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 
 // external secrets: the reconciler + API, the Infisical provider, and (demo
 // only, see externalSecretsDemo in app-config.yaml) simulated cluster + Infisical
-backend.add(import('@internal/backstage-plugin-external-secrets-backend'));
+backend.add(import('@external-secrets-backstage/backstage-plugin-external-secrets-backend'));
 backend.add(
   import(
-    '@internal/backstage-plugin-external-secrets-backend-module-infisical'
+    '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical'
   ),
 );
 backend.add(externalSecretsDemoSimulators);
@@ -85,7 +85,7 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.add(
   import(
-    '@internal/backstage-plugin-scaffolder-backend-module-external-secrets'
+    '@external-secrets-backstage/backstage-plugin-scaffolder-backend-module-external-secrets'
   ),
 );
 backend.start();

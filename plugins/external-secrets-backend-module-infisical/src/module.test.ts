@@ -6,7 +6,7 @@ import {
 import {
   externalSecretsProvidersExtensionPoint,
   type SecretsProvider,
-} from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { setupServer } from 'msw/node';
 import { externalSecretsModuleInfisical } from './module';
 import { InfisicalProvider } from './provider/InfisicalProvider';

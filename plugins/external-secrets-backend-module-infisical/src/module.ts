@@ -2,7 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { externalSecretsProvidersExtensionPoint } from '@internal/backstage-plugin-external-secrets-node';
+import { externalSecretsProvidersExtensionPoint } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { readInfisicalModuleConfig } from './config/readInfisicalModuleConfig';
 import { InfisicalProvider } from './provider/InfisicalProvider';
 

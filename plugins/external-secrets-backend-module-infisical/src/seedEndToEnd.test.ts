@@ -1,12 +1,12 @@
 import {
   parseExternalSecret,
   parseSecretStore,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
   planReads,
   ReadOutcome,
   reconcileExternalSecret,
-} from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {

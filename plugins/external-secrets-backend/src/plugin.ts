@@ -3,8 +3,8 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { externalSecretsPermissions } from '@internal/backstage-plugin-external-secrets-common';
-import { externalSecretsProvidersExtensionPoint } from '@internal/backstage-plugin-external-secrets-node';
+import { externalSecretsPermissions } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
+import { externalSecretsProvidersExtensionPoint } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { ManifestReader } from './catalog/ManifestReader';
 import { registerFakeProviderIfEnabled } from './providers/fakeProvider';
 import { readExternalSecretsConfig } from './config/readExternalSecretsConfig';

@@ -24,4 +24,4 @@ export type {
 } from './components/ExternalSecretMappingsPicker';
 export { externalSecretsApiRef, ExternalSecretsClient } from './api';
 export type { ExternalSecretsApi, StoreLocator } from './api';
-export { isExternalSecretsAvailable } from '@internal/backstage-plugin-external-secrets-common';
+export { isExternalSecretsAvailable } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';

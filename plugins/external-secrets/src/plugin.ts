@@ -12,7 +12,7 @@ import { rootRouteRef } from './routes';
 
 /**
  * The External Secrets plugin for the legacy frontend system. New-system apps
- * use the default export of `@internal/backstage-plugin-external-secrets/alpha`.
+ * use the default export of `@external-secrets-backstage/backstage-plugin-external-secrets/alpha`.
  *
  * @public
  */

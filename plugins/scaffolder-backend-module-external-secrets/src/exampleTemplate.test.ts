@@ -1,16 +1,16 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { SchedulerServiceTaskFunction } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { parseExternalSecret } from '@internal/backstage-plugin-external-secrets-common';
+import { parseExternalSecret } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 // The end-to-end test runs the real backend plugin next to the scaffolder.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import externalSecretsPlugin from '@internal/backstage-plugin-external-secrets-backend';
-import infisicalModule from '@internal/backstage-plugin-external-secrets-backend-module-infisical';
+import externalSecretsPlugin from '@external-secrets-backstage/backstage-plugin-external-secrets-backend';
+import infisicalModule from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical';
 import {
   InfisicalSimulator,
   InfisicalSimulatorServer,
   startInfisicalSimulatorServer,
-} from '@internal/backstage-plugin-external-secrets-backend-module-infisical/simulator';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical/simulator';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';

@@ -3,16 +3,16 @@ import {
   createBackendModule,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { startKubernetesSimulator } from '@internal/backstage-plugin-external-secrets-backend/testUtils';
+import { startKubernetesSimulator } from '@external-secrets-backstage/backstage-plugin-external-secrets-backend/testUtils';
 import {
   InfisicalSimulator,
   startInfisicalSimulatorServer,
-} from '@internal/backstage-plugin-external-secrets-backend-module-infisical/simulator';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical/simulator';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
 const INFISICAL_PACKAGE =
-  '@internal/backstage-plugin-external-secrets-backend-module-infisical';
+  '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical';
 
 /**
  * DEMO ONLY: starts a simulated Kubernetes API server and a simulated Infisical

@@ -3,14 +3,14 @@ import type {
   InfisicalProviderSpec,
   SecretKeySelector,
   SecretStore,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
   isProviderError,
   ProviderError,
   SecretValue,
   type StoreContext,
   type StoreScope,
-} from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import {
   InfisicalProvider,
   type InfisicalProviderOptions,

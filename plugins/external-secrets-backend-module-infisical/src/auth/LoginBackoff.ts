@@ -1,7 +1,7 @@
 import {
   ProviderError,
   type ProviderErrorType,
-} from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import type { Clock } from '../client/timing';
 import type { StoreIdentity } from './StoreIdentity';
 

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { ProviderError } from '@internal/backstage-plugin-external-secrets-node';
+import { ProviderError } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import type { Clock } from '../client/timing';
 import type { LoginResult } from '../client/wireTypes';
 import type { LoginBackoff } from './LoginBackoff';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AddressGuard } from '@internal/backstage-plugin-external-secrets-node';
+import type { AddressGuard } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { Agent } from 'undici';
 import { guardedConnector, type ResolveAll } from './guardedConnector';
 

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AddressGuard } from '@internal/backstage-plugin-external-secrets-node';
+import type { AddressGuard } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { AgentPool } from './AgentPool';
 import { ADDRESS_REFUSED, type ResolveAll } from './guardedConnector';
 

@@ -4,7 +4,7 @@ import {
   type LookupAllOptions,
 } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
-import type { AddressGuard } from '@internal/backstage-plugin-external-secrets-node';
+import type { AddressGuard } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { buildConnector } from 'undici';
 
 /** The `code` of a connection the address guard refused (see InfisicalTransportError). */

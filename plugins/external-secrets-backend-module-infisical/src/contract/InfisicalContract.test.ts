@@ -1,7 +1,7 @@
 /**
  * The contract suite against the simulator, on loopback, in every test run
  * (both server profiles). The same suite runs against a real Infisical with
- * `yarn workspace @internal/backstage-plugin-external-secrets-backend-module-infisical test:contract-live`
+ * `yarn workspace @external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical test:contract-live`
  * (see infisicalContract.test.live.ts and the module README).
  */
 import { InfisicalSimulator } from '../simulator/InfisicalSimulator';

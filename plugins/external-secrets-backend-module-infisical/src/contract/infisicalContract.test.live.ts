@@ -6,7 +6,7 @@
  *   INFISICAL_TEST_CLIENT_ID=... INFISICAL_TEST_CLIENT_SECRET=... \
  *   INFISICAL_TEST_PROJECT_SLUG=... [INFISICAL_TEST_ENVIRONMENT=dev] \
  *   [INFISICAL_TEST_TAG=contract] [INFISICAL_TEST_PROJECT_ID=...] \
- *   yarn workspace @internal/backstage-plugin-external-secrets-backend-module-infisical test:contract-live
+ *   yarn workspace @external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical test:contract-live
  *
  * The identity needs the Viewer role on the project, and the project the
  * fixture described in the module README ("Contract suite").

@@ -27,7 +27,7 @@ export type ApiCallCount = {
 };
 
 const METER_NAME =
-  '@internal/backstage-plugin-external-secrets-backend-module-infisical';
+  '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical';
 
 /**
  * Counts HTTP attempts towards Infisical by call and outcome, both as an

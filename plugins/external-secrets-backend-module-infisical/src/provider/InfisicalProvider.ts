@@ -2,7 +2,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type {
   SecretStore,
   ValidationIssue,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import type {
   ProviderChange,
   ProviderCapabilities,
@@ -10,7 +10,7 @@ import type {
   SecretsProvider,
   StoreContext,
   StoreValidationResult,
-} from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import type { Meter } from '@opentelemetry/api';
 import { changeAffectsScope } from './changeAffectsScope';
 import {

@@ -3,11 +3,11 @@ import {
   compileGoRegExp,
   type ExternalSecretFind,
   type GoRegExp,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import type {
   RemoteSecret,
   SecretsClient,
-} from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { CycleReader, type ListScope, type ProbeResult } from './CycleReader';
 import {
   isWithinFolder,

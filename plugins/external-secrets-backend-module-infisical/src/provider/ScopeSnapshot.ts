@@ -1,4 +1,4 @@
-import { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
+import { SecretValue } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import type { WireSecret, WireSecretList } from '../client/wireTypes';
 import { normalizeFolderPath } from './resolveSecretAddress';
 

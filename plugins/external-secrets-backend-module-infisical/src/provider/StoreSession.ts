@@ -1,6 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { SecretStore } from '@internal/backstage-plugin-external-secrets-common';
-import type { StoreContext } from '@internal/backstage-plugin-external-secrets-node';
+import type { SecretStore } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
+import type { StoreContext } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import type { StoreIdentity } from '../auth/StoreIdentity';
 import type { TokenSource } from '../auth/TokenCache';
 import { LOGIN_CALLS } from '../client/apiCalls';

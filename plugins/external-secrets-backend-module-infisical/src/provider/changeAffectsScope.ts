@@ -1,4 +1,4 @@
-import { ProviderChange } from '@internal/backstage-plugin-external-secrets-node';
+import { ProviderChange } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 
 /**
  * Whether an Infisical `secrets.modified` notification concerns a store.

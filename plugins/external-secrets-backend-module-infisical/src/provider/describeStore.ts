@@ -1,4 +1,4 @@
-import type { SecretStore } from '@internal/backstage-plugin-external-secrets-common';
+import type { SecretStore } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 
 /** `ClusterSecretStore/name` or `SecretStore/namespace/name`, as ProviderError details expect. */
 export function describeStore(store: SecretStore): string {

@@ -1,5 +1,5 @@
-import type { InfisicalProviderSpec } from '@internal/backstage-plugin-external-secrets-common';
-import type { StoreContext } from '@internal/backstage-plugin-external-secrets-node';
+import type { InfisicalProviderSpec } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
+import type { StoreContext } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { providerError } from './toProviderError';
 
 /**

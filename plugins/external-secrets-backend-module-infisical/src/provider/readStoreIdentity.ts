@@ -3,8 +3,8 @@ import type {
   InfisicalProviderSpec,
   SecretKeySelector,
   SecretStore,
-} from '@internal/backstage-plugin-external-secrets-common';
-import type { StoreContext } from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
+import type { StoreContext } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import {
   DEFAULT_SERVICE_ACCOUNT_TOKEN_PATH,
   kubernetesAuthIdentity,

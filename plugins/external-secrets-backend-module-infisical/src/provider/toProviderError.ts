@@ -2,7 +2,7 @@ import {
   ProviderError,
   type ProviderErrorDetails,
   type ProviderErrorType,
-} from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { isError } from '@backstage/errors';
 import { LOGIN_CALLS } from '../client/apiCalls';
 import {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseSecretStore } from '@internal/backstage-plugin-external-secrets-common';
+import { parseSecretStore } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { validateInfisicalStoreSpec } from './validateInfisicalStoreSpec';
 
 /**
@@ -11,7 +11,7 @@ import { validateInfisicalStoreSpec } from './validateInfisicalStoreSpec';
 const CORPUS_DIR = join(
   dirname(
     require.resolve(
-      '@internal/backstage-plugin-external-secrets-common/package.json',
+      '@external-secrets-backstage/backstage-plugin-external-secrets-common/package.json',
     ),
   ),
   'src/validation/__fixtures__/corpus',

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { SecretStore } from '@internal/backstage-plugin-external-secrets-common';
+import type { SecretStore } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { infisicalStore } from '../__testUtils__/testWorld';
 import { validateInfisicalStoreSpec } from './validateInfisicalStoreSpec';
 

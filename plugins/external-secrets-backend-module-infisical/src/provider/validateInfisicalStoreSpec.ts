@@ -4,7 +4,7 @@ import type {
   SecretKeySelector,
   SecretStore,
   ValidationIssue,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 
 const ROOT = 'spec.provider.infisical';
 const SUPPORTED_AUTH = [

@@ -2,8 +2,8 @@ import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import type {
   SecretKeySelector,
   SecretStore,
-} from '@internal/backstage-plugin-external-secrets-common';
-import type { StoreScope } from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
+import type { StoreScope } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { setupServer } from 'msw/node';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -3,8 +3,8 @@ import { Entity } from '@backstage/catalog-model';
 import {
   parseExternalSecret,
   SecretStoreRef,
-} from '@internal/backstage-plugin-external-secrets-common';
-import { planReads } from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
+import { planReads } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { createHash } from 'node:crypto';
 import { parseAllDocuments, YAMLError } from 'yaml';
 import { ManifestsConfig } from '../config/readManifestPolicy';

@@ -1,5 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-import { SecretStoreRef } from '@internal/backstage-plugin-external-secrets-common';
+import { SecretStoreRef } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { ManifestRule, normalizeOwnerRef } from '../config/readManifestPolicy';
 
 /** What an entity-declared manifest asks for, checked against the cluster's allow rules. */

@@ -3,7 +3,7 @@ import {
   ESO_API_VERSION,
   parseSecretStore,
   SecretStore,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { ProviderRegistry } from '../reconciler/ProviderRegistry';
 import { ConfiguredStoreManifest } from './readExternalSecretsConfig';
 

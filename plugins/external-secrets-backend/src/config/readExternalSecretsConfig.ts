@@ -4,7 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
+import { SecretValue } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { parseHostPattern } from '../reconciler/storeHostPolicy';
 import { ManifestsConfig, readManifestsConfig } from './readManifestPolicy';
 import { parsePrivateAddressEntry } from '../reconciler/storeAddressPolicy';

@@ -20,7 +20,7 @@ import {
 import { StoreTable } from './StoreTable';
 
 const migrationsDir = resolvePackagePath(
-  '@internal/backstage-plugin-external-secrets-backend',
+  '@external-secrets-backstage/backstage-plugin-external-secrets-backend',
   'migrations',
 );
 

@@ -3,7 +3,7 @@
  * timestamps only: a secret value never reaches this interface.
  */
 
-import type { ExternalSecretState } from '@internal/backstage-plugin-external-secrets-common';
+import type { ExternalSecretState } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 
 export type { ExternalSecretState };
 

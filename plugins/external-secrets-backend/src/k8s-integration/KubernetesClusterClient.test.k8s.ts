@@ -1,8 +1,8 @@
 import {
   ExternalSecretStatus,
   LABEL_MANAGED,
-} from '@internal/backstage-plugin-external-secrets-common';
-import { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
+import { SecretValue } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { inspect } from 'node:util';
 import { ClusterError } from '../kubernetes/ClusterError';
 import { KubernetesClusterClient } from '../kubernetes/KubernetesClusterClient';

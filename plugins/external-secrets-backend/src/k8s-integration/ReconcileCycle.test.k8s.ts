@@ -1,11 +1,11 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { ExternalSecret } from '@internal/backstage-plugin-external-secrets-common';
+import { ExternalSecret } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
   createFakeProvider,
   externalSecretsProvidersExtensionPoint,
   SecretsProvider,
-} from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { V1Secret } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';

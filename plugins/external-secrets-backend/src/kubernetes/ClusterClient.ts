@@ -2,8 +2,8 @@ import type {
   ExternalSecretStatus,
   SecretStore,
   StoreKind,
-} from '@internal/backstage-plugin-external-secrets-common';
-import type { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
+import type { SecretValue } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import type { CoreV1Event } from '@kubernetes/client-node';
 import type {
   KubernetesSecret,

@@ -1,4 +1,4 @@
-import type { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
+import type { SecretValue } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 
 /**
  * `reconcile`: this plugin is the controller (writes Secrets and status).

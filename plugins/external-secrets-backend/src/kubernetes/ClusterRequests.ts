@@ -1,7 +1,7 @@
 import {
   ESO_API_VERSION,
   ESO_GROUP,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { ClusterError, ClusterVerb } from './ClusterError';
 import { KeepAliveAgents } from './KeepAliveAgents';
 import { requestOptions } from './requestOptions';

@@ -1,5 +1,5 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
+import { SecretValue } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
@@ -9,7 +9,7 @@ import {
 import { KubernetesClusterClient } from './KubernetesClusterClient';
 
 const tlsDir = resolvePackagePath(
-  '@internal/backstage-plugin-external-secrets-backend-module-infisical',
+  '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical',
   'src/__fixtures__/tls',
 );
 const tls = (file: string) => readFileSync(resolve(tlsDir, file));

@@ -2,8 +2,8 @@ import {
   ExternalSecretStatus,
   SecretStore,
   StoreKind,
-} from '@internal/backstage-plugin-external-secrets-common';
-import { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
+import { SecretValue } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import {
   CoreV1Api,
   CoreV1Event,

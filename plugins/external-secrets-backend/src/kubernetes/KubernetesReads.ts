@@ -1,5 +1,5 @@
-import { ESO_GROUP } from '@internal/backstage-plugin-external-secrets-common';
-import { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
+import { ESO_GROUP } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
+import { SecretValue } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import {
   ListExternalSecretsOptions,

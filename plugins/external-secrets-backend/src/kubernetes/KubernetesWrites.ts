@@ -4,7 +4,7 @@ import {
   ExternalSecretStatus,
   SecretStore,
   StoreKind,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
   CoreV1Api,
   CoreV1Event,

@@ -1,4 +1,4 @@
-import { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
+import { SecretValue } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import {
   createKubeConfig,
   SERVICE_ACCOUNT_TOKEN_PATH,

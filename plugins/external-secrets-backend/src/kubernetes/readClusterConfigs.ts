@@ -11,7 +11,7 @@
  * by config key; no message quotes a configured value.
  */
 import type { Config } from '@backstage/config';
-import { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
+import { SecretValue } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { z } from 'zod';
 import {
   ClusterConfig,

@@ -7,7 +7,7 @@
  */
 import type { Config } from '@backstage/config';
 import type { JsonObject, JsonValue } from '@backstage/types';
-import { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
+import { SecretValue } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import {
   ClusterConfig,
   ClusterConfigs,

@@ -2,7 +2,7 @@
  * Conversions between the client library's typed objects and the plain shapes
  * of the ClusterClient seam.
  */
-import { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
+import { SecretValue } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import type { V1ObjectMeta, V1Secret } from '@kubernetes/client-node';
 import { KubernetesSecret, ObjectMetadata } from './types';
 

@@ -4,8 +4,8 @@
  * Secret values, which travel as `SecretValue` so a logged Secret prints
  * `[redacted]`.
  */
-import type { KubernetesObjectMeta } from '@internal/backstage-plugin-external-secrets-common';
-import type { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
+import type { KubernetesObjectMeta } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
+import type { SecretValue } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 
 /** Object metadata as the plugin reads it. @public */
 export type ObjectMetadata = KubernetesObjectMeta & {

@@ -1,5 +1,5 @@
 import { RootConfigService } from '@backstage/backend-plugin-api';
-import { createFakeProvider } from '@internal/backstage-plugin-external-secrets-node';
+import { createFakeProvider } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { ProviderRegistry } from '../reconciler/ProviderRegistry';
 
 /** The switch for ESO's `fake` provider; default false. */

@@ -1,4 +1,4 @@
-import { LABEL_KUBERNETES_ID } from '@internal/backstage-plugin-external-secrets-common';
+import { LABEL_KUBERNETES_ID } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { bindingClaims, EntityBinding } from '../catalog/entityBinding';
 
 type Claimable = { binding: EntityBinding };

@@ -2,7 +2,7 @@ import {
   parseSecretStore,
   SecretStore,
   ValidationIssue,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { ClusterClient } from '../kubernetes/ClusterClient';
 import { ClusterConfig } from '../kubernetes/ClusterConfig';
 import { NamespaceInfo, UnparsedKubernetesObject } from '../kubernetes/types';

@@ -3,7 +3,7 @@ import {
   isProviderError,
   ProviderError,
   SecretsClient,
-} from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { ClusterClient } from '../kubernetes/ClusterClient';
 import { ConfiguredCredentials } from '../config/readExternalSecretsConfig';
 import { ResolvedStore } from './StoreResolver';

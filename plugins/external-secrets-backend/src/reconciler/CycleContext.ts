@@ -1,5 +1,5 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
-import { SecretStore } from '@internal/backstage-plugin-external-secrets-common';
+import { SecretStore } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import pLimit from 'p-limit';
 import { KubernetesSecret } from '../kubernetes/types';
 import {

@@ -1,5 +1,5 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
-import { ANNOTATION_FORCE_SYNC } from '@internal/backstage-plugin-external-secrets-common';
+import { ANNOTATION_FORCE_SYNC } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { NotFoundError } from '@backstage/errors';
 import { StatusStore } from '../database/StatusStore';
 import {

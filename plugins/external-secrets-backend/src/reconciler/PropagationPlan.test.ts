@@ -1,5 +1,5 @@
-import { SecretStore } from '@internal/backstage-plugin-external-secrets-common';
-import { SecretsProvider } from '@internal/backstage-plugin-external-secrets-node';
+import { SecretStore } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
+import { SecretsProvider } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { StorePropagation } from '../config/readPropagationConfig';
 import { ProviderChangeRecord } from '../database/StatusStore';
 import { PropagationPlan } from './PropagationPlan';

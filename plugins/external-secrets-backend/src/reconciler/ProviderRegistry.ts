@@ -1,4 +1,4 @@
-import { SecretsProvider } from '@internal/backstage-plugin-external-secrets-node';
+import { SecretsProvider } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 
 /** The providers modules registered, by `spec.provider` key. */
 export class ProviderRegistry {

@@ -6,8 +6,8 @@ import {
   externalSecretsProvidersExtensionPoint,
   ProviderError,
   SecretsProvider,
-} from '@internal/backstage-plugin-external-secrets-node';
-import { FakeProviderSpec } from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
+import { FakeProviderSpec } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import request from 'supertest';
 import {
   KubernetesSimulator,

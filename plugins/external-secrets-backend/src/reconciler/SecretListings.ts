@@ -1,4 +1,4 @@
-import { LABEL_MANAGED } from '@internal/backstage-plugin-external-secrets-common';
+import { LABEL_MANAGED } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import pLimit from 'p-limit';
 import { KubernetesSecret } from '../kubernetes/types';
 import { WorkItem } from './WorkItem';

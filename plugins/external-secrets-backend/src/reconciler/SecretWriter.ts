@@ -10,13 +10,13 @@ import {
   ExternalSecretStatus,
   LABEL_CREATED_BY,
   LABEL_MANAGED,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
   computeCreatedByLabel,
   CurrentSecret,
   ReconcileResult,
   syncedResourceVersion,
-} from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { ClusterError } from '../kubernetes/ClusterError';
 import { KubernetesSecret } from '../kubernetes/types';
 import { CycleContext } from './CycleContext';

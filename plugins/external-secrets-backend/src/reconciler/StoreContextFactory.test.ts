@@ -2,7 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import {
   SecretValue,
   StoreScope,
-} from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { ClusterClient } from '../kubernetes/ClusterClient';
 import {
   ConfiguredCredentials,

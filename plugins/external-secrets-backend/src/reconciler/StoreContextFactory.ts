@@ -1,10 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { SecretKeySelector } from '@internal/backstage-plugin-external-secrets-common';
+import { SecretKeySelector } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
   SecretValue,
   StoreContext,
   StoreScope,
-} from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { ClusterClient } from '../kubernetes/ClusterClient';
 import {

@@ -1,8 +1,8 @@
 import {
   SecretStore,
   SecretStoreRef,
-} from '@internal/backstage-plugin-external-secrets-common';
-import { SecretsProvider } from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
+import { SecretsProvider } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { ProviderRegistry } from './ProviderRegistry';
 import { checkConditions } from './storeConditions';
 import { readsCredentialsPerNamespace, storeClientKey } from './storeClientKey';

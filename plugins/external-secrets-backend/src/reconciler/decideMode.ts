@@ -2,8 +2,8 @@
 import {
   ParsedExternalSecret,
   SecretStoreRef,
-} from '@internal/backstage-plugin-external-secrets-common';
-import { planReads } from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
+import { planReads } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { CycleContext } from './CycleContext';
 import { resolveStore, ResolvedStore, StoreCatalog } from './StoreResolver';
 import { WorkItem } from './WorkItem';

@@ -4,7 +4,7 @@ import {
   ReadOutcome,
   ReadRequest,
   SecretsClient,
-} from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import pLimit from 'p-limit';
 
 /** Runs one ExternalSecret's planned reads; a failed read is a value, never a throw. */

@@ -3,7 +3,7 @@ import {
   ExternalSecret,
   ExternalSecretConditionReason,
   ExternalSecretStatus,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { ExternalSecretRecord } from '../database/StatusStore';
 import { CycleContext } from './CycleContext';
 import { writeStatus } from './SecretWriter';

@@ -1,12 +1,12 @@
 import {
   ANNOTATION_DATA_HASH,
   ExternalSecret,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
   computeDataHash,
   CurrentSecret,
   ReconcileResult,
-} from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 
 type Writer = { name: string; created: string };
 

@@ -1,7 +1,7 @@
 import {
   parseGoDuration,
   ParsedExternalSecret,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
   ExternalSecretRecord,
   ExternalSecretState,

@@ -2,7 +2,7 @@ import {
   ExternalSecret,
   ParsedExternalSecret,
   parseGoDuration,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
   ExternalSecretRecord,
   ExternalSecretState,

@@ -3,11 +3,11 @@ import {
   ExternalSecret,
   LABEL_CREATED_BY,
   LABEL_MANAGED,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
   CurrentSecret,
   ReconcileResult,
-} from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 
 /** Label and annotation keys (names, never values). */
 export type MetadataKeys = { labels: string[]; annotations: string[] };

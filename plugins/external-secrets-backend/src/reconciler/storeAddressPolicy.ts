@@ -1,5 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-import { AddressGuard } from '@internal/backstage-plugin-external-secrets-node';
+import { AddressGuard } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 
 /** The config key that allows special addresses, named in every refusal. */
 export const NAMESPACED_STORE_PRIVATE_ADDRESSES_KEY =

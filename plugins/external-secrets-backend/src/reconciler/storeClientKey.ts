@@ -1,4 +1,4 @@
-import { SecretStore } from '@internal/backstage-plugin-external-secrets-common';
+import { SecretStore } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 
 /** Separates a store's key from the namespace its credentials are read in. */
 const CREDENTIALS_IN = '|credentials-in:';

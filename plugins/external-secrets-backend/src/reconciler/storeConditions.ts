@@ -1,7 +1,7 @@
 import {
   ClusterSecretStoreCondition,
   compileGoRegExp,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
   isValidLabelKey,
   isValidLabelValue,

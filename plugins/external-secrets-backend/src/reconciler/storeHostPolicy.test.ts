@@ -1,12 +1,12 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { SecretStore } from '@internal/backstage-plugin-external-secrets-common';
+import { SecretStore } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
   createFakeProvider,
   isProviderError,
   SecretsProvider,
   SecretValue,
   StoreContext,
-} from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { ProviderRegistry } from './ProviderRegistry';
 import { StoreAddressPolicy } from './storeAddressPolicy';
 import {

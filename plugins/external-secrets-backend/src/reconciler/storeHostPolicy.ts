@@ -1,11 +1,11 @@
 import { isIP } from 'node:net';
-import { SecretStore } from '@internal/backstage-plugin-external-secrets-common';
+import { SecretStore } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
   ProviderChange,
   ProviderError,
   SecretsProvider,
   StoreContext,
-} from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { ProviderRegistry } from './ProviderRegistry';
 import {
   NAMESPACED_STORE_PRIVATE_ADDRESSES_KEY,

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { SecretStore } from '@internal/backstage-plugin-external-secrets-common';
+import { SecretStore } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { StoreStatusRecord } from '../database/StatusStore';
 import { ClusterClient } from '../kubernetes/ClusterClient';
 import { emitKubernetesEvent } from './KubernetesEvents';

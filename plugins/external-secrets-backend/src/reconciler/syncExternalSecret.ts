@@ -2,7 +2,7 @@ import {
   ExternalSecret,
   ParsedExternalSecret,
   parseExternalSecret,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
   CurrentSecret,
   isDue,
@@ -11,7 +11,7 @@ import {
   reconcileExternalSecret,
   StoreReadiness,
   syncedResourceVersion,
-} from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { ExternalSecretRecord } from '../database/StatusStore';
 import { CycleContext, SyncOutcome } from './CycleContext';
 import {

@@ -1,7 +1,7 @@
 import type {
   KeyStatus,
   ReconcileResult,
-} from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import type { ExternalSecretRecord } from '../database/StatusStore';
 import { eventsFor } from './syncRecords';
 import type { WorkItem } from './WorkItem';

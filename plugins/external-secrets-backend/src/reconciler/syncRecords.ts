@@ -4,11 +4,11 @@ import {
   ExternalSecretConditionReason,
   ParsedExternalSecret,
   ValidationIssue,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
   KeyStatus,
   ReconcileResult,
-} from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import {
   ExternalSecretRecord,
   ExternalSecretState,

@@ -1,4 +1,4 @@
-import infisicalModule from '@internal/backstage-plugin-external-secrets-backend-module-infisical';
+import infisicalModule from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical';
 import request from 'supertest';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';

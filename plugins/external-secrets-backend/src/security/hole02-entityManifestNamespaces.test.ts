@@ -3,8 +3,8 @@ import { UrlReaderService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
 import request from 'supertest';
-import { SecretStore } from '@internal/backstage-plugin-external-secrets-common';
-import { SecretsProvider } from '@internal/backstage-plugin-external-secrets-node';
+import { SecretStore } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
+import { SecretsProvider } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { ProviderRegistry } from '../reconciler/ProviderRegistry';
 import { resolveStore } from '../reconciler/StoreResolver';
 import {

@@ -1,10 +1,10 @@
 import { Entity } from '@backstage/catalog-model';
-import infisicalModule from '@internal/backstage-plugin-external-secrets-backend-module-infisical';
+import infisicalModule from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical';
 import {
   InfisicalSimulator,
   startInfisicalSimulatorServer,
   type InfisicalSimulatorServer,
-} from '@internal/backstage-plugin-external-secrets-backend-module-infisical/simulator';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical/simulator';
 import request from 'supertest';
 import {
   KubernetesSimulator,

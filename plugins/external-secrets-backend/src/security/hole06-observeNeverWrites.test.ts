@@ -4,7 +4,7 @@ import {
   createFakeProvider,
   externalSecretsProvidersExtensionPoint,
   SecretsProvider,
-} from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import request from 'supertest';
 import {
   KubernetesSimulator,

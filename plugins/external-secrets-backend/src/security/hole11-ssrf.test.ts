@@ -1,16 +1,16 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import infisicalModule from '@internal/backstage-plugin-external-secrets-backend-module-infisical';
+import infisicalModule from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical';
 import {
   InfisicalSimulator,
   startInfisicalSimulatorServer,
   type InfisicalSimulatorServer,
-} from '@internal/backstage-plugin-external-secrets-backend-module-infisical/simulator';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical/simulator';
 import {
   externalSecretsProvidersExtensionPoint,
   SecretsProvider,
   SecretValue,
-} from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import request from 'supertest';
 import {
   KubernetesSimulator,

@@ -3,13 +3,13 @@ import {
   NotImplementedError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import { SecretStore } from '@internal/backstage-plugin-external-secrets-common';
+import { SecretStore } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
   ProviderError,
   SecretsClient,
   SecretsProvider,
   SecretValue,
-} from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { StatusStore } from '../database/StatusStore';
 import { ClusterRegistry } from '../reconciler/ClusterRegistry';
 import { ProviderRegistry } from '../reconciler/ProviderRegistry';

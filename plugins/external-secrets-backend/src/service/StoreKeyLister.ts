@@ -9,11 +9,11 @@ import {
   parseSecretStore,
   SecretStore,
   StoreKeysResponse,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
   SecretsClient,
   SecretsProvider,
-} from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { createHash } from 'node:crypto';
 import { ConfiguredCredentials } from '../config/readExternalSecretsConfig';
 import { StatusStore, StoreStatusRecord } from '../database/StatusStore';

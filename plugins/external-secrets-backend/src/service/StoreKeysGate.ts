@@ -11,7 +11,7 @@ import {
   externalSecretsStoreKeysReadPermission,
   parseStoreResourceRef,
   storeResourceRef,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { StatusStore } from '../database/StatusStore';
 import type { StoreAddress } from './StoreKeyLister';
 

@@ -1,5 +1,5 @@
 import { CustomErrorBase } from '@backstage/errors';
-import { SyncResponse } from '@internal/backstage-plugin-external-secrets-common';
+import { SyncResponse } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 
 /** Which of an entity's ExternalSecrets a sync-now targets (all when empty). */
 export type SyncTarget = {

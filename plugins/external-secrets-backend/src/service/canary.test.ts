@@ -11,14 +11,14 @@ import { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
 import { inspect } from 'node:util';
 import request from 'supertest';
-import { SecretStore } from '@internal/backstage-plugin-external-secrets-common';
+import { SecretStore } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
   externalSecretsProvidersExtensionPoint,
   ProviderError,
   SecretsProvider,
   SecretValue,
   StoreContext,
-} from '@internal/backstage-plugin-external-secrets-node';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import {
   KubernetesSimulator,
   startKubernetesSimulator,

@@ -14,7 +14,7 @@ import {
   OverviewResponse,
   StoresResponse,
   SyncResponse,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import express from 'express';
 import { StatusStore } from '../database/StatusStore';
 import { createOpenApiRouter } from '../schema/openapi';

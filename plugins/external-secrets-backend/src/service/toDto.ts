@@ -2,7 +2,7 @@ import {
   ExternalSecretStatusDto,
   StoreStatusDto,
   SyncEventDto,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
   ExternalSecretRecord,
   StoreStatusRecord,

@@ -1,4 +1,4 @@
-import infisicalModule from '@internal/backstage-plugin-external-secrets-backend-module-infisical';
+import infisicalModule from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical';
 import { JsonObject } from '@backstage/types';
 import { createHmac } from 'node:crypto';
 import request from 'supertest';

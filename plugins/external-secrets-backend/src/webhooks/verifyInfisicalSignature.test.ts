@@ -1,4 +1,4 @@
-import { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
+import { SecretValue } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { createHmac } from 'node:crypto';
 import { verifyInfisicalSignature } from './verifyInfisicalSignature';
 

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { SecretValue } from '@internal/backstage-plugin-external-secrets-node';
+import { SecretValue } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 
 export type SignatureCheck =
   | {

@@ -5,7 +5,7 @@ import type {
   SecretStore,
   SecretStoreConditionReason,
   ValidationIssue,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import type { SecretValue } from '../values/SecretValue';
 
 /**

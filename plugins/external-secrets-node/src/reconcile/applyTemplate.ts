@@ -1,4 +1,4 @@
-import type { ExternalSecretTemplate } from '@internal/backstage-plugin-external-secrets-common';
+import type { ExternalSecretTemplate } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { renderTemplate } from '../template/renderTemplate';
 import { TemplateError } from '../template/TemplateError';
 import type { SecretValue } from '../values/SecretValue';

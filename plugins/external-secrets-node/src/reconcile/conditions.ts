@@ -1,7 +1,7 @@
 import type {
   Condition,
   ExternalSecretConditionReason,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import type { KeyStatus } from './types';
 
 /**

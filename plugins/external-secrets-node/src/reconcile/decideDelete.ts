@@ -1,7 +1,7 @@
 import {
   LABEL_CREATED_BY,
   type ExternalSecret,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { computeCreatedByLabel } from './computeDataHash';
 import { readyCondition, RECONCILE_MESSAGES } from './conditions';
 import type { CurrentSecret, ReconcileInput, ReconcileResult } from './types';

@@ -1,4 +1,4 @@
-import type { DecodingStrategy } from '@internal/backstage-plugin-external-secrets-common';
+import type { DecodingStrategy } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { decodeValue } from './decodeValue';
 
 const bytes = (text: string) => new TextEncoder().encode(text);

@@ -1,4 +1,4 @@
-import type { DecodingStrategy } from '@internal/backstage-plugin-external-secrets-common';
+import type { DecodingStrategy } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 
 /**
  * ESO's `decoding.Decode`: Go's padded `base64.StdEncoding` / `URLEncoding`,

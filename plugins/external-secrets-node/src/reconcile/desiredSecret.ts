@@ -3,7 +3,7 @@ import {
   LABEL_CREATED_BY,
   LABEL_MANAGED,
   type ExternalSecret,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import type { SecretValue } from '../values/SecretValue';
 import { computeCreatedByLabel, computeDataHash } from './computeDataHash';
 import { desiredOwnerReferences, sameOwnerReferences } from './ownership';

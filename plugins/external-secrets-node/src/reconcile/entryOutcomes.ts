@@ -5,7 +5,7 @@ import type {
   NullBytePolicy,
   ParsedExternalSecret,
   SecretStoreRef,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import type { RemoteSecret } from '../provider/types';
 import { SecretValue } from '../values/SecretValue';
 import { decodeValue } from './decodeValue';

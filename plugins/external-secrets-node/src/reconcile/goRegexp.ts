@@ -11,7 +11,7 @@ import {
   compileGoRegExp,
   type GoRegExp,
   type GoRegExpMatch,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 
 export type { GoRegExp };
 

@@ -3,7 +3,7 @@ import {
   LABEL_MANAGED,
   type CreationPolicy,
   type RefreshPolicy,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { SecretValue } from '../values/SecretValue';
 import { parsedExternalSecret } from '../testUtils/parsedExternalSecret';
 import { computeDataHash } from './computeDataHash';

@@ -4,7 +4,7 @@ import {
   parseGoDuration,
   type ExternalSecret,
   type ExternalSecretStatus,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { computeDataHash } from './computeDataHash';
 import { syncedResourceVersion } from './syncedResourceVersion';
 import type { CurrentSecret } from './types';

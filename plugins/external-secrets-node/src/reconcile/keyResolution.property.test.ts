@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { ExternalSecretRewrite } from '@internal/backstage-plugin-external-secrets-common';
+import type { ExternalSecretRewrite } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { fakeStore } from '../testUtils/fakeStore';
 import { parsedExternalSecret } from '../testUtils/parsedExternalSecret';
 import { syncWithFake } from '../testUtils/syncWithFake';

@@ -2,7 +2,7 @@ import {
   ESO_GROUP,
   type ExternalSecret,
   type OwnerReference,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 
 function isOurReference(
   ref: OwnerReference,

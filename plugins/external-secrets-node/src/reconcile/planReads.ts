@@ -2,7 +2,7 @@ import type {
   ParsedExternalSecret,
   SecretStoreRef,
   StoreSourceRef,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import type { ReadRequest } from './types';
 
 /**

@@ -1,7 +1,7 @@
 import {
   LABEL_CREATED_BY,
   type DeletionPolicy,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { SEED_CREATED_BY } from './__fixtures__/goHashes';
 import { parsedExternalSecret } from '../testUtils/parsedExternalSecret';
 import {

@@ -1,4 +1,4 @@
-import { LABEL_MANAGED } from '@internal/backstage-plugin-external-secrets-common';
+import { LABEL_MANAGED } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
   parsedExternalSecret,
   type ExternalSecretFixture,

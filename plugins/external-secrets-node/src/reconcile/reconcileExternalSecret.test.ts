@@ -3,7 +3,7 @@ import {
   LABEL_CREATED_BY,
   LABEL_MANAGED,
   type CreationPolicy,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { SEED_CREATED_BY } from './__fixtures__/goHashes';
 import { fakeStore } from '../testUtils/fakeStore';
 import {

@@ -1,4 +1,4 @@
-import type { ExternalSecretData } from '@internal/backstage-plugin-external-secrets-common';
+import type { ExternalSecretData } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
   decodeOutcome,
   entryFailure,

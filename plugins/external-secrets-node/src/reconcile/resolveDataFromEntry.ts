@@ -2,7 +2,7 @@ import type {
   DecodingStrategy,
   NullBytePolicy,
   ExternalSecretDataFromRemoteRef,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import type { KeyStatus } from './types';
 import { SecretValue } from '../values/SecretValue';
 import {

@@ -1,7 +1,7 @@
 import type {
   InvalidEntry,
   ParsedExternalSecret,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import type { EntryContext, EntryResult } from './entryOutcomes';
 import { resolveDataEntry } from './resolveDataEntry';
 import { resolveDataFromEntry } from './resolveDataFromEntry';

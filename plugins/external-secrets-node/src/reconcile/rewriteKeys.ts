@@ -1,4 +1,4 @@
-import type { ExternalSecretRewrite } from '@internal/backstage-plugin-external-secrets-common';
+import type { ExternalSecretRewrite } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { renderTemplate } from '../template/renderTemplate';
 import { TemplateError } from '../template/TemplateError';
 import { SecretValue } from '../values/SecretValue';

@@ -1,4 +1,4 @@
-import type { ExternalSecret } from '@internal/backstage-plugin-external-secrets-common';
+import type { ExternalSecret } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { formatGoStringMap, sha3Hex224 } from './goObjectHash';
 
 /**

@@ -5,7 +5,7 @@ import type {
   OwnerReference,
   ParsedExternalSecret,
   SecretStoreRef,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import type {
   ProviderError,
   ProviderErrorType,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { compileGoRegExp } from '@internal/backstage-plugin-external-secrets-common';
-import type { GoRegExp } from '@internal/backstage-plugin-external-secrets-common';
+import { compileGoRegExp } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
+import type { GoRegExp } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import YAML from 'yaml';
 import {
   asText,

@@ -2,7 +2,7 @@ import type {
   FakeProviderSpec,
   SecretStore,
   SecretStoreRef,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { SEED_STORE_REF } from './parsedExternalSecret';
 
 /** A store served by the `fake` provider. */

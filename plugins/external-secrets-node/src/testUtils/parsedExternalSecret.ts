@@ -14,7 +14,7 @@ import type {
   RefreshPolicy,
   SecretStoreRef,
   StoreSourceRef,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 
 /** An ExternalSecret as a user writes it; `parsedExternalSecret` fills ESO's defaults. */
 export type ExternalSecretFixture = {

@@ -1,7 +1,7 @@
 import type {
   ParsedExternalSecret,
   SecretStore,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { isProviderError } from '../provider/ProviderError';
 import type { SecretsClient, StoreContext } from '../provider/types';

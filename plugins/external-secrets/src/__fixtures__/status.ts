@@ -5,7 +5,7 @@ import type {
   OverviewResponse,
   StoreKeysResponse,
   StoresResponse,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 
 /** An ISO time `minutes` from now (negative: in the past). */
 export function minutesFromNow(minutes: number): string {

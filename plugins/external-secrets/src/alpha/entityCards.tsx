@@ -1,6 +1,6 @@
 import { compatWrapper } from '@backstage/core-compat-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import { isExternalSecretsAvailable } from '@internal/backstage-plugin-external-secrets-common';
+import { isExternalSecretsAvailable } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 
 /** The overview card, on entities tied to ExternalSecrets. @alpha */
 export const externalSecretsEntityCard = EntityCardBlueprint.make({

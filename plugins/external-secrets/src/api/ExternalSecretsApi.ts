@@ -8,7 +8,7 @@ import type {
   StoresResponse,
   SyncRequest,
   SyncResponse,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 
 /**
  * The `/api/external-secrets` REST API as the frontend sees it. Every call

@@ -10,7 +10,7 @@ import {
   type StoresResponse,
   type SyncRequest,
   type SyncResponse,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import type { ExternalSecretsApi, StoreLocator } from './ExternalSecretsApi';
 
 /**

@@ -2,7 +2,7 @@ import type {
   ExternalSecretStatusDto,
   KeyMappingDto,
   StoreRefDto,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { Document } from 'yaml';
 
 const DATA_SOURCE = /^data\[(\d+)\]$/;

@@ -1,4 +1,4 @@
-import type { KeyMappingDto } from '@internal/backstage-plugin-external-secrets-common';
+import type { KeyMappingDto } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { formatKeyMapping } from './formatKeyMapping';
 
 const esStore = { kind: 'ClusterSecretStore', name: 'infisical' };

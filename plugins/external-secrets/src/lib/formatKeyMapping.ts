@@ -1,7 +1,7 @@
 import type {
   KeyMappingDto,
   StoreRefDto,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 
 /** The key in the target Secret, or the manifest entry when no key is known yet. */
 export function describeSecretKey(key: KeyMappingDto): string {

@@ -1,7 +1,7 @@
 import {
   StoreKeysResponse,
   StoreStatusDto,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 
 /** The seed's ClusterSecretStore as `GET /stores` reports it, Ready. */
 export const INFISICAL_STORE: StoreStatusDto = {

@@ -6,7 +6,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   StoreKeysResponse,
   StoreStatusDto,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { ExternalSecretsApi } from '../api/ExternalSecretsApi';

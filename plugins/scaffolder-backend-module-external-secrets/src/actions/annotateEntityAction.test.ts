@@ -1,7 +1,7 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/types';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { isExternalSecretsAvailable } from '@internal/backstage-plugin-external-secrets-common';
+import { isExternalSecretsAvailable } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { parseAllDocuments } from 'yaml';
 import { createAnnotateEntityAction } from './annotateEntityAction';
 

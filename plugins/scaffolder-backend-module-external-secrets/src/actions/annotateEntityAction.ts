@@ -6,7 +6,7 @@ import {
   ANNOTATION_KUBERNETES_CLUSTER,
   ANNOTATION_KUBERNETES_ID,
   ANNOTATION_KUBERNETES_NAMESPACE,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Document, isMap, parseAllDocuments } from 'yaml';
 

@@ -4,7 +4,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/types';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { parseExternalSecret } from '@internal/backstage-plugin-external-secrets-common';
+import { parseExternalSecret } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -65,7 +65,7 @@ describe('external-secrets:create', () => {
     const written = readFileSync(join(workspace.path, path), 'utf8');
     const seed = readFileSync(
       require.resolve(
-        '@internal/backstage-plugin-external-secrets-common/src/validation/__fixtures__/seed-externalsecret.yaml',
+        '@external-secrets-backstage/backstage-plugin-external-secrets-common/src/validation/__fixtures__/seed-externalsecret.yaml',
       ),
       'utf8',
     );

@@ -9,7 +9,7 @@ import {
   StoreKeysResponse,
   StoresResponse,
   StoreStatusDto,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 
 const PLUGIN_ID = 'external-secrets';
 

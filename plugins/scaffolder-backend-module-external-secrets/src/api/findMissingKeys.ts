@@ -1,4 +1,4 @@
-import { ExternalSecret } from '@internal/backstage-plugin-external-secrets-common';
+import { ExternalSecret } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 
 /**
  * The remote keys an ExternalSecret reads by name (`data[].remoteRef.key` and

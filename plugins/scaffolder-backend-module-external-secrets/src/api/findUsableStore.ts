@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { StoreStatusDto } from '@internal/backstage-plugin-external-secrets-common';
+import { StoreStatusDto } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 
 /** A store as a template names it: the picker's value shape. @public */
 export type StoreSelection = {

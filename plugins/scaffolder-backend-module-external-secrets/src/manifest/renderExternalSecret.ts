@@ -5,7 +5,7 @@ import {
   ParsedExternalSecret,
   parseExternalSecret,
   ValidationIssue,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { stringify } from 'yaml';
 
 /**

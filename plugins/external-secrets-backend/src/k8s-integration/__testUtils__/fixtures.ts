@@ -1,5 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-import { ExternalSecret } from '@internal/backstage-plugin-external-secrets-common';
+import { ExternalSecret } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { V1Secret } from '@kubernetes/client-node';
 import { TestObject } from './KubeAdmin';
 

@@ -20,7 +20,7 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import infisicalModule from '@internal/backstage-plugin-external-secrets-backend-module-infisical';
+import infisicalModule from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical';
 import { JsonObject } from '@backstage/types';
 import { externalSecretsPlugin } from '../../plugin';
 import { CHECKOUT } from './reliabilityWorld';

@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import type { FakeProviderSpec } from '@internal/backstage-plugin-external-secrets-common';
+import type { FakeProviderSpec } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
   isProviderError,
   type ProviderError,

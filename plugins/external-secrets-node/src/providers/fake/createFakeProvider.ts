@@ -3,7 +3,7 @@ import type {
   FakeProviderSpec,
   SecretStore,
   ValidationIssue,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { ProviderError } from '../../provider/ProviderError';
 import type {
   RemoteSecret,

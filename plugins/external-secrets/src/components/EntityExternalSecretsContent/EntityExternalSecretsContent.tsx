@@ -1,7 +1,7 @@
 import type { Entity } from '@backstage/catalog-model';
 import { InfoCard } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import type { EntityStatusResponse } from '@internal/backstage-plugin-external-secrets-common';
+import type { EntityStatusResponse } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';

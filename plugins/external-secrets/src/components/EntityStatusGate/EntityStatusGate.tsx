@@ -5,7 +5,7 @@ import {
   type EntityStatusResponse,
   externalSecretsEntityReadPermission,
   isExternalSecretsAvailable,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import type { ReactNode } from 'react';
 import { useEntityStatus } from '../../hooks/useEntityStatus';
 import { statusCodeOf } from '../../lib/statusCodeOf';

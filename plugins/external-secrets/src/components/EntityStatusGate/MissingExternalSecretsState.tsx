@@ -4,7 +4,7 @@ import { MissingAnnotationEmptyState } from '@backstage/plugin-catalog-react';
 import {
   ANNOTATION_EXTERNAL_SECRETS_MANIFESTS,
   ANNOTATION_KUBERNETES_ID,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 

@@ -3,7 +3,7 @@ import {
   ANNOTATION_EXTERNAL_SECRETS_MANIFESTS,
   ANNOTATION_KUBERNETES_ID,
   ANNOTATION_KUBERNETES_LABEL_SELECTOR,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 

@@ -1,5 +1,5 @@
 import { CodeSnippet } from '@backstage/core-components';
-import type { ExternalSecretStatusDto } from '@internal/backstage-plugin-external-secrets-common';
+import type { ExternalSecretStatusDto } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { useMemo } from 'react';

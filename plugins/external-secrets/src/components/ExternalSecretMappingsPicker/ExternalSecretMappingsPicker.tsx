@@ -6,7 +6,7 @@ import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import AddIcon from '@material-ui/icons/Add';
 import Alert from '@material-ui/lab/Alert';
-import type { StoreStatusDto } from '@internal/backstage-plugin-external-secrets-common';
+import type { StoreStatusDto } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import useAsync from 'react-use/esm/useAsync';
 import { externalSecretsApiRef } from '../../api/ExternalSecretsApi';
 import { serverMessageOf, statusCodeOf } from '../../lib/statusCodeOf';

@@ -1,5 +1,5 @@
 import TextField from '@material-ui/core/TextField';
-import type { StoreStatusDto } from '@internal/backstage-plugin-external-secrets-common';
+import type { StoreStatusDto } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { notReadyText, storeId, storeLabel } from './storeOptions';
 
 /**

@@ -1,4 +1,4 @@
-import type { StoreStatusDto } from '@internal/backstage-plugin-external-secrets-common';
+import type { StoreStatusDto } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import type { ExternalSecretMappingsStore } from './types';
 
 /** A stable id of a listed store, for the select's option values. */

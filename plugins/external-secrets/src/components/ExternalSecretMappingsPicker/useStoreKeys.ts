@@ -1,5 +1,5 @@
 import { useApi } from '@backstage/core-plugin-api';
-import type { StoreStatusDto } from '@internal/backstage-plugin-external-secrets-common';
+import type { StoreStatusDto } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import useAsync from 'react-use/esm/useAsync';
 import { externalSecretsApiRef } from '../../api/ExternalSecretsApi';
 

@@ -2,7 +2,7 @@ import { InfoCard } from '@backstage/core-components';
 import {
   externalSecretsOverviewReadPermission,
   externalSecretsStoresReadPermission,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import type { ExternalSecretsApi } from '../../api/ExternalSecretsApi';

@@ -1,6 +1,6 @@
 import { Table, type TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import type { OverviewResponse } from '@internal/backstage-plugin-external-secrets-common';
+import type { OverviewResponse } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { RelativeTime } from '../RelativeTime';
 import { ExternalSecretStateBadge } from '../StateBadge';
 

@@ -1,5 +1,5 @@
 import { Table, type TableColumn } from '@backstage/core-components';
-import type { StoreStatusDto } from '@internal/backstage-plugin-external-secrets-common';
+import type { StoreStatusDto } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { RelativeTime } from '../RelativeTime';
 import { StoreReadyBadge } from '../StateBadge';
 

@@ -3,7 +3,7 @@ import { Table, type TableColumn } from '@backstage/core-components';
 import type {
   ExternalSecretStatusDto,
   KeyMappingState,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import Box from '@material-ui/core/Box';
 import TextField from '@material-ui/core/TextField';
 import { useMemo, useState } from 'react';

@@ -1,7 +1,7 @@
 import type {
   ExternalSecretStatusDto,
   KeyMappingState,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
   describeRemoteRef,
   describeSecretKey,

@@ -4,7 +4,7 @@ import { useEntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   ANNOTATION_KUBERNETES_ID,
   ANNOTATION_KUBERNETES_LABEL_SELECTOR,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 
 /** The Kubernetes plugin shows its tab only for entities with one of these. */
 function hasKubernetesTab(entity: Entity): boolean {

@@ -1,5 +1,5 @@
 import { renderInTestApp } from '@backstage/test-utils';
-import type { ExternalSecretState } from '@internal/backstage-plugin-external-secrets-common';
+import type { ExternalSecretState } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { screen } from '@testing-library/react';
 import { ExternalSecretStateBadge, StoreReadyBadge } from './StateBadge';
 

@@ -8,7 +8,7 @@ import {
 import type {
   ExternalSecretState,
   KeyMappingState,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 
 type Tone = 'ok' | 'error' | 'pending' | 'warning' | 'neutral';
 

@@ -11,7 +11,7 @@ import {
 import {
   externalSecretsEntityReadPermission,
   type SyncEventDto,
-} from '@internal/backstage-plugin-external-secrets-common';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';

@@ -1,5 +1,5 @@
 import { usePermission } from '@backstage/plugin-permission-react';
-import { externalSecretsEntitySyncPermission } from '@internal/backstage-plugin-external-secrets-common';
+import { externalSecretsEntitySyncPermission } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { annotatedEntity } from '../../__fixtures__/entities';

@@ -5,7 +5,7 @@ import {
 } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
-import { externalSecretsEntitySyncPermission } from '@internal/backstage-plugin-external-secrets-common';
+import { externalSecretsEntitySyncPermission } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import CircularProgress from '@material-ui/core/CircularProgress';

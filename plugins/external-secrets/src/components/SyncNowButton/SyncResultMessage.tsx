@@ -1,4 +1,4 @@
-import type { SyncResponse } from '@internal/backstage-plugin-external-secrets-common';
+import type { SyncResponse } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import Alert from '@material-ui/lab/Alert';
 import { serverMessageOf, statusCodeOf } from '../../lib/statusCodeOf';
 
