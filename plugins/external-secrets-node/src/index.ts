@@ -24,3 +24,4 @@ export { renderTemplate } from './template/renderTemplate';
 export type { RenderTemplateInput } from './template/renderTemplate';
 export { TemplateError } from './template/TemplateError';
 export { createFakeProvider } from './providers/fake/createFakeProvider';
+export * from './rollout';
