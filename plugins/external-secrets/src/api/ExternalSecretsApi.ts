@@ -44,7 +44,8 @@ export interface ExternalSecretsApi {
 }
 
 /**
- * Where a store lives, as `GET /stores` lists it. `namespace` is empty or
+ * Where a store lives, as `GET /stores` lists it. `cluster` is empty for
+ * stores declared in app-config; `namespace` is empty or
  * absent for cluster-scoped stores (ClusterSecretStore, app-config stores).
  *
  * @public

@@ -203,6 +203,11 @@ describe('ExternalSecretsClient', () => {
         '/api/external-secrets/stores/dev-cluster/ClusterSecretStore/-/infisical/keys',
       ],
       [
+        'an app-config store (no cluster, no namespace)',
+        { cluster: '', kind: 'ClusterSecretStore', name: 'demo-store' },
+        '/api/external-secrets/stores/-/ClusterSecretStore/-/demo-store/keys',
+      ],
+      [
         'a store whose parts need encoding',
         { cluster: 'kind local', kind: 'ClusterSecretStore', name: 'a/b?c' },
         '/api/external-secrets/stores/kind%20local/ClusterSecretStore/-/a%2Fb%3Fc/keys',
@@ -213,7 +218,11 @@ describe('ExternalSecretsClient', () => {
         let path = '';
         let authorization: string | null = null;
         const body = {
-          store: { ...store, namespace: store.namespace || '-' },
+          store: {
+            ...store,
+            cluster: store.cluster || '-',
+            namespace: store.namespace || '-',
+          },
           keys: ['DB_PASSWORD', 'DB_USER'],
           truncated: false,
         };

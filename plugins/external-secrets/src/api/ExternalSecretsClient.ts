@@ -61,7 +61,9 @@ export class ExternalSecretsClient implements ExternalSecretsApi {
     return bodyOf(
       this.client.listStoreKeys({
         path: {
-          cluster: store.cluster,
+          // `-` stands for "no cluster" (stores declared in app-config): an
+          // empty segment would address another route
+          cluster: store.cluster || '-',
           // the server answers 400 for any other kind
           kind: store.kind as 'SecretStore' | 'ClusterSecretStore',
           // `-` stands for the namespace of a cluster-scoped store
