@@ -8,6 +8,7 @@
 export * from './extensions';
 export * from './provider/types';
 export * from './provider/ProviderError';
+export { closestNames } from './provider/closestNames';
 export * from './values/SecretValue';
 export * from './reconcile/types';
 export {

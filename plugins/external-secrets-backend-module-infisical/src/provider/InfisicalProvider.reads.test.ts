@@ -309,6 +309,17 @@ describe.each(PROFILES)('InfisicalProvider reads (server profile %s)', p => {
         expect(error.message).toContain('confirmed that the folder exists');
       });
 
+      it('should name the existing keys one typo away from a mistyped key, and no values', async () => {
+        const { cycle } = setup();
+        const error = await providerErrorOf(async () =>
+          (await cycle()).getSecret({ key: 'MY_SECRET_NAM' }),
+        );
+
+        expect(error.errorType).toBe('KEY_NOT_FOUND');
+        expect(error.details.similarKeys).toEqual(['MY_SECRET_NAME']);
+        expect(JSON.stringify(error.details)).not.toContain(CANARY.value);
+      });
+
       it('should report FOLDER_NOT_FOUND, never evidence of deletion, for a key in a missing folder', async () => {
         const { cycle } = setup();
         const error = await providerErrorOf(async () =>

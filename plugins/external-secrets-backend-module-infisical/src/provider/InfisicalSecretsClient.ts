@@ -8,6 +8,7 @@ import type {
   RemoteSecret,
   SecretsClient,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
+import { closestNames } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { CycleReader, type ListScope, type ProbeResult } from './CycleReader';
 import {
   isWithinFolder,
@@ -312,6 +313,7 @@ export class InfisicalSecretsClient implements SecretsClient {
         {
           ...evidence.details,
           folderExists: true,
+          similarKeys: await this.similarKeys(address),
           hint: await this.keyHint(address),
         },
       );
@@ -325,6 +327,17 @@ export class InfisicalSecretsClient implements SecretsClient {
       folderExists: false,
       hint: 'Create the folder in Infisical, or fix the key path or spec.provider.infisical.secretsScope.secretsPath.',
     });
+  }
+
+  /** Names in the key's folder one typo away from it ("did you mean"); names only. */
+  private async similarKeys(address: SecretAddress): Promise<string[]> {
+    const snapshot = await this.#reader.list(this.scopeList());
+    return closestNames(
+      address.name,
+      snapshot.entries
+        .filter(entry => entry.path === address.folder && !entry.hidden)
+        .map(entry => entry.key),
+    );
   }
 
   /** Points at the folders holding the key when the scope is recursive (a bare key reads only the scope folder, as in ESO). */

@@ -44,6 +44,11 @@ export type ProviderErrorDetails = {
    * key's folder exists. Only then may deletionPolicy Delete/Merge prune the key.
    */
   folderExists?: boolean;
+  /**
+   * For KEY_NOT_FOUND: existing key NAMES closest to the one asked for (a
+   * likely typo), nearest first; never values.
+   */
+  similarKeys?: string[];
   /** What the operator should do about it. */
   hint?: string;
 };

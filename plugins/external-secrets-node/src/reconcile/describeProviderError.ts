@@ -14,5 +14,14 @@ export function describeProviderError(error: ProviderError): string {
     extras.push(`request id ${requestId}`);
   const suffix = extras.length ? ` (${extras.join(', ')})` : '';
   const advice = hint && !error.message.includes(hint) ? `; ${hint}` : '';
-  return `${error.errorType}: ${error.message}${suffix}${advice}`;
+  return `${error.errorType}: ${error.message}${suffix}${didYouMean(
+    error,
+  )}${advice}`;
+}
+
+/** `; did you mean "A" or "B"?` from the provider's nearest key names, else ''. */
+export function didYouMean(error: ProviderError): string {
+  const similar = error.details.similarKeys ?? [];
+  if (similar.length === 0) return '';
+  return `; did you mean ${similar.map(k => `"${k}"`).join(' or ')}?`;
 }

@@ -9,7 +9,7 @@ import type {
 import type { RemoteSecret } from '../provider/types';
 import { SecretValue } from '../values/SecretValue';
 import { decodeValue } from './decodeValue';
-import { describeProviderError } from './describeProviderError';
+import { describeProviderError, didYouMean } from './describeProviderError';
 import { parseJsonDocument, type JsonNode } from './jsonDocument';
 import { parsePropertyPath, selectJson } from './jsonProperty';
 import { storeRefKey } from './planReads';
@@ -36,6 +36,8 @@ export type EntryContext = {
   reads: Map<string, ReadOutcome>;
   storeStatus?: Map<string, StoreReadiness>;
   deletionPolicy: DeletionPolicy;
+  /** Keys the target Secret holds now: a missing remote key for one it never had is a typo, not a deletion. */
+  currentKeys?: ReadonlySet<string>;
 };
 
 export type Base = Omit<KeyStatus, 'state' | 'reason'>;
@@ -111,6 +113,7 @@ export function fetchFor(
 
 export function goneOutcome(
   ctx: EntryContext,
+  id: string,
   base: Base,
   storeRef: SecretStoreRef,
   keyed: boolean,
@@ -118,6 +121,23 @@ export function goneOutcome(
   const where = `remote key "${base.remoteKey}" does not exist in ${storeRefKey(
     storeRef,
   )}`;
+  const neverWritten =
+    keyed &&
+    base.secretKey !== undefined &&
+    ctx.currentKeys !== undefined &&
+    !ctx.currentKeys.has(base.secretKey);
+  if (ctx.deletionPolicy === 'Retain' && neverWritten) {
+    // Nothing to keep or remove: most likely a typo in remoteRef.key.
+    return failed(
+      base,
+      'RemoteKeyNotFound',
+      `${where}${similarTo(
+        ctx,
+        id,
+      )}; create it in the provider or fix remoteRef.key`,
+      { errorType: 'KEY_NOT_FOUND' },
+    );
+  }
   if (ctx.deletionPolicy === 'Retain') {
     return failed(
       base,
@@ -138,6 +158,11 @@ export function goneOutcome(
       errorType: 'KEY_NOT_FOUND',
     },
   };
+}
+
+function similarTo(ctx: EntryContext, id: string): string {
+  const outcome = ctx.reads.get(id);
+  return outcome && !outcome.ok ? didYouMean(outcome.error) : '';
 }
 
 /** Reads `value` as JSON and selects `property`; the error never quotes the value. */

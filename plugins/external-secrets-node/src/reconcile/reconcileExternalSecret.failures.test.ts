@@ -349,6 +349,32 @@ describe('reconcileExternalSecret deletion policies', () => {
     expect(result.keys[0].message).toContain('deletionPolicy is Retain');
   });
 
+  it('should call a key the Secret never had "does not exist", offer the nearest names, and not advise Merge/Delete', () => {
+    const mistyped = readFailed(
+      'KEY_NOT_FOUND',
+      'key "DB_PASWORD" does not exist in folder "/"',
+      {
+        key: 'DB_PASWORD',
+        folderExists: true,
+        httpStatus: 404,
+        similarKeys: ['DB_PASSWORD', 'DB_USER'],
+      },
+    );
+    const result = run(
+      { 'data[0]': mistyped, 'data[1]': readOk('new-api') },
+      currentSecret({ 'api-key': 'old-api' }, OWNED),
+    );
+    expect(result.keys[0]).toMatchObject({
+      state: 'error',
+      reason: 'RemoteKeyNotFound',
+    });
+    expect(result.keys[0].message).toContain('does not exist');
+    expect(result.keys[0].message).toContain(
+      'did you mean "DB_PASSWORD" or "DB_USER"?',
+    );
+    expect(result.keys[0].message).not.toMatch(/Merge|Delete/);
+  });
+
   it('should remove only the proven-gone key under Merge', () => {
     const result = run(
       { 'data[0]': readGone('DB_PASSWORD'), 'data[1]': readOk('new-api') },

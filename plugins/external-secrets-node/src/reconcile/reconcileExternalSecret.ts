@@ -266,6 +266,7 @@ export function reconcileExternalSecret(
     reads: input.reads,
     storeStatus: input.storeStatus,
     deletionPolicy: parsed.externalSecret.spec.target.deletionPolicy,
+    currentKeys: new Set(Object.keys(input.current?.data ?? {})),
   });
   const outcomes = entries.flatMap(e => e.outcomes);
   const produced = collectProduced(outcomes);

@@ -49,7 +49,7 @@ export function resolveDataEntry(
     if (gone)
       return {
         id,
-        outcomes: [goneOutcome(ctx, base, storeRef!, true)],
+        outcomes: [goneOutcome(ctx, id, base, storeRef!, true)],
         complete: true,
         gone: true,
       };

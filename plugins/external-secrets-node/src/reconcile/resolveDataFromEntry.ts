@@ -176,7 +176,7 @@ export function resolveDataFromEntry(
   const fetched = fetchFor(ctx, id, base, storeRef);
   if ('status' in fetched) {
     if (entry.extract && isGone(ctx, id)) {
-      const outcome = goneOutcome(ctx, base, storeRef!, false);
+      const outcome = goneOutcome(ctx, id, base, storeRef!, false);
       return {
         id,
         outcomes: [outcome],

@@ -122,6 +122,7 @@ export type KeyStatusReason =
   | 'NoStore'
   | 'NotRead'
   | 'RemoteKeyGone'
+  | 'RemoteKeyNotFound'
   | 'PropertyNotFound'
   | 'NotJson'
   | 'DecodeFailed'

@@ -4,6 +4,7 @@ import type {
   SecretStore,
   ValidationIssue,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
+import { closestNames } from '../../provider/closestNames';
 import { ProviderError } from '../../provider/ProviderError';
 import type {
   RemoteSecret,
@@ -99,6 +100,10 @@ class FakeClient implements SecretsClient {
         key: ref.key,
         call: 'get',
         folderExists: true,
+        similarKeys: closestNames(
+          ref.key,
+          this.entries.map(e => e.key),
+        ),
         hint: `add it to spec.provider.fake.data of ${this.store}`,
       },
     );
