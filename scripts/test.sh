@@ -39,6 +39,11 @@ step "PostgreSQL for the database tests"
 eval "$(bash scripts/postgres.sh start)" || { echo "could not start PostgreSQL"; exit 1; }
 trap 'bash scripts/postgres.sh stop' EXIT
 
+# The AWS module's tests start moto's server themselves (scripts/moto.sh, one
+# per test file); installing it first keeps the download out of test timeouts.
+run_step "moto (AWS emulator, PyPI moto[server]) for the AWS module's tests" \
+  bash scripts/moto.sh install
+
 run_step "unit and integration tests (jest)" \
   yarn backstage-cli repo test --json --outputFile="$results/jest.json"
 run_step "soak (yarn test:soak)" yarn test:soak --json --outputFile="$results/soak.json"

@@ -1,0 +1,150 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  SecretStore,
+  ValidationIssue,
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
+import type {
+  ProviderCapabilities,
+  SecretsClient,
+  SecretsProvider,
+  StoreContext,
+  StoreValidationResult,
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
+import type { Meter } from '@opentelemetry/api';
+import { ApiCallMetrics, type AwsApiCallCount } from '../client/ApiCallMetrics';
+import { AwsSecretsClient } from './AwsSecretsClient';
+import { parseAwsStoreSpec } from './awsStoreSpec';
+import { CredentialCache } from './CredentialCache';
+import { StoreSession, type ProviderState } from './StoreSession';
+import { PROVIDER_NAME } from './toProviderError';
+
+/** @public */
+export const DEFAULT_AWS_REQUEST_TIMEOUT_MS = 10_000;
+/** @public */
+export const DEFAULT_AWS_MAX_ATTEMPTS = 3;
+/** @public */
+export const DEFAULT_AWS_BATCH_WINDOW_MS = 10;
+
+/**
+ * Options of the AWS provider. Endpoints are admin settings: a store can
+ * choose its region, never the host it connects to.
+ *
+ * @public
+ */
+export type AwsSecretsManagerProviderOptions = {
+  logger?: LoggerService;
+  /** Secrets Manager endpoint (an emulator, a VPC endpoint); default: the region's. */
+  secretsManagerEndpoint?: string;
+  /** STS endpoint for role assumption; default: the region's. */
+  stsEndpoint?: string;
+  /** Timeout of one HTTP attempt. Default 10 s. */
+  requestTimeoutMs?: number;
+  /** SDK attempts per call, 429/5xx/throttling retried with the SDK's backoff. Default 3. */
+  maxAttempts?: number;
+  /** How long reads wait for others to share one BatchGetSecretValue. Default 10 ms. */
+  batchWindowMs?: number;
+  /** Meter for `externalsecret_provider_api_calls_count`. Default: the global meter provider. */
+  meter?: Meter;
+};
+
+/**
+ * The `aws` secrets provider, `service: SecretsManager`: ESO's
+ * `spec.provider.aws` on the official AWS SDK. Current values are batched
+ * with BatchGetSecretValue per store and cycle, `find` lists with ListSecrets
+ * filters, assumed-role credentials are cached until near expiry, and
+ * failures are typed ProviderErrors naming store, key, AWS error code, HTTP
+ * status and request id, never a value.
+ *
+ * @public
+ */
+export class AwsSecretsManagerProvider implements SecretsProvider {
+  readonly name = PROVIDER_NAME;
+  readonly capabilities: ProviderCapabilities = {
+    readScope: false,
+    versions: true,
+    find: { path: true, nameRegexp: true, tags: true },
+  };
+
+  readonly #state: ProviderState;
+  readonly #metrics: ApiCallMetrics;
+  readonly #endpointOverride?: string;
+
+  constructor(options: AwsSecretsManagerProviderOptions = {}) {
+    this.#metrics = new ApiCallMetrics(options.meter);
+    this.#endpointOverride = options.secretsManagerEndpoint;
+    const transport = {
+      secretsManagerEndpoint: options.secretsManagerEndpoint,
+      stsEndpoint: options.stsEndpoint,
+      requestTimeoutMs:
+        options.requestTimeoutMs ?? DEFAULT_AWS_REQUEST_TIMEOUT_MS,
+      maxAttempts: options.maxAttempts ?? DEFAULT_AWS_MAX_ATTEMPTS,
+      metrics: this.#metrics,
+    };
+    this.#state = {
+      transport,
+      credentials: new CredentialCache(transport),
+      batchDenied: new Set(),
+      batchWindowMs: options.batchWindowMs ?? DEFAULT_AWS_BATCH_WINDOW_MS,
+    };
+  }
+
+  validateStoreSpec(store: SecretStore): ValidationIssue[] {
+    return parseAwsStoreSpec(store).issues;
+  }
+
+  /** The Secrets Manager endpoint of the store's region (or the admin's override). */
+  endpoints(store: SecretStore): string[] {
+    if (this.#endpointOverride) return [this.#endpointOverride];
+    const region = (store.spec.provider.aws as { region?: unknown } | undefined)
+      ?.region;
+    return typeof region === 'string'
+      ? [`https://secretsmanager.${region}.amazonaws.com`]
+      : [];
+  }
+
+  /** Authenticates (and assumes the role chain) and lists one page of names. */
+  async validateStore(
+    store: SecretStore,
+    context: StoreContext,
+  ): Promise<StoreValidationResult> {
+    let session: StoreSession | undefined;
+    try {
+      session = await StoreSession.open(store, context, this.#state);
+      const names = await new AwsSecretsClient(session).listKeyNames();
+      const { region, prefix } = session.spec;
+      return {
+        ready: true,
+        reason: 'Valid',
+        message: `Listed AWS Secrets Manager in ${region}${
+          prefix ? ` under prefix "${prefix}"` : ''
+        }: ${names.length} secret(s) visible`,
+      };
+    } catch (error) {
+      return {
+        ready: false,
+        reason: 'InvalidProviderConfig',
+        message: (error as Error).message,
+      };
+    } finally {
+      session?.close();
+    }
+  }
+
+  async newClient(
+    store: SecretStore,
+    context: StoreContext,
+  ): Promise<SecretsClient> {
+    return new AwsSecretsClient(
+      await StoreSession.open(store, context, this.#state),
+    );
+  }
+
+  async shutdown(): Promise<void> {
+    this.#state.credentials.clear();
+  }
+
+  /** In-process counts of HTTP attempts by AWS operation and outcome (tests, `yarn bench`). */
+  apiCallCounts(): AwsApiCallCount[] {
+    return this.#metrics.counts();
+  }
+}
