@@ -39,7 +39,7 @@ export function createCapturingLogger(): {
 export const CREDENTIALS_NS = 'external-secrets';
 
 /** `auth.secretRef` pointing at Secret `aws-credentials` in `namespace`. */
-export function secretRefAuth(namespace: string | undefined = CREDENTIALS_NS) {
+export function secretRefAuth(namespace: string | null = CREDENTIALS_NS) {
   const ref = (key: string): SecretKeySelector => ({
     name: 'aws-credentials',
     key,

@@ -2,6 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
+import { Readable } from 'node:stream';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -112,6 +113,53 @@ function countAttempts(
   );
 }
 
+/**
+ * Turns an XML error body on a JSON-protocol call (moto sends its IAM
+ * refusals that way; AWS's query protocol errors look the same) into an
+ * error with AWS's code, message, HTTP status and request id, instead of the
+ * SDK's "not valid JSON". Runs before the SDK's deserializer sees the body.
+ */
+function readXmlErrors(
+  stack: SecretsManagerClient['middlewareStack'] | STSClient['middlewareStack'],
+) {
+  (stack as SecretsManagerClient['middlewareStack']).add(
+    (next: DeserializeHandler<any, any>) =>
+      async (args: DeserializeHandlerArguments<any>) => {
+        const result = await next(args);
+        const response = result.response as {
+          statusCode?: number;
+          headers?: Record<string, string>;
+          body?: AsyncIterable<Uint8Array>;
+        };
+        if ((response.statusCode ?? 200) < 400) return result;
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of response.body ?? []) chunks.push(chunk);
+        const raw = Buffer.concat(chunks);
+        const body = raw.toString('utf8');
+        if (!body.trimStart().startsWith('<')) {
+          // Not XML: hand the same bytes to the SDK's deserializer.
+          response.body = Readable.from([raw]);
+          return result;
+        }
+        const code =
+          body.match(/<Code>([^<]{1,100})<\/Code>/)?.[1] ?? 'Unknown';
+        const message =
+          body.match(/<Message>([^<]{0,1000})<\/Message>/)?.[1] ?? '';
+        throw Object.assign(new Error(message), {
+          name: code,
+          $fault: response.statusCode! >= 500 ? 'server' : 'client',
+          $metadata: {
+            httpStatusCode: response.statusCode,
+            requestId:
+              response.headers?.['x-amzn-requestid'] ??
+              response.headers?.['x-amz-request-id'],
+          },
+        });
+      },
+    { step: 'deserialize', priority: 'low', name: 'esbReadXmlErrors' },
+  );
+}
+
 export function createSecretsManagerClient(
   transport: AwsTransport,
   identity: ClientIdentity,
@@ -125,6 +173,7 @@ export function createSecretsManagerClient(
     requestHandler: requestHandler(transport, identity.addressGuard, endpoint),
   });
   countAttempts(client.middlewareStack, transport.metrics);
+  readXmlErrors(client.middlewareStack);
   return client;
 }
 
@@ -141,5 +190,6 @@ export function createStsClient(
     requestHandler: requestHandler(transport, identity.addressGuard, endpoint),
   });
   countAttempts(client.middlewareStack, transport.metrics);
+  readXmlErrors(client.middlewareStack);
   return client;
 }

@@ -74,6 +74,7 @@ const NETWORK_CODES = new Set([
 
 type SdkError = Error & {
   code?: string;
+
   $fault?: 'client' | 'server';
   $metadata?: { httpStatusCode?: number; requestId?: string };
 };
