@@ -5,6 +5,16 @@ export interface Config {
   /** Configuration of the External Secrets backend plugin. */
   externalSecrets?: {
     /**
+     * Playground for a first look without a cluster: the plugin starts an
+     * in-process SIMULATED Kubernetes cluster (`playground`) holding a sample
+     * ExternalSecret, and a `fake` ClusterSecretStore with sample values
+     * (`playground-sample-store`). Entities opt in with the annotation
+     * `backstage.io/kubernetes-id: external-secrets-playground`. The card, tab
+     * and admin page say "Playground". Refused at startup when NODE_ENV is
+     * `production`. Default false.
+     */
+    playground?: boolean;
+    /**
      * When the reconcile cycle runs. Default: every minute, timeout 5 minutes
      * (keep it above the worst cycle: after the timeout another replica may start
      * a cycle; and not far above it: a replica that dies mid-cycle holds the

@@ -35,6 +35,7 @@ import {
 } from './service/StoreKeysGate';
 import { readStoreKeysConfig } from './config/readStoreKeysConfig';
 import { createRouter } from './service/router';
+import { startPlaygroundIfEnabled } from './playground/startPlayground';
 import {
   createWebhookRouter,
   INFISICAL_WEBHOOK_PATH,
@@ -73,10 +74,18 @@ export const externalSecretsPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { logger } = deps;
+        // The playground (never in production) adds its simulated cluster and
+        // sample store to the config every reader below sees.
+        const playground = await startPlaygroundIfEnabled(
+          deps.rootConfig,
+          logger,
+        );
+        if (playground) deps.lifecycle.addShutdownHook(() => playground.stop());
+        const rootConfig = playground?.config ?? deps.rootConfig;
         // Modules added theirs during registration; `fake` only when enabled.
-        registerFakeProviderIfEnabled(deps.rootConfig, providers);
-        const config = readExternalSecretsConfig(deps.rootConfig);
-        const propagation = readPropagationConfig(deps.rootConfig);
+        registerFakeProviderIfEnabled(rootConfig, providers);
+        const config = readExternalSecretsConfig(rootConfig);
+        const propagation = readPropagationConfig(rootConfig);
         const configStores = readConfigStores(config.stores, providers, logger);
         // Every path to a provider refuses namespaced SecretStores whose hosts
         // or addresses the admin did not allow (SSRF guard); shutdown stays on
@@ -93,7 +102,7 @@ export const externalSecretsPlugin = createBackendPlugin({
         );
 
         const clusters = new ClusterRegistry();
-        const clusterConfigs = readClusterConfigs(deps.rootConfig);
+        const clusterConfigs = readClusterConfigs(rootConfig);
         for (const cluster of clusterConfigs.clusters) {
           clusters.add({
             config: cluster,
@@ -114,7 +123,7 @@ export const externalSecretsPlugin = createBackendPlugin({
 
         deps.permissionsRegistry.addPermissions(externalSecretsPermissions);
         registerStoreResourceType(deps.permissionsRegistry);
-        const storeKeysConfig = readStoreKeysConfig(deps.rootConfig);
+        const storeKeysConfig = readStoreKeysConfig(rootConfig);
         const statusStore = await DatabaseStatusStore.create({
           database: deps.database,
         });
@@ -194,7 +203,11 @@ export const externalSecretsPlugin = createBackendPlugin({
               maxPerUserPerMinute: storeKeysConfig.maxPerUserPerMinute,
             }),
             checkHealth: () => statusStore.ping(),
-            validateResponses: deps.rootConfig.getOptionalBoolean(
+            setup: () => ({
+              clusters: clusters.list().length,
+              playground: Boolean(playground),
+            }),
+            validateResponses: rootConfig.getOptionalBoolean(
               'externalSecrets.api.validateResponses',
             ),
           }),

@@ -12,6 +12,7 @@ import {
   externalSecretsOverviewReadPermission,
   externalSecretsStoresReadPermission,
   OverviewResponse,
+  SetupDto,
   StoresResponse,
   SyncResponse,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
@@ -42,6 +43,8 @@ export type RouterOptions = {
   storeKeysGate: StoreKeysGate;
   /** Readiness probe: throws when the plugin is not ready. */
   checkHealth: () => Promise<void>;
+  /** Usable clusters and playground, sent with statuses so an empty one can say why. */
+  setup: () => SetupDto;
   /** Validate responses against the OpenAPI document too (tests turn it on). */
   validateResponses?: boolean;
 };
@@ -83,6 +86,7 @@ export async function createRouter(
     const body: EntityStatusResponse = {
       entityRef,
       externalSecrets: records.map(externalSecretToDto),
+      setup: options.setup(),
     };
     res.json(jsonBodyOf(body));
   });
@@ -140,6 +144,7 @@ export async function createRouter(
     );
     const body: StoresResponse = {
       stores: (await statusStore.listStores()).map(storeToDto),
+      setup: options.setup(),
     };
     res.json(jsonBodyOf(body));
   });

@@ -59,10 +59,26 @@ export type ExternalSecretStatusDto = {
   keys: KeyMappingDto[];
 };
 
+/**
+ * How the backend is set up, so an empty status can say why.
+ * @public
+ */
+export type SetupDto = {
+  /** Usable clusters; 0 means nothing can be found or synced. */
+  clusters: number;
+  /**
+   * The playground (`externalSecrets.playground`) is running: a simulated
+   * cluster and a store of sample values, not real services.
+   */
+  playground: boolean;
+};
+
 /** @public */
 export type EntityStatusResponse = {
   entityRef: string;
   externalSecrets: ExternalSecretStatusDto[];
+  /** Sent by every backend that knows it; absent from older backends. */
+  setup?: SetupDto;
 };
 
 /** @public */
@@ -115,7 +131,11 @@ export type StoreStatusDto = {
 };
 
 /** @public */
-export type StoresResponse = { stores: StoreStatusDto[] };
+export type StoresResponse = {
+  stores: StoreStatusDto[];
+  /** Sent by every backend that knows it; absent from older backends. */
+  setup?: SetupDto;
+};
 
 /**
  * `GET /stores/{cluster}/{kind}/{namespace}/{name}/keys`: the remote key NAMES a

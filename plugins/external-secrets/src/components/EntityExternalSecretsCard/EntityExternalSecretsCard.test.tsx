@@ -59,6 +59,29 @@ describe('EntityExternalSecretsCard', () => {
     expect(api.getEntityStatus).not.toHaveBeenCalled();
   });
 
+  it('should say no cluster is configured, and what to configure, when the backend has none', async () => {
+    const api = mockExternalSecretsApi({
+      getEntityStatus: jest.fn(async () => ({
+        ...statusResponse(),
+        setup: { clusters: 0, playground: false },
+      })),
+    });
+
+    await renderForEntity(<EntityExternalSecretsCard />, {
+      entity: annotatedEntity,
+      api,
+    });
+
+    expect(
+      await screen.findByText('No cluster is configured'),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/externalSecrets\.clusters/)).toBeInTheDocument();
+    expect(screen.getByText(/externalSecrets\.playground/)).toBeInTheDocument();
+    expect(
+      screen.queryByText(/check its labels, namespace and cluster/),
+    ).not.toBeInTheDocument();
+  });
+
   it('should say none were found when the entity is annotated but has no ExternalSecret', async () => {
     const api = mockExternalSecretsApi({
       getEntityStatus: jest.fn(async () => statusResponse()),

@@ -9,6 +9,7 @@ import {
 import type { ReactNode } from 'react';
 import { useEntityStatus } from '../../hooks/useEntityStatus';
 import { statusCodeOf } from '../../lib/statusCodeOf';
+import { PlaygroundBanner } from '../PlaygroundBanner';
 import { MissingExternalSecretsState } from './MissingExternalSecretsState';
 import { NoExternalSecretsFound } from './NoExternalSecretsFound';
 import { PermissionDeniedMessage } from './PermissionDeniedMessage';
@@ -24,7 +25,12 @@ function StatusLoader(props: EntityStatusGateProps & { entity: Entity }) {
 
   // Keep showing the last status while a reload runs (e.g. after "Sync now").
   if (value && value.externalSecrets.length > 0) {
-    return <>{children(value, retry)}</>;
+    return (
+      <>
+        <PlaygroundBanner setup={value.setup} />
+        {children(value, retry)}
+      </>
+    );
   }
   if (loading) {
     return <Progress />;
@@ -40,7 +46,12 @@ function StatusLoader(props: EntityStatusGateProps & { entity: Entity }) {
   if (error) {
     return <ResponseErrorPanel error={error} />;
   }
-  return <NoExternalSecretsFound entity={entity} />;
+  return (
+    <>
+      <PlaygroundBanner setup={value?.setup} />
+      <NoExternalSecretsFound entity={entity} setup={value?.setup} />
+    </>
+  );
 }
 
 /**

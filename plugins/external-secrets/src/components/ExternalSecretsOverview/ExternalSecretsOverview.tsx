@@ -6,6 +6,7 @@ import {
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import type { ExternalSecretsApi } from '../../api/ExternalSecretsApi';
+import { PlaygroundBanner } from '../PlaygroundBanner';
 import { AdminSection } from './AdminSection';
 import { FailingTable } from './FailingTable';
 import { StateCounts } from './StateCounts';
@@ -24,6 +25,11 @@ export function ExternalSecretsOverview() {
   const stores = useAdminRead(readStores);
   return (
     <Grid container spacing={3}>
+      {stores.value?.setup?.playground && (
+        <Grid item xs={12}>
+          <PlaygroundBanner setup={stores.value.setup} />
+        </Grid>
+      )}
       <Grid item xs={12}>
         <InfoCard title="ExternalSecrets across the catalog">
           <AdminSection

@@ -191,8 +191,27 @@ export const spec = {
               $ref: '#/components/schemas/ExternalSecretStatus',
             },
           },
+          setup: {
+            $ref: '#/components/schemas/Setup',
+          },
         },
         required: ['entityRef', 'externalSecrets'],
+        additionalProperties: false,
+      },
+      Setup: {
+        type: 'object',
+        description:
+          'How the backend is set up, so an empty status can say why: the number of usable clusters (0: nothing can be found or synced), and whether the playground (a simulated cluster and a store of sample values, never real services) is running.',
+        properties: {
+          clusters: {
+            type: 'integer',
+            minimum: 0,
+          },
+          playground: {
+            type: 'boolean',
+          },
+        },
+        required: ['clusters', 'playground'],
         additionalProperties: false,
       },
       SyncEvent: {
@@ -338,6 +357,9 @@ export const spec = {
             items: {
               $ref: '#/components/schemas/StoreStatus',
             },
+          },
+          setup: {
+            $ref: '#/components/schemas/Setup',
           },
         },
         required: ['stores'],

@@ -10,6 +10,7 @@ export * from '../models/ModelError.model';
 export * from '../models/Overview.model';
 export * from '../models/OverviewCounts.model';
 export * from '../models/OverviewFailingInner.model';
+export * from '../models/Setup.model';
 export * from '../models/StoreKeys.model';
 export * from '../models/StoreKeysStore.model';
 export * from '../models/StoreRef.model';

@@ -1,0 +1,1 @@
+export { PlaygroundBanner, PLAYGROUND_TITLE } from './PlaygroundBanner';
