@@ -1,0 +1,220 @@
+import awsModule from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-aws';
+import {
+  AwsSecretsManagerSimulator,
+  startAwsSimulatorServer,
+  type AwsSimulatorServer,
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-aws/simulator';
+import infisicalModule from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical';
+import type { JsonObject } from '@backstage/types';
+import request from 'supertest';
+import {
+  ReconcilerTestBackend,
+  startReconcilerTestBackend,
+} from '../__testUtils__/startReconcilerTestBackend';
+import {
+  CHECKOUT,
+  endpointsOf,
+  externalSecret,
+  NS,
+  pluginConfig,
+  ReliabilityWorld,
+  secretData,
+  secretWrites,
+  setRemote,
+  STATUS_PATH,
+  startReliabilityWorld,
+  STORE,
+} from '../reliability/__testUtils__/reliabilityWorld';
+
+jest.setTimeout(60_000);
+
+const AWS_STORE = 'aws-secrets-manager';
+const PASSWORD = 'canary-db-password-migrated-5150';
+
+/** The AWS ClusterSecretStore beside the Infisical one, keys from app-config credentials. */
+function withAwsStore(base: JsonObject, awsUrl: string): JsonObject {
+  return {
+    ...base,
+    stores: [
+      ...(base.stores as JsonObject[]),
+      {
+        kind: 'ClusterSecretStore',
+        metadata: { name: AWS_STORE },
+        spec: {
+          provider: {
+            aws: {
+              service: 'SecretsManager',
+              region: 'eu-west-1',
+              auth: {
+                secretRef: {
+                  accessKeyIDSecretRef: {
+                    name: 'aws-credentials',
+                    key: 'access-key-id',
+                    namespace: 'external-secrets',
+                  },
+                  secretAccessKeySecretRef: {
+                    name: 'aws-credentials',
+                    key: 'secret-access-key',
+                    namespace: 'external-secrets',
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    ],
+    credentials: [
+      ...(base.credentials as JsonObject[]),
+      {
+        name: 'aws-credentials',
+        namespace: 'external-secrets',
+        data: {
+          'access-key-id': 'AKIAMIGRATIONMIGRATI',
+          'secret-access-key': 'migration-secret-access-key',
+        },
+      },
+    ],
+    providers: {
+      ...(base.providers as JsonObject),
+      aws: { endpoints: { secretsManager: awsUrl }, batchWindow: '1ms' },
+    },
+  };
+}
+
+/**
+ * The architecture note's future scope: "If a second secrets backend is
+ * added, add a second ClusterSecretStore without changing workload
+ * manifests". The values were copied to AWS Secrets Manager under the same
+ * names; the ExternalSecret changes only `secretStoreRef`.
+ */
+describe('moving an ExternalSecret from the Infisical store to the AWS store', () => {
+  let world: ReliabilityWorld;
+  let aws: AwsSecretsManagerSimulator;
+  let awsServer: AwsSimulatorServer;
+  let backend: ReconcilerTestBackend | undefined;
+
+  beforeEach(async () => {
+    world = await startReliabilityWorld();
+    setRemote(world, 'DB_USER', 'orders');
+    setRemote(world, 'DB_PASSWORD', PASSWORD);
+    aws = new AwsSecretsManagerSimulator();
+    aws.setSecret('DB_USER', 'orders');
+    aws.setSecret('DB_PASSWORD', PASSWORD);
+    awsServer = await startAwsSimulatorServer({ simulator: aws });
+    world.kubernetes.seed(externalSecret('db', ['DB_USER', 'DB_PASSWORD']));
+    backend = await startReconcilerTestBackend({
+      sim: world.kubernetes,
+      entities: [CHECKOUT],
+      config: withAwsStore(pluginConfig(endpointsOf(world)), awsServer.url),
+      extraFeatures: [infisicalModule, awsModule],
+    });
+  });
+
+  afterEach(async () => {
+    await backend?.stop();
+    await awsServer.close();
+    await world.stop();
+  });
+
+  function repoint(storeName: string) {
+    const current = world.kubernetes.get({
+      kind: 'ExternalSecret',
+      namespace: NS,
+      name: 'db',
+    }) as { spec: JsonObject; metadata: JsonObject };
+    world.kubernetes.seed({
+      ...current,
+      metadata: {
+        ...current.metadata,
+        generation: Number(current.metadata.generation ?? 1) + 1,
+      },
+      spec: {
+        ...current.spec,
+        secretStoreRef: { kind: 'ClusterSecretStore', name: storeName },
+      },
+    });
+  }
+
+  it('keeps the Secret’s keys and values without a delete, an emptying or any rewrite, and reports the new source', async () => {
+    await backend!.runCycle();
+    const before = world.kubernetes.get({
+      kind: 'Secret',
+      namespace: NS,
+      name: 'db',
+    }) as { metadata: { resourceVersion: string } };
+    expect(secretData(world.kubernetes, 'db')).toEqual({
+      db_user: 'orders',
+      db_password: PASSWORD,
+    });
+    world.kubernetes.clearRequests();
+
+    repoint(AWS_STORE);
+    await backend!.runCycle();
+
+    // The data-hash is unchanged: nothing is written, so no pod sees a change.
+    expect(secretWrites(world.kubernetes, 'db')).toEqual([]);
+    const after = world.kubernetes.get({
+      kind: 'Secret',
+      namespace: NS,
+      name: 'db',
+    }) as { metadata: { resourceVersion: string } };
+    expect(after.metadata.resourceVersion).toBe(
+      before.metadata.resourceVersion,
+    );
+    expect(secretData(world.kubernetes, 'db')).toEqual({
+      db_user: 'orders',
+      db_password: PASSWORD,
+    });
+    // Read from AWS, batched: one call for both keys.
+    expect(aws.calls()).toMatchObject({ BatchGetSecretValue: 1 });
+
+    const res = await request(backend!.server).get(STATUS_PATH);
+    expect(res.status).toBe(200);
+    const [status] = res.body.externalSecrets;
+    expect(status).toMatchObject({
+      name: 'db',
+      state: 'Synced',
+      store: { kind: 'ClusterSecretStore', name: AWS_STORE },
+    });
+    expect(
+      status.keys.map((k: { store?: { name: string } }) => k.store?.name),
+    ).toEqual([AWS_STORE, AWS_STORE]);
+    expect(JSON.stringify(res.body)).not.toContain(PASSWORD);
+    const stores = await request(backend!.server).get(
+      '/api/external-secrets/stores',
+    );
+    expect(
+      stores.body.stores.map((s: { name: string; provider?: string }) => [
+        s.name,
+        s.provider,
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        [STORE, 'infisical'],
+        [AWS_STORE, 'aws'],
+      ]),
+    );
+  });
+
+  it('leaves the Secret as it was when the AWS store cannot serve a key yet (copied only in part)', async () => {
+    await backend!.runCycle();
+    aws.deleteSecret('DB_PASSWORD');
+    world.kubernetes.clearRequests();
+
+    repoint(AWS_STORE);
+    await backend!.runCycle();
+
+    expect(secretData(world.kubernetes, 'db')).toEqual({
+      db_user: 'orders',
+      db_password: PASSWORD,
+    });
+    expect(
+      secretWrites(world.kubernetes, 'db').filter(w => w.verb === 'delete'),
+    ).toEqual([]);
+    const res = await request(backend!.server).get(STATUS_PATH);
+    const [status] = res.body.externalSecrets;
+    expect(status.state).toBe('Error');
+    expect(status.message).toContain('DB_PASSWORD');
+  });
+});
