@@ -125,24 +125,28 @@ class Evaluator {
       }
       return this.operand(first);
     }
-    const fn = TEMPLATE_FUNCTIONS[first.name];
     const args = rest.map(arg => this.operand(arg));
     if (piped !== NO_VALUE) args.push(piped);
     if (first.name === 'index' && args[0] === this.ctx.root)
       this.checkIndexInput(args, first.offset);
-    if (args.length < fn.min || args.length > fn.max) {
-      throw new TemplateFailure(
-        first.offset,
-        `wrong number of args for ${first.name}: got ${args.length}`,
-      );
-    }
     if (first.name !== 'index' && args.includes(this.ctx.root))
       this.checkWholeRoot(first.offset);
+    return this.callFunction(first.name, args, first.offset);
+  }
+
+  callFunction(name: string, args: TValue[], offset: number): TValue {
+    const fn = TEMPLATE_FUNCTIONS[name];
+    if (args.length < fn.min || args.length > fn.max) {
+      throw new TemplateFailure(
+        offset,
+        `wrong number of args for ${name}: got ${args.length}`,
+      );
+    }
     try {
       return fn.call(args);
     } catch (e) {
       if (e instanceof FunctionFailure)
-        throw new TemplateFailure(first.offset, `error calling ${e.message}`);
+        throw new TemplateFailure(offset, `error calling ${e.message}`);
       throw e;
     }
   }
@@ -179,10 +183,8 @@ class Evaluator {
           false,
         );
       default:
-        throw new TemplateFailure(
-          operand.offset,
-          `function "${operand.name}" must be the first word of a command`,
-        );
+        // Go's evalArg: a function named as an argument is called without arguments.
+        return this.callFunction(operand.name, [], operand.offset);
     }
   }
 

@@ -1,6 +1,8 @@
+import { formatGoLayout } from './sprig/goTimeLayout';
 import {
   Bytes,
   Float64,
+  GoTime,
   formatValue,
   toBytes,
   typeName,
@@ -69,4 +71,98 @@ export function equal(a: TValue, b: TValue): boolean {
   if (typeof a === 'object')
     return fail(`eq: cannot compare ${typeName(a)} values`);
   return a === b;
+}
+
+/** A function of `arity` string arguments. */
+export const str = (
+  name: string,
+  f: (...s: string[]) => TValue,
+  arity: number,
+): Fn => ({
+  min: arity,
+  max: arity,
+  call: args => f(...args.map(a => text(name, a))),
+});
+
+/** sprig's toInt64 for numbers and numeric strings (cast.ToInt64, 0 on failure). */
+export function toInt(value: TValue): number {
+  if (typeof value === 'number') return Math.trunc(value);
+  if (value instanceof Float64) return Math.trunc(value.value);
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'string' && /^[+-]?\d+$/.test(value.trim()))
+    return Number(value.trim());
+  return 0;
+}
+
+/** sprig's toFloat64 (cast.ToFloat64, 0 on failure). */
+export function toFloat(value: TValue): number {
+  if (typeof value === 'number') return value;
+  if (value instanceof Float64) return value.value;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const n = Number(value.trim());
+    return Number.isNaN(n) ? 0 : n;
+  }
+  return 0;
+}
+
+export function sortedKeys(map: Map<string, TValue>): string[] {
+  return [...map.keys()].sort((a, b) =>
+    Buffer.compare(Buffer.from(a), Buffer.from(b)),
+  );
+}
+
+export function dictArg(fn: string, value: TValue): Map<string, TValue> {
+  if (value instanceof Map) return value;
+  return fail(`${fn}: expected a dict, got ${typeName(value)}`);
+}
+
+/** sprig's `inList`: equality that never fails on mixed types. */
+export function has(items: TValue[], needle: TValue): boolean {
+  return items.some(item => {
+    try {
+      return equal(item, needle);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** A template value as plain data for the YAML/JSON libraries. */
+export function toPlain(value: TValue): unknown {
+  if (value instanceof Float64) return value.value;
+  if (value instanceof GoTime)
+    return formatGoLayout(value, '2006-01-02T15:04:05.999999999Z07:00');
+  if (value instanceof Bytes) return new TextDecoder().decode(value.bytes);
+  if (Array.isArray(value)) return value.map(toPlain);
+  if (value instanceof Map)
+    return Object.fromEntries(
+      sortedKeys(value).map(k => [k, toPlain(value.get(k)!)]),
+    );
+  return value;
+}
+
+/** YAML/JSON data as a template sees it (via JSON: numbers are float64). */
+export function fromPlain(value: unknown): TValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return new Float64(value);
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) return value.map(fromPlain);
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object')
+    return new Map(
+      Object.entries(value as object).map(([k, v]) => [k, fromPlain(v)]),
+    );
+  return String(value);
+}
+
+/** sprig's `mustX` names: ours already fail where sprig's plain X would hide an error. */
+export function withMustVariants(
+  functions: Record<string, Fn>,
+  names: string[],
+): Record<string, Fn> {
+  const out = { ...functions };
+  for (const name of names)
+    out[`must${name[0].toUpperCase()}${name.slice(1)}`] = functions[name];
+  return out;
 }

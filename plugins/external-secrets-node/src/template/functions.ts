@@ -12,7 +12,7 @@ import {
   text,
   type Fn,
 } from './functionSupport';
-import { SPRIG_FUNCTIONS } from './sprigFunctions';
+import { FUNCTION_FAMILIES } from './templateFunctionSets';
 
 export { FunctionFailure };
 import {
@@ -285,7 +285,13 @@ export const TEMPLATE_FUNCTIONS: Record<string, Fn> = {
   },
 };
 
-// The further sprig functions ESO enables (sprig.TxtFuncMap minus env/expandenv) and ESO's own.
-Object.assign(TEMPLATE_FUNCTIONS, SPRIG_FUNCTIONS);
+// sprig's mustX of the functions above: ours already fail where X would hide an error.
+for (const name of ['toJson', 'fromJson'])
+  TEMPLATE_FUNCTIONS[`must${name[0].toUpperCase()}${name.slice(1)}`] =
+    TEMPLATE_FUNCTIONS[name];
+// The further sprig functions ESO enables and ESO's own, one family per file.
+Object.assign(TEMPLATE_FUNCTIONS, ...FUNCTION_FAMILIES);
+TEMPLATE_FUNCTIONS.mustToPrettyJson = TEMPLATE_FUNCTIONS.toPrettyJson;
+TEMPLATE_FUNCTIONS.mustToRawJson = TEMPLATE_FUNCTIONS.toRawJson;
 
 export const TEMPLATE_FUNCTION_NAMES = new Set(Object.keys(TEMPLATE_FUNCTIONS));

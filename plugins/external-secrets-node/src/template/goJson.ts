@@ -1,5 +1,6 @@
 import { parseJsonDocument, type JsonNode } from '../reconcile/jsonDocument';
-import { Bytes, Float64, type TValue } from './values';
+import { formatGoLayout } from './sprig/goTimeLayout';
+import { Bytes, Float64, GoTime, type TValue } from './values';
 
 /** Go's `json.Marshal` string escaping: HTML-safe, `\b`/`\f`/`\n`/`\r`/`\t`, other controls as `\u00XX`. */
 function quoteJson(text: string): string {
@@ -29,6 +30,10 @@ export function marshalGoJson(value: TValue): string {
     return quoteJson(new TextDecoder().decode(value.bytes));
   if (typeof value === 'number') return String(value);
   if (value instanceof Float64) return String(value.value);
+  if (value instanceof GoTime)
+    return quoteJson(
+      formatGoLayout(value, '2006-01-02T15:04:05.999999999Z07:00'),
+    );
   if (typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return `[${value.map(marshalGoJson).join(',')}]`;
   const keys = [...value.keys()].sort((a, b) =>

@@ -8,6 +8,19 @@ export class Float64 {
   constructor(readonly value: number) {}
 }
 
+/**
+ * A Go time.Time (sprig's date functions): an instant, and the zone it is
+ * shown in (`offsetMinutes` east of UTC, `zone` its abbreviation).
+ */
+export class GoTime {
+  constructor(
+    readonly ms: number,
+    readonly zone = 'UTC',
+    readonly offsetMinutes = 0,
+    readonly nanos = 0,
+  ) {}
+}
+
 /** A Go string that is not valid UTF-8. */
 export class Bytes {
   constructor(readonly bytes: Uint8Array) {}
@@ -18,6 +31,7 @@ export type TValue =
   | Bytes
   | number
   | Float64
+  | GoTime
   | boolean
   | null
   | TValue[]
@@ -46,6 +60,7 @@ export function typeName(value: TValue): string {
   if (typeof value === 'string' || value instanceof Bytes) return 'string';
   if (typeof value === 'number') return 'int';
   if (value instanceof Float64) return 'float64';
+  if (value instanceof GoTime) return 'time.Time';
   if (typeof value === 'boolean') return 'bool';
   if (Array.isArray(value)) return '[]interface {}';
   return 'map';
@@ -58,6 +73,7 @@ export function isTruthy(value: TValue): boolean {
   if (value instanceof Bytes) return value.bytes.length > 0;
   if (typeof value === 'number') return value !== 0;
   if (value instanceof Float64) return value.value !== 0;
+  if (value instanceof GoTime) return true;
   if (typeof value === 'boolean') return value;
   if (Array.isArray(value)) return value.length > 0;
   return value.size > 0;
@@ -83,6 +99,7 @@ export function formatValue(value: TValue): string | Bytes {
   if (typeof value === 'string' || value instanceof Bytes) return value;
   if (typeof value === 'number') return String(value);
   if (value instanceof Float64) return formatGoFloat(value.value);
+  if (value instanceof GoTime) return formatGoTime(value);
   if (typeof value === 'boolean') return String(value);
   if (Array.isArray(value))
     return `[${value.map(v => formatText(v)).join(' ')}]`;
@@ -96,4 +113,22 @@ function formatText(value: TValue): string {
   if (value === null) return '<nil>';
   const out = formatValue(value);
   return typeof out === 'string' ? out : new TextDecoder().decode(out.bytes);
+}
+
+/** Go's time.Time String(): `2006-01-02 15:04:05.999999999 -0700 MST`. */
+function formatGoTime(t: GoTime): string {
+  const local = new Date(t.ms + t.offsetMinutes * 60_000);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  const frac = ((t.ms % 1000) * 1e6 + t.nanos)
+    .toString()
+    .padStart(9, '0')
+    .replace(/0+$/, '');
+  const off = Math.abs(t.offsetMinutes);
+  return `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(
+    local.getUTCDate(),
+  )} ${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(
+    local.getUTCSeconds(),
+  )}${frac ? `.${frac}` : ''} ${t.offsetMinutes < 0 ? '-' : '+'}${pad(
+    Math.floor(off / 60),
+  )}${pad(off % 60)} ${t.zone}`;
 }
