@@ -11,6 +11,11 @@ export {
   createExternalSecretAction,
   CREATE_EXTERNAL_SECRET_ACTION_ID,
 } from './actions/createExternalSecretAction';
+export type {
+  CreateExternalSecretActionInput,
+  CreateExternalSecretActionOutput,
+  CreateExternalSecretDataEntry,
+} from './actions/createExternalSecretAction';
 export {
   createAnnotateEntityAction,
   ANNOTATE_ENTITY_ACTION_ID,

@@ -1,7 +1,10 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { JsonObject } from '@backstage/types';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ExternalSecretsApi } from '../api/ExternalSecretsApi';
@@ -26,6 +29,59 @@ function workspaceFile(workspacePath: string, targetPath: string): string {
 }
 
 /**
+ * One `spec.data` entry of the `external-secrets:create` input: the Secret key
+ * and the remote key it reads; other ESO fields pass through unchanged.
+ *
+ * @public
+ */
+export type CreateExternalSecretDataEntry = {
+  secretKey: string;
+  remoteRef: {
+    key: string;
+    property?: string;
+    version?: string;
+  } & JsonObject;
+} & JsonObject;
+
+/**
+ * The input of the `external-secrets:create` action; its JSON schema describes
+ * each field. Declared as plain JSON types so the action's published type
+ * satisfies the scaffolder's `JsonObject` constraint (zod's passthrough
+ * objects do not).
+ *
+ * @public
+ */
+export type CreateExternalSecretActionInput = {
+  name: string;
+  namespace: string;
+  store: {
+    kind: 'ClusterSecretStore' | 'SecretStore';
+    name: string;
+    namespace?: string;
+    cluster?: string;
+  };
+  refreshInterval: string;
+  target?: JsonObject;
+  data: CreateExternalSecretDataEntry[];
+  dataFrom?: JsonObject[];
+  labels?: Record<string, string>;
+  validateRemoteKeys: boolean;
+  targetPath?: string;
+};
+
+/**
+ * The output of the `external-secrets:create` action.
+ *
+ * @public
+ */
+export type CreateExternalSecretActionOutput = {
+  /** Workspace-relative path of the manifest. */
+  filePath: string;
+  /** The manifest as written. */
+  manifest: JsonObject;
+};
+
+/**
  * Creates the `external-secrets:create` action: renders an
  * `external-secrets.io/v1` ExternalSecret, validates it with the domain core,
  * checks (as the user running the template) that its store is known and Ready
@@ -38,7 +94,11 @@ function workspaceFile(workspacePath: string, targetPath: string): string {
  */
 export function createExternalSecretAction(options: {
   api: ExternalSecretsApi;
-}) {
+}): TemplateAction<
+  CreateExternalSecretActionInput,
+  CreateExternalSecretActionOutput,
+  'v2'
+> {
   const { api } = options;
   return createTemplateAction({
     id: CREATE_EXTERNAL_SECRET_ACTION_ID,
@@ -152,7 +212,8 @@ export function createExternalSecretAction(options: {
         filePath: z =>
           z.string().describe('Workspace-relative path of the manifest'),
         manifest: z =>
-          z.record(z.unknown()).describe('The manifest as written'),
+          // any, not unknown: the declared output type is a JsonObject.
+          z.record(z.any()).describe('The manifest as written'),
       },
     },
     async handler(ctx) {
