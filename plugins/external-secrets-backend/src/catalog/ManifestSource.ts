@@ -75,7 +75,14 @@ export class ManifestSource {
       for (const [index, raw] of readDocuments(text.text, text.location)) {
         const documentName = `${text.location}#${index}`;
         if (raw instanceof Error) {
-          items.push(failure(documentName, text.location, raw.message));
+          items.push(
+            this.brokenItem(binding, inventory, rules, entity, {
+              raw,
+              documentName,
+              location: text.location,
+              fallbackNamespace,
+            }),
+          );
           continue;
         }
         if (raw.kind !== 'ExternalSecret') continue;
@@ -128,6 +135,55 @@ export class ManifestSource {
       }
     }
     return items;
+  }
+
+  /**
+   * A document that is not valid YAML: never read nor written. It keeps the
+   * name, namespace, store and mappings that did parse, so the card still
+   * shows which ExternalSecret broke, but only where a valid manifest with
+   * that namespace would be admitted; elsewhere it is named after its
+   * location and cannot stand in for another ExternalSecret's record.
+   */
+  private brokenItem(
+    binding: EntityBinding,
+    inventory: ClusterInventory,
+    rules: Parameters<typeof refuseByRules>[0],
+    entity: Entity,
+    doc: {
+      raw: Error;
+      documentName: string;
+      location: string;
+      fallbackNamespace: string;
+    },
+  ): WorkItem {
+    const partial = (doc.raw as ManifestSyntaxError).partial;
+    const name = partial?.metadata?.name;
+    const declared = partial?.metadata?.namespace;
+    const namespace =
+      typeof declared === 'string' ? declared : doc.fallbackNamespace;
+    const admitted =
+      partial?.kind === 'ExternalSecret' &&
+      typeof name === 'string' &&
+      !namespaceMismatch(binding, doc.location, declared as string) &&
+      !refuseByRules(rules, {
+        entity,
+        entityRef: binding.entityRef,
+        namespace,
+        stores: rawStoreRefs(partial),
+      });
+    return admitted
+      ? manifestItem(binding, inventory, namespace, name, {
+          location: doc.location,
+          raw: partial,
+          error: doc.raw.message,
+        })
+      : manifestItem(
+          binding,
+          inventory,
+          doc.fallbackNamespace,
+          doc.documentName,
+          { location: doc.location, error: doc.raw.message },
+        );
   }
 
   private clusterOf(
@@ -195,6 +251,39 @@ function storesOf(raw: ManifestDocument): SecretStoreRef[] {
   return [...unique.values()];
 }
 
+/** Store references written in a document that did not fully parse (names only). */
+function rawStoreRefs(raw: ManifestDocument): SecretStoreRef[] {
+  const spec = raw.spec as
+    | { secretStoreRef?: unknown; data?: unknown; dataFrom?: unknown }
+    | undefined;
+  const candidates = [
+    spec?.secretStoreRef,
+    ...[spec?.data, spec?.dataFrom]
+      .flatMap(list => (Array.isArray(list) ? list : []))
+      .map(entry => entry?.sourceRef?.storeRef),
+  ];
+  return candidates.flatMap(ref =>
+    ref && typeof ref.name === 'string'
+      ? [
+          {
+            name: ref.name,
+            kind:
+              ref.kind === 'ClusterSecretStore'
+                ? 'ClusterSecretStore'
+                : 'SecretStore',
+          } as SecretStoreRef,
+        ]
+      : [],
+  );
+}
+
+/** A YAML syntax error, with what the parser could still read (for display only). */
+export class ManifestSyntaxError extends Error {
+  constructor(message: string, readonly partial?: ManifestDocument) {
+    super(message);
+  }
+}
+
 /**
  * A declared manifest has no generation: a hash of its spec in an in-memory
  * annotation makes any spec change show up in ESO's syncedResourceVersion, so
@@ -235,7 +324,10 @@ export function readDocuments(
     if (doc.errors.length > 0) {
       return [
         index,
-        new Error(`${prefix}: ${describeYamlError(doc.errors[0])}`),
+        new ManifestSyntaxError(
+          `${prefix}: ${describeYamlError(doc.errors)}`,
+          partialDocument(doc),
+        ),
       ];
     }
     let value: unknown;
@@ -259,9 +351,37 @@ export function readDocuments(
   });
 }
 
-function describeYamlError(error: YAMLError): string {
-  const position = error.linePos?.[0];
-  return `YAML ${error.code}${
-    position ? ` at line ${position.line}, column ${position.col}` : ''
-  }: fix the syntax there`;
+/**
+ * The parser reports where the broken node STARTS, often the line above the
+ * one that was edited (an over-indented line continues the key above it):
+ * name the whole span the errors at that point cover.
+ */
+function describeYamlError(errors: YAMLError[]): string {
+  const [first] = errors;
+  const start = first.linePos?.[0];
+  if (!start) return `YAML ${first.code}: fix the syntax`;
+  const end = errors
+    .filter(e => e.linePos?.[0].line === start.line)
+    .map(e => e.linePos?.[1])
+    .reduce((a, b) => (b && (!a || b.line > a.line) ? b : a), undefined);
+  const at = `line ${start.line}, column ${start.col}`;
+  const to =
+    end && end.line > start.line
+      ? ` to line ${end.line}, column ${end.col}`
+      : '';
+  return `YAML ${first.code} at ${at}${to}: fix the syntax there`;
+}
+
+/** What the parser could still read of a broken document, if it is an object. */
+function partialDocument(
+  doc: ReturnType<typeof parseAllDocuments>[number],
+): ManifestDocument | undefined {
+  try {
+    const value = doc.toJS();
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as ManifestDocument)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -16,6 +16,7 @@ import {
   SyncEvent,
 } from '../database/StatusStore';
 import { CycleContext, SyncOutcome } from './CycleContext';
+import { sketchOf } from './rawSketch';
 import { WorkItem } from './WorkItem';
 
 export function failed(
@@ -31,6 +32,8 @@ export function failed(
     parsed?.externalSecret.spec.target.name ??
     targetNameOf(item.raw) ??
     item.name;
+  // Unparsed: keep showing the store and mappings it names.
+  const sketch = parsed ? undefined : sketchOf(item.raw, message);
   const record: ExternalSecretRecord = {
     entityRef: item.entityRef,
     cluster: item.inventory.config.name,
@@ -40,6 +43,12 @@ export function failed(
     mode: item.inventory.config.mode,
     uid: uidOf(item),
     writtenMetadata: previous?.writtenMetadata,
+    storeKind:
+      parsed?.externalSecret.spec.secretStoreRef?.kind ?? sketch?.storeKind,
+    storeName:
+      parsed?.externalSecret.spec.secretStoreRef?.name ?? sketch?.storeName,
+    refreshInterval:
+      parsed?.externalSecret.spec.refreshInterval ?? sketch?.refreshInterval,
     targetSecret: target,
     state: issues?.some(i => i.severity === 'error') ? 'Error' : state,
     reason: 'SecretSyncedError',
@@ -48,7 +57,7 @@ export function failed(
     lastAttemptAt: ctx.now,
     lastSuccessAt: previous?.lastSuccessAt,
     consecutiveFailures: (previous?.consecutiveFailures ?? 0) + 1,
-    keys: parsed ? declaredKeys(parsed, 'error', message) : [],
+    keys: parsed ? declaredKeys(parsed, 'error', message) : sketch?.keys ?? [],
   };
   const changed =
     !previous ||
@@ -128,6 +137,7 @@ export function declaredKeys(
     keys.push({
       source: `${invalid.field}[${invalid.index}]`,
       secretKey: invalid.secretKey,
+      remoteKey: invalid.remoteKey,
       state: invalid.issues.some(i => i.severity === 'unsupported')
         ? 'unsupported'
         : 'error',

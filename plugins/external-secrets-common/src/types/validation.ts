@@ -31,6 +31,8 @@ export type InvalidEntry = {
   index: number;
   /** For `data` entries, the target key when it could be read. */
   secretKey?: string;
+  /** The remote key it names (`remoteRef.key`, `extract.key`) when readable, so it can be shown by name. */
+  remoteKey?: string;
   issues: ValidationIssue[];
 };
 

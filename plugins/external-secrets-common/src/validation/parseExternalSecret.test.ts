@@ -430,7 +430,7 @@ describe('parseExternalSecret', () => {
       expect(value.dataFromIndexes).toEqual([1]);
     });
 
-    it('should report each bad entry with its key and field-path messages', () => {
+    it('should report each bad entry with its secret key, remote key and field-path messages', () => {
       const value = parsedValue(parseExternalSecret(manifest));
 
       expect(value.invalidEntries).toEqual([
@@ -438,6 +438,7 @@ describe('parseExternalSecret', () => {
           field: 'data',
           index: 2,
           secretKey: 'a b',
+          remoteKey: 'C',
           issues: [
             {
               severity: 'error',
@@ -450,6 +451,7 @@ describe('parseExternalSecret', () => {
         {
           field: 'data',
           index: 4,
+          remoteKey: 'E',
           issues: [
             {
               severity: 'error',
@@ -461,6 +463,7 @@ describe('parseExternalSecret', () => {
         {
           field: 'dataFrom',
           index: 0,
+          remoteKey: 'JSON',
           issues: [
             {
               severity: 'error',

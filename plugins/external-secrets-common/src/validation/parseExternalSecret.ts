@@ -52,12 +52,16 @@ function parseEntries<T>(
       return;
     }
     const secretKey = valueAt(entry, ['secretKey']);
+    const remoteKey =
+      valueAt(entry, ['remoteRef', 'key']) ??
+      valueAt(entry, ['extract', 'key']);
     result.invalid.push({
       field,
       index,
       ...(field === 'data' && typeof secretKey === 'string'
         ? { secretKey }
         : {}),
+      ...(typeof remoteKey === 'string' ? { remoteKey } : {}),
       issues: parsed.issues,
     });
   });

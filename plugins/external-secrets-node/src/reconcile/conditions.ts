@@ -51,9 +51,22 @@ export function isFailure(status: KeyStatus): boolean {
   );
 }
 
-function describeKey(status: KeyStatus): string {
+function keyName(status: KeyStatus): string {
   const key = status.secretKey ? ` key "${status.secretKey}"` : '';
-  return `${status.source}${key}: ${status.message ?? status.reason}`;
+  return `${status.source}${key}`;
+}
+
+/**
+ * One cause per distinct message, naming every key it failed: a missing
+ * store is said once, not once per key that reads through it.
+ */
+function describeKeys(failures: KeyStatus[]): string[] {
+  const byCause = new Map<string, string[]>();
+  for (const status of failures) {
+    const cause = status.message ?? status.reason ?? 'failed';
+    byCause.set(cause, [...(byCause.get(cause) ?? []), keyName(status)]);
+  }
+  return [...byCause].map(([cause, keys]) => `${keys.join(', ')}: ${cause}`);
 }
 
 /** `could not get secret data from provider: 1 of 3 keys failed: data[0] key "a": ...; ...`. */
@@ -63,7 +76,7 @@ export function failureMessage(
   total: number,
   extra: string[] = [],
 ): string {
-  const causes = [...extra, ...failures.map(describeKey)];
+  const causes = [...extra, ...describeKeys(failures)];
   const shown = causes.slice(0, MAX_CAUSES).join('; ');
   const more =
     causes.length > MAX_CAUSES

@@ -78,11 +78,12 @@ export function fetchFor(
   }
   const readiness = ctx.storeStatus?.get(storeRefKey(storeRef));
   if (readiness && !readiness.ready) {
-    return failed(
-      base,
-      'StoreNotReady',
-      `store ${storeRefKey(storeRef)} is not ready: ${readiness.message}`,
-    );
+    // A resolver message that already names the store ("... not found") is
+    // not prefixed with the store again.
+    const message = readiness.message.includes(storeRef.name)
+      ? readiness.message
+      : `store ${storeRefKey(storeRef)} is not ready: ${readiness.message}`;
+    return failed(base, 'StoreNotReady', message);
   }
   const outcome = ctx.reads.get(id);
   if (!outcome) {

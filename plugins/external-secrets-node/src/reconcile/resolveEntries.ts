@@ -24,6 +24,7 @@ export function invalidEntryResult(
   const storeRef = parsed.externalSecret.spec.secretStoreRef;
   const status: KeyStatus = {
     ...(invalid.secretKey ? { secretKey: invalid.secretKey } : {}),
+    ...(invalid.remoteKey ? { remoteKey: invalid.remoteKey } : {}),
     source: id,
     ...(storeRef ? { storeRef } : {}),
     state: unsupported ? 'unsupported' : 'error',
