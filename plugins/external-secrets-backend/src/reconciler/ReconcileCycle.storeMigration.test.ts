@@ -25,6 +25,7 @@ import {
   startReliabilityWorld,
   STORE,
 } from '../reliability/__testUtils__/reliabilityWorld';
+import type { StoredObject } from '../testUtils/kubernetes';
 
 jest.setTimeout(60_000);
 
@@ -122,7 +123,7 @@ describe('moving an ExternalSecret from the Infisical store to the AWS store', (
       kind: 'ExternalSecret',
       namespace: NS,
       name: 'db',
-    }) as { spec: JsonObject; metadata: JsonObject };
+    }) as StoredObject & { spec: JsonObject };
     world.kubernetes.seed({
       ...current,
       metadata: {
