@@ -29,6 +29,7 @@ import {
   ResourceType,
 } from './resources';
 import { normalizeSecret, validateObject } from './validateObject';
+import { StoreChange } from './WatchHub';
 
 /** Object metadata as the simulator stores it. @public */
 export type StoredMetadata = {
@@ -92,6 +93,11 @@ function asObject(body: unknown): StoredObject {
 export class SimulatorStore {
   private readonly objects = new Map<string, StoredObject>();
   private revision = 0;
+
+  /** @param onChange - sees every stored change (the watch). */
+  constructor(
+    private readonly onChange: (change: StoreChange) => void = () => undefined,
+  ) {}
 
   /** The current global resourceVersion. */
   get resourceVersion(): string {
@@ -234,6 +240,7 @@ export class SimulatorStore {
     }
     this.objects.delete(this.keyOf(type, namespace, name));
     this.revision += 1;
+    this.emitDeleted(type, previous);
     if (type.kind === 'Namespace') this.deleteNamespaceContents(name);
     return previous;
   }
@@ -326,6 +333,7 @@ export class SimulatorStore {
     this.revision += 1;
     next.metadata.resourceVersion = String(this.revision);
     this.objects.set(this.key(type, next), next);
+    this.emit('MODIFIED', type, next);
     return structuredClone(next);
   }
 
@@ -355,6 +363,7 @@ export class SimulatorStore {
       }),
     };
     this.objects.set(this.key(type, stored), stored);
+    this.emit('ADDED', type, stored);
     return structuredClone(stored);
   }
 
@@ -406,8 +415,32 @@ export class SimulatorStore {
 
   private deleteNamespaceContents(namespace: string): void {
     for (const [key, object] of this.objects) {
-      if (object.metadata.namespace === namespace) this.objects.delete(key);
+      if (object.metadata.namespace !== namespace) continue;
+      this.objects.delete(key);
+      const type = resourceTypeByKind(String(object.kind));
+      if (type) this.emitDeleted(type, object);
     }
+  }
+
+  private emit(
+    type: StoreChange['type'],
+    resourceType: ResourceType,
+    object: StoredObject,
+  ): void {
+    this.onChange({
+      type,
+      resourceType,
+      object: structuredClone(object),
+      revision: this.revision,
+    });
+  }
+
+  /** A deleted object is sent at the deletion's resourceVersion, as the apiserver does. */
+  private emitDeleted(type: ResourceType, previous: StoredObject): void {
+    this.emit('DELETED', type, {
+      ...previous,
+      metadata: { ...previous.metadata, resourceVersion: String(this.revision) },
+    });
   }
 
   private key(type: ResourceType, object: StoredObject): string {

@@ -26,6 +26,7 @@ import { negotiateAccept, partialMetadataContentType } from './negotiateAccept';
 import { parseRequestPath, ParsedRequest } from './parseRequestPath';
 import { apiVersionOf, ResourceType } from './resources';
 import { SimulatorStore, StoredObject } from './SimulatorStore';
+import { WatchRequest } from './WatchHub';
 
 /** @internal */
 export type ApiRequest = {
@@ -43,6 +44,8 @@ export type ApiResponse = {
   contentType: string;
   body: unknown;
   retryAfterSeconds?: number;
+  /** A watch: the transport streams its events instead of sending `body`. */
+  watch?: WatchRequest;
 };
 
 /** @internal */
@@ -163,14 +166,7 @@ function listResponse(
   url: URL,
   accept: string | undefined,
 ): ApiResponse {
-  const selector = url.searchParams.get('labelSelector') ?? '';
-  let requirements;
-  try {
-    requirements = parseLabelSelector(selector);
-  } catch (error) {
-    if (error instanceof LabelSelectorError) throw badRequest(error.message);
-    throw error;
-  }
+  const requirements = labelRequirements(url);
   const representation = negotiateAccept(accept, true);
   if (representation === 'unacceptable') {
     throw notAcceptable(
@@ -210,6 +206,32 @@ function listResponse(
       items: page.items.map(item => listItem(request.type, item)),
     },
   };
+}
+
+function watchResponse(request: ParsedRequest, url: URL): ApiResponse {
+  const timeout = Number(url.searchParams.get('timeoutSeconds') ?? '');
+  return {
+    status: 200,
+    contentType: JSON_TYPE,
+    body: undefined,
+    watch: {
+      type: request.type,
+      namespace: request.namespace,
+      requirements: labelRequirements(url),
+      resourceVersion: url.searchParams.get('resourceVersion') ?? undefined,
+      allowBookmarks: url.searchParams.get('allowWatchBookmarks') === 'true',
+      timeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
+    },
+  };
+}
+
+function labelRequirements(url: URL) {
+  try {
+    return parseLabelSelector(url.searchParams.get('labelSelector') ?? '');
+  } catch (error) {
+    if (error instanceof LabelSelectorError) throw badRequest(error.message);
+    throw error;
+  }
 }
 
 function getResponse(
@@ -292,6 +314,8 @@ function dispatch(
       return listResponse(context, request, api.url, api.accept);
     case 'get':
       return getResponse(context, request, api.accept);
+    case 'watch':
+      return watchResponse(request, api.url);
     case 'create':
       requireContentType(api.contentType, JSON_TYPE);
       return {

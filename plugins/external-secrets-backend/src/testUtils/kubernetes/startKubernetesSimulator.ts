@@ -3,8 +3,8 @@
  * ("simulated cluster"): core/v1 Secrets, ConfigMaps and Namespaces and ESO's
  * external-secrets.io/v1 ExternalSecrets, SecretStores and ClusterSecretStores,
  * with the apiserver semantics the plugin depends on (see SimulatorStore and
- * handleApiRequest). It is NOT a conformance-tested apiserver: no RBAC engine,
- * watch, field selectors, CRD schema validation, admission or garbage collection.
+ * handleApiRequest), watch included (WatchHub). It is NOT a conformance-tested
+ * apiserver: no RBAC engine, field selectors, CRD schema validation, admission or garbage collection.
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -17,6 +17,7 @@ import { ApiResponse, handleApiRequest } from './handleApiRequest';
 import { KubernetesVerb } from './parseRequestPath';
 import { resourceTypeByKind, SimulatedKind } from './resources';
 import { SimulatorStore, StoredObject } from './SimulatorStore';
+import { WatchHub, WatchRequest } from './WatchHub';
 
 /** @public */
 export type KubernetesSimulatorOptions = {
@@ -87,6 +88,13 @@ export type KubernetesSimulator = {
   readonly connections: number;
   /** Clears objects, faults and the request log. */
   reset(): void;
+  /**
+   * Forgets the watch history, as an etcd compaction does: a watch resumed
+   * from an older resourceVersion gets 410 Gone and must list again.
+   */
+  compactWatchHistory(): void;
+  /** Ends every open watch stream (a dropped connection). */
+  closeWatches(): void;
   /** A kubeconfig (YAML) that points at this simulator with its token. */
   kubeconfig(options?: { context?: string }): string;
   stop(): Promise<void>;
@@ -137,7 +145,8 @@ function typeOf(kind: SimulatedKind) {
 export async function startKubernetesSimulator(
   options: KubernetesSimulatorOptions = {},
 ): Promise<KubernetesSimulator> {
-  const store = new SimulatorStore();
+  const watches: WatchHub = new WatchHub(() => Number(store.resourceVersion));
+  const store = new SimulatorStore(change => watches.publish(change));
   const faults = new FaultInjector();
   const requests: SimulatorRequest[] = [];
   const stopping = new AbortController();
@@ -192,6 +201,10 @@ export async function startKubernetesSimulator(
       }
       const result = handled.respond();
       entry.status = result.status;
+      if (result.watch) {
+        stream(response, result.watch);
+        return;
+      }
       send(response, result);
     } catch (error) {
       entry.status = 500;
@@ -200,6 +213,23 @@ export async function startKubernetesSimulator(
         response.end(String(error));
       }
     }
+  };
+
+  const stream = (
+    response: http.ServerResponse,
+    request: WatchRequest,
+  ): void => {
+    response.statusCode = 200;
+    response.setHeader('Content-Type', 'application/json');
+    response.setHeader('Transfer-Encoding', 'chunked');
+    response.flushHeaders();
+    const stop = watches.start(request, {
+      write: line => {
+        if (!response.destroyed) response.write(line);
+      },
+      end: () => response.end(),
+    });
+    response.on('close', stop);
   };
 
   const server = options.tls
@@ -249,7 +279,11 @@ export async function startKubernetesSimulator(
     clearRequests: () => {
       requests.length = 0;
     },
+    compactWatchHistory: () => watches.compact(),
+    closeWatches: () => watches.closeAll(),
     reset: () => {
+      watches.closeAll();
+      watches.compact();
       store.reset();
       faults.clear();
       requests.length = 0;
@@ -278,6 +312,7 @@ export async function startKubernetesSimulator(
       }),
     stop: async () => {
       stopping.abort();
+      watches.closeAll();
       server.closeAllConnections();
       await new Promise<void>(resolve => server.close(() => resolve()));
     },
