@@ -5,6 +5,7 @@ import type {
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import type { SecretValue } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import type { CoreV1Event } from '@kubernetes/client-node';
+import type { ClusterWatcher } from './ClusterWatcher';
 import type {
   KubernetesSecret,
   NamespaceInfo,
@@ -56,6 +57,12 @@ export interface ClusterClient {
 
   /** Releases pooled connections (backend shutdown). */
   close?(): void;
+
+  /**
+   * Watches of the cluster's changes. Without one (a test double), the
+   * cluster is reconciled by the periodic cycle only.
+   */
+  readonly watcher?: ClusterWatcher;
 
   /** ExternalSecrets (`external-secrets.io/v1`), raw, for the ESO parser. */
   listExternalSecrets(

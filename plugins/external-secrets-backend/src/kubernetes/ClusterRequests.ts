@@ -24,7 +24,11 @@ export type Target = {
 
 type ObjectList<T> = {
   items?: T[];
-  metadata?: { _continue?: string; continue?: string };
+  metadata?: {
+    _continue?: string;
+    continue?: string;
+    resourceVersion?: string;
+  };
 };
 
 export type RequestOptions = ReturnType<typeof requestOptions>;
@@ -116,15 +120,31 @@ export class ClusterRequests {
       continueFrom: string | undefined,
     ) => Promise<ObjectList<T>>,
   ): Promise<T[]> {
+    return (await this.pagedWithVersion(target, fetchPage)).items;
+  }
+
+  /**
+   * Like paged(), with the list's resourceVersion (the first page's: a
+   * `continue` token keeps serving that snapshot), where a watch starts.
+   */
+  async pagedWithVersion<T>(
+    target: Target,
+    fetchPage: (
+      opts: RequestOptions,
+      continueFrom: string | undefined,
+    ) => Promise<ObjectList<T>>,
+  ): Promise<{ items: T[]; resourceVersion: string }> {
     const items: T[] = [];
     let token: string | undefined;
+    let resourceVersion = '';
     do {
       const from = token;
       const page = await this.call(target, opts => fetchPage(opts, from));
       items.push(...(page.items ?? []));
+      resourceVersion ||= page.metadata?.resourceVersion ?? '';
       token = continueToken(page);
     } while (token);
-    return items;
+    return { items, resourceVersion };
   }
 
   /** Like call(), but a 404 resolves to undefined. */

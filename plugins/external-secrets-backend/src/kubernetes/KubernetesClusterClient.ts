@@ -20,6 +20,8 @@ import {
 import { ClusterConfig } from './ClusterConfig';
 import { ClusterRequests } from './ClusterRequests';
 import { createKubeConfig } from './createKubeConfig';
+import { ClusterWatcher } from './ClusterWatcher';
+import { KubernetesClusterWatcher } from './KubernetesClusterWatcher';
 import { KubernetesReads } from './KubernetesReads';
 import { KubernetesWrites } from './KubernetesWrites';
 import {
@@ -39,6 +41,15 @@ export type KubernetesClusterClientOptions = {
   requestTimeoutMs?: number;
   /** `limit` of each list page. Default 500. */
   pageSize?: number;
+  /** Watch retry and timeout settings (defaults: client-go's reflector's). */
+  watch?: WatchTuning;
+};
+
+/** @public */
+export type WatchTuning = {
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  timeoutSeconds?: number;
 };
 
 /**
@@ -51,6 +62,8 @@ export type KubernetesClusterClientOptions = {
  */
 export class KubernetesClusterClient implements ClusterClient {
   readonly clusterName: string;
+  /** Watches of ExternalSecrets, stores and managed Secrets (event-driven reconcile). */
+  readonly watcher: ClusterWatcher;
   private readonly requests: ClusterRequests;
   private readonly reads: KubernetesReads;
   private readonly writes: KubernetesWrites;
@@ -58,7 +71,11 @@ export class KubernetesClusterClient implements ClusterClient {
   /** Builds the KubeConfig from a cluster's configured connection. */
   static fromConfig(
     cluster: Pick<ClusterConfig, 'name' | 'connection'>,
-    options: { requestTimeoutMs?: number; pageSize?: number } = {},
+    options: {
+      requestTimeoutMs?: number;
+      pageSize?: number;
+      watch?: WatchTuning;
+    } = {},
   ): KubernetesClusterClient {
     return new KubernetesClusterClient({
       clusterName: cluster.name,
@@ -78,6 +95,12 @@ export class KubernetesClusterClient implements ClusterClient {
     });
     this.reads = new KubernetesReads(core, custom, this.requests);
     this.writes = new KubernetesWrites(core, custom, this.requests, this.reads);
+    this.watcher = new KubernetesClusterWatcher({
+      ...options.watch,
+      kubeConfig: options.kubeConfig,
+      list: (resource, labelSelector) =>
+        this.reads.listForWatch(resource, labelSelector),
+    });
   }
 
   /** Closes pooled idle connections (backend shutdown). */

@@ -1,6 +1,7 @@
 import { ESO_GROUP } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { SecretValue } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import type { WatchedResource } from './ClusterWatcher';
 import {
   ListExternalSecretsOptions,
   ListSecretsMetadataOptions,
@@ -72,6 +73,55 @@ export class KubernetesReads {
           },
           opts,
         ),
+    );
+  }
+
+  /**
+   * Every object of a watched resource across the cluster, with the list's
+   * resourceVersion (where a watch starts). Secrets are listed as metadata
+   * only: the watch needs no values to tell what changed.
+   */
+  async listForWatch(
+    resource: WatchedResource,
+    labelSelector?: string,
+  ): Promise<{ items: UnparsedKubernetesObject[]; resourceVersion: string }> {
+    const { pageSize } = this.requests;
+    if (resource === 'secrets') {
+      const target: Target = {
+        ...coreTarget('list', 'secrets'),
+        accept: PARTIAL_OBJECT_METADATA_LIST,
+      };
+      const list = await this.requests.pagedWithVersion(
+        target,
+        (opts, _continue) =>
+          this.core.listSecretForAllNamespaces(
+            { labelSelector, limit: pageSize, _continue },
+            opts,
+          ),
+      );
+      return {
+        resourceVersion: list.resourceVersion,
+        items: list.items.map(item => ({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: toObjectMetadata(item.metadata),
+        })),
+      };
+    }
+    const base = {
+      group: ESO_GROUP,
+      version: ESO_VERSION,
+      plural: resource,
+      labelSelector,
+    };
+    return this.requests.pagedWithVersion<UnparsedKubernetesObject>(
+      esoTarget('list', resource),
+      (opts, _continue) => {
+        const page = { ...base, limit: pageSize, _continue };
+        return resource === 'clustersecretstores'
+          ? this.custom.listClusterCustomObject(page, opts)
+          : this.custom.listCustomObjectForAllNamespaces(page, opts);
+      },
     );
   }
 

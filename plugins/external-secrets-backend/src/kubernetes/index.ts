@@ -10,6 +10,13 @@ export type {
   ListSecretsMetadataOptions,
   ObjectKeyRef,
 } from './ClusterClient';
+export type {
+  ClusterWatcher,
+  ResourceWatch,
+  WatchChange,
+  WatchedResource,
+  WatchListener,
+} from './ClusterWatcher';
 export { ClusterError, isClusterError } from './ClusterError';
 export type {
   ClusterErrorCause,
