@@ -19,8 +19,19 @@ export interface Config {
      * (keep it above the worst cycle: after the timeout another replica may start
      * a cycle; and not far above it: a replica that dies mid-cycle holds the
      * task until the timeout), initial delay 10 seconds.
+     * Each cluster is its own scheduled task (`external-secrets-reconcile:<cluster>`),
+     * so replicas share clusters. With watches, `frequency` is the periodic
+     * resync: a run holds its cluster that long, reacting to watch events.
      */
     schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    /** Watches of ExternalSecrets, stores and managed Secrets (react within seconds). */
+    watch?: {
+      /**
+       * Default true. Needs `watch` (besides `list`) on externalsecrets,
+       * secretstores, clustersecretstores and secrets. Off: periodic cycle only.
+       */
+      enabled?: boolean;
+    };
     /**
      * The `spec.controller` class this plugin reconciles for in `reconcile` mode.
      * ExternalSecrets whose store names another class (or none, on clusters not

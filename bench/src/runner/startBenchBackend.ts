@@ -48,7 +48,7 @@ export type BenchBackend = {
 };
 
 const CYCLE_LINE =
-  /^Reconcile cycle: (\d+) ExternalSecrets of (\d+) entities, (\d+) ok, (\d+) failing, (\d+) skipped/;
+  /^Reconcile cycle(?: of cluster \S+)?: (\d+) ExternalSecrets of (\d+) entities, (\d+) ok, (\d+) failing, (\d+) skipped/;
 
 /** Keeps the cycle's summary line and warnings/errors; drops the rest. */
 class CapturingLogger implements RootLoggerService {
@@ -187,6 +187,8 @@ export async function startBenchBackend(options: {
                 esoFree: true,
               },
             ],
+            // The bench runs each tick itself: one cycle per run, no held cluster.
+            watch: { enabled: false },
             ...storesConfig(workload, endpoints.infisicalUrl),
             ...propagationConfig(options.propagation ?? 'none', workload),
             ...(options.kubernetesConcurrency && {

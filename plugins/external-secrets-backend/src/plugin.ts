@@ -148,11 +148,19 @@ export const externalSecretsPlugin = createBackendPlugin({
             metrics.recordOutcome(record, durationMs, attempted),
           onCycle: report => metrics.recordCycle(report),
         });
-        await scheduleReconcileTask({
+        const tasks = await scheduleReconcileTask({
           scheduler: deps.scheduler,
           schedule: config.schedule,
           cycle,
+          clusters,
+          statusStore,
           logger,
+          watch: {
+            enabled:
+              deps.rootConfig.getOptionalBoolean(
+                'externalSecrets.watch.enabled',
+              ) ?? true,
+          },
         });
 
         deps.httpRouter.addAuthPolicy({
@@ -171,7 +179,12 @@ export const externalSecretsPlugin = createBackendPlugin({
             statusStore,
             logger,
             auditor: deps.auditor,
-            triggerCycle: () => triggerReconcile(deps.scheduler, logger),
+            triggerCycle: () =>
+              triggerReconcile(
+                deps.scheduler,
+                logger,
+                clusters.list().map(c => c.config.name),
+              ),
           }),
         );
         deps.httpRouter.use(
@@ -212,6 +225,7 @@ export const externalSecretsPlugin = createBackendPlugin({
             ),
           }),
         );
+        deps.lifecycle.addShutdownHook(() => tasks.stop());
         deps.lifecycle.addShutdownHook(() => providers.shutdown());
         deps.lifecycle.addShutdownHook(() => {
           for (const { client } of clusters.list()) client.close?.();

@@ -23,6 +23,12 @@ export type ReconcilerTestBackend = {
   server: Awaited<ReturnType<typeof startTestBackend>>['server'];
   /** Runs one reconcile cycle to completion, as the scheduler would. */
   runCycle(): Promise<void>;
+  /**
+   * Starts one run of the cluster's task in the background (with watches on,
+   * it holds the cluster and serves watch events); `stop` aborts it as the
+   * scheduler's timeout would and waits for it to end.
+   */
+  startRun(): { stop(): Promise<void> };
   scheduler: ServiceMock<SchedulerService>;
   auditor: ServiceMock<import('@backstage/backend-plugin-api').AuditorService>;
   stop(): Promise<void>;
@@ -94,6 +100,8 @@ export async function startReconcilerTestBackend(options: {
               },
             ],
             api: { validateResponses: options.validateResponses ?? true },
+            // runCycle() runs one cycle; a held run would wait out `frequency`.
+            watch: { enabled: false },
             ...options.config,
             providers: {
               fake: { enabled: options.fakeProvider ?? true },
@@ -112,6 +120,17 @@ export async function startReconcilerTestBackend(options: {
     async runCycle() {
       if (!task) throw new Error('the reconcile task was not scheduled');
       await task(new AbortController().signal);
+    },
+    startRun() {
+      if (!task) throw new Error('the reconcile task was not scheduled');
+      const controller = new AbortController();
+      const running = Promise.resolve(task(controller.signal));
+      return {
+        stop: async () => {
+          controller.abort();
+          await running;
+        },
+      };
     },
     stop: () => backend.stop(),
   };

@@ -97,6 +97,10 @@ export class DatabaseStatusStore implements StatusStore {
     return this.externalSecrets.requestSync(ids, at);
   }
 
+  hasPendingSyncRequest(cluster: string): Promise<boolean> {
+    return this.externalSecrets.hasPendingSyncRequest(cluster);
+  }
+
   overview(
     worstLimit: number,
   ): Promise<{ counts: StateCounts; failing: ExternalSecretRecord[] }> {

@@ -17,6 +17,7 @@ import {
   PackedKey,
   RawExternalSecretRow,
   RawKeyRow,
+  toDate,
   toExternalSecretRow,
   toKeyRow,
   unpackKey,
@@ -47,6 +48,7 @@ export class ExternalSecretTables
       | 'saveClaims'
       | 'listClaims'
       | 'requestSync'
+      | 'hasPendingSyncRequest'
       | 'overview'
     >
 {
@@ -161,6 +163,18 @@ export class ExternalSecretTables
         .where(idFilter(id))
         .update({ sync_requested_at: at.toISOString() });
     }
+  }
+
+  async hasPendingSyncRequest(cluster: string): Promise<boolean> {
+    const rows = await this.db<RawExternalSecretRow>('es_external_secrets')
+      .where({ cluster })
+      .whereNotNull('sync_requested_at')
+      .select('sync_requested_at', 'last_attempt_at');
+    return rows.some(row => {
+      const requested = toDate(row.sync_requested_at);
+      const attempted = toDate(row.last_attempt_at);
+      return requested && (!attempted || requested > attempted);
+    });
   }
 
   async overview(

@@ -146,6 +146,8 @@ export interface StatusStore {
 
   /** Marks ExternalSecrets for an immediate sync (sync-now of declared manifests). */
   requestSync(ids: ExternalSecretId[], at: Date): Promise<void>;
+  /** Whether a sync was requested in the cluster and not attempted since. */
+  hasPendingSyncRequest(cluster: string): Promise<boolean>;
   /**
    * Counts one request against `bucket` (e.g. `sync-now:<entity ref>`) and
    * tells whether it fits in the budget of `max` per fixed window of

@@ -166,13 +166,10 @@ export class KubernetesClusterWatcher implements ClusterWatcher {
           },
           finish,
         )
-        .then(
-          c => {
-            controller = c;
-            if (signal.aborted) c.abort();
-          },
-          finish,
-        );
+        .then(c => {
+          controller = c;
+          if (signal.aborted) c.abort();
+        }, finish);
     });
   }
 

@@ -34,6 +34,61 @@ export async function readClusterInventory(
   config: ClusterConfig,
   client: ClusterClient,
 ): Promise<ClusterInventory> {
+  return readInventory(config, client, () =>
+    Promise.all([
+      client.listExternalSecrets(),
+      client.listSecretStores(),
+      client.listClusterSecretStores(),
+    ]),
+  );
+}
+
+/**
+ * The part of a cluster a small (watch-triggered) cycle needs: the due
+ * ExternalSecrets (`namespace/name`) and the stores they may use, listed per
+ * namespace of a due one, never across the cluster.
+ */
+export async function readDueInventory(
+  config: ClusterConfig,
+  client: ClusterClient,
+  due: Set<string>,
+): Promise<ClusterInventory> {
+  const namespaces = [...new Set([...due].map(key => key.split('/')[0]))];
+  return readInventory(config, client, async () => {
+    const [perNamespace, clusterSecretStores] = await Promise.all([
+      Promise.all(
+        namespaces.map(namespace =>
+          Promise.all([
+            client.listExternalSecrets({ namespace }),
+            client.listSecretStores({ namespace }),
+          ]),
+        ),
+      ),
+      client.listClusterSecretStores(),
+    ]);
+    return [
+      perNamespace
+        .flatMap(([externalSecrets]) => externalSecrets)
+        .filter(es =>
+          due.has(`${es.metadata.namespace ?? ''}/${es.metadata.name}`),
+        ),
+      perNamespace.flatMap(([, stores]) => stores),
+      clusterSecretStores,
+    ];
+  });
+}
+
+async function readInventory(
+  config: ClusterConfig,
+  client: ClusterClient,
+  read: () => Promise<
+    [
+      UnparsedKubernetesObject[],
+      UnparsedKubernetesObject[],
+      UnparsedKubernetesObject[],
+    ]
+  >,
+): Promise<ClusterInventory> {
   const inventory: ClusterInventory = {
     config,
     client,
@@ -43,12 +98,7 @@ export async function readClusterInventory(
     namespaces: new Map(),
   };
   try {
-    const [externalSecrets, secretStores, clusterSecretStores] =
-      await Promise.all([
-        client.listExternalSecrets(),
-        client.listSecretStores(),
-        client.listClusterSecretStores(),
-      ]);
+    const [externalSecrets, secretStores, clusterSecretStores] = await read();
     inventory.externalSecrets = externalSecrets;
     for (const raw of [...secretStores, ...clusterSecretStores]) {
       const parsed = parseSecretStore(raw);

@@ -85,7 +85,11 @@ export class DatabaseSyncRequester implements SyncRequester {
         requested.push({ ...id, how: 'scheduled' as const });
       }
     }
-    await triggerReconcile(this.options.scheduler, this.options.logger);
+    await triggerReconcile(
+      this.options.scheduler,
+      this.options.logger,
+      matching.map(r => r.cluster),
+    );
     return requested;
   }
 }

@@ -16,6 +16,7 @@ import {
   ClusterInventory,
   loadNamespaces,
   readClusterInventory,
+  readDueInventory,
 } from './ClusterInventory';
 import { BindingIndex } from './BindingIndex';
 import { PropagationPlan } from './PropagationPlan';
@@ -31,6 +32,19 @@ import { CycleContext, syncExternalSecret } from './syncExternalSecret';
 import { validateStores } from './validateStores';
 import { forgetVanished, markUnreadableClusters } from './vanishedRecords';
 import { WorkItem, workItemKey } from './WorkItem';
+
+/**
+ * What a cycle covers: every cluster (no scope), one cluster (its scheduled
+ * task), or some of one cluster's ExternalSecrets (`only`, by
+ * `namespace/name`: the ones watch events made due; nothing else is listed).
+ */
+export type CycleScope = { cluster: string; only?: Set<string> };
+
+/**
+ * Provider change notices are kept until every cluster's cycle had a chance
+ * to act on them; a cycle of one cluster among several deletes only older ones.
+ */
+const PROVIDER_CHANGE_RETENTION_MS = 15 * 60_000;
 
 /** What one cycle did, for logs, metrics and tests. */
 export type CycleReport = {
@@ -89,19 +103,22 @@ export class ReconcileCycle {
     });
   }
 
-  async run(signal?: AbortSignal): Promise<CycleReport> {
+  async run(signal?: AbortSignal, scope?: CycleScope): Promise<CycleReport> {
     const started = Date.now();
     const { options } = this;
     const now = options.now?.() ?? new Date();
     const bindings = await loadBindings(options);
-    const inventories = await this.loadInventories();
-    const items = await this.collectItems(bindings, inventories);
+    const inventories = await this.loadInventories(scope);
+    const items = await this.collectItems(bindings, inventories, scope);
+    const changes = await options.statusStore.listProviderChanges();
     const propagation = new PropagationPlan(
       options.propagation ?? NO_PROPAGATION,
-      await options.statusStore.listProviderChanges(),
+      changes,
     );
     const previous = new Map(
-      (await options.statusStore.listAll()).map(r => [workItemKey(r), r]),
+      (await options.statusStore.listAll())
+        .filter(r => !scope || r.cluster === scope.cluster)
+        .map(r => [workItemKey(r), r]),
     );
     const previousClaims = new Map(
       (await options.statusStore.listClaims()).map(c => [
@@ -195,7 +212,7 @@ export class ReconcileCycle {
     } finally {
       await clients.closeAll();
     }
-    if (!signal?.aborted) {
+    if (!signal?.aborted && !scope?.only) {
       // After the reads: stores they proved need no validation call.
       await validateStores({
         inventories,
@@ -214,8 +231,9 @@ export class ReconcileCycle {
         options.logger.warn(`Store validation failed: ${(e as Error).message}`),
       );
     }
-    if (!signal?.aborted && propagation.lastChangeId !== undefined) {
-      await options.statusStore.deleteProviderChanges(propagation.lastChangeId);
+    const handledChanges = this.handledProviderChanges(changes, now, scope);
+    if (!signal?.aborted && handledChanges !== undefined) {
+      await options.statusStore.deleteProviderChanges(handledChanges);
     }
     await markUnreadableClusters({
       inventories,
@@ -224,7 +242,7 @@ export class ReconcileCycle {
       statusStore: options.statusStore,
       logger: options.logger,
     });
-    if (!signal?.aborted) {
+    if (!signal?.aborted && !scope?.only) {
       await forgetVanished({
         items,
         inventories,
@@ -258,17 +276,43 @@ export class ReconcileCycle {
     }
   }
 
-  private async loadInventories(): Promise<ClusterInventory[]> {
+  /**
+   * The newest provider change notice this cycle may delete: all it saw when
+   * it covered every cluster, else only those old enough for every cluster's
+   * own cycle to have seen them; none after a small (watch) cycle.
+   */
+  private handledProviderChanges(
+    changes: { id: number; receivedAt: Date }[],
+    now: Date,
+    scope: CycleScope | undefined,
+  ): number | undefined {
+    if (scope?.only) return undefined;
+    if (!scope || this.options.clusters.list().length <= 1) {
+      return changes.at(-1)?.id;
+    }
+    const cutoff = now.getTime() - PROVIDER_CHANGE_RETENTION_MS;
+    return changes.filter(c => c.receivedAt.getTime() < cutoff).at(-1)?.id;
+  }
+
+  private async loadInventories(
+    scope?: CycleScope,
+  ): Promise<ClusterInventory[]> {
     return Promise.all(
       this.options.clusters
         .list()
-        .map(({ config, client }) => readClusterInventory(config, client)),
+        .filter(({ config }) => !scope || config.name === scope.cluster)
+        .map(({ config, client }) =>
+          scope?.only
+            ? readDueInventory(config, client, scope.only)
+            : readClusterInventory(config, client),
+        ),
     );
   }
 
   private async collectItems(
     bindings: CatalogBinding[],
     inventories: ClusterInventory[],
+    scope?: CycleScope,
   ): Promise<WorkItem[]> {
     const items = new Map<string, WorkItem>();
     const add = (item: WorkItem) => {
@@ -307,7 +351,8 @@ export class ReconcileCycle {
       }
     }
     for (const { entity, binding } of bindings) {
-      if (binding.manifestLocations.length === 0) continue;
+      // Declared manifests are not watched: the periodic cycle reads them.
+      if (scope?.only || binding.manifestLocations.length === 0) continue;
       for (const item of await this.manifests.items(
         entity,
         binding,

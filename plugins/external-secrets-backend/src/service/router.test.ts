@@ -627,7 +627,7 @@ describe.each(databases.eachSupportedId())(
         );
         expect(annotationsOf(sim, 'hidden-db')['force-sync']).toBeUndefined();
         expect(backend.scheduler.triggerTask).toHaveBeenCalledWith(
-          'external-secrets-reconcile',
+          'external-secrets-reconcile:test',
         );
         const [event] = await syncNowEvents(backend);
         expect(event.options).toEqual(

@@ -101,7 +101,7 @@ describe('Infisical webhook and polling propagation', () => {
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ accepted: true, event: 'secrets.modified' });
     expect(b.scheduler.triggerTask).toHaveBeenCalledWith(
-      'external-secrets-reconcile',
+      'external-secrets-reconcile:test',
     );
     await b.runCycle();
     expect(secretData(world.kubernetes, 'db')).toEqual({ db_user: 'v2' });

@@ -27,7 +27,7 @@ import { CHECKOUT } from './reliabilityWorld';
 import type { ChildMessage } from './ReconcilerProcess';
 
 const CYCLE_LINE =
-  /^Reconcile cycle: (\d+) ExternalSecrets of (\d+) entities, (\d+) ok, (\d+) failing, (\d+) skipped \(aborted\), (\d+) ms/;
+  /^Reconcile cycle(?: of cluster \S+)?: (\d+) ExternalSecrets of (\d+) entities, (\d+) ok, (\d+) failing, (\d+) skipped \(aborted\), (\d+) ms/;
 
 function send(message: ChildMessage) {
   process.send?.(message);

@@ -439,7 +439,10 @@ export class SimulatorStore {
   private emitDeleted(type: ResourceType, previous: StoredObject): void {
     this.emit('DELETED', type, {
       ...previous,
-      metadata: { ...previous.metadata, resourceVersion: String(this.revision) },
+      metadata: {
+        ...previous.metadata,
+        resourceVersion: String(this.revision),
+      },
     });
   }
 

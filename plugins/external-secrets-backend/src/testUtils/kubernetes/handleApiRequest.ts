@@ -220,7 +220,8 @@ function watchResponse(request: ParsedRequest, url: URL): ApiResponse {
       requirements: labelRequirements(url),
       resourceVersion: url.searchParams.get('resourceVersion') ?? undefined,
       allowBookmarks: url.searchParams.get('allowWatchBookmarks') === 'true',
-      timeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
+      timeoutSeconds:
+        Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
     },
   };
 }

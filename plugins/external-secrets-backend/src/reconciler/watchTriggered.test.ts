@@ -1,0 +1,153 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  KubernetesSimulator,
+  SimulatorRequest,
+  startKubernetesSimulator,
+} from '../testUtils/kubernetes';
+import {
+  ReconcilerTestBackend,
+  startReconcilerTestBackend,
+} from '../__testUtils__/startReconcilerTestBackend';
+
+jest.setTimeout(60_000);
+
+/**
+ * Event-driven reconcile (issue #22): with a 10-minute tick, watch events alone
+ * bring a new ExternalSecret's Secret, heal a deleted one and honour
+ * `force-sync`, as ESO's controller does on its watches
+ * (externalsecret_controller.go SetupWithManager: Owns(Secret), and the
+ * generation/annotation/label predicates). Our own status and Secret writes
+ * cause no further cycle.
+ */
+
+const NS = 'payments';
+const CHECKOUT: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'checkout',
+    namespace: 'default',
+    annotations: { 'backstage.io/kubernetes-id': 'checkout' },
+  },
+  spec: { type: 'service', owner: 'team-payments', lifecycle: 'production' },
+};
+const STORE = {
+  apiVersion: 'external-secrets.io/v1',
+  kind: 'ClusterSecretStore',
+  metadata: { name: 'fake-store' },
+  spec: {
+    provider: { fake: { data: [{ key: 'DB_PASSWORD', value: 'pw-1' }] } },
+  },
+};
+
+function externalSecret(name: string) {
+  return {
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ExternalSecret',
+    metadata: {
+      name,
+      namespace: NS,
+      labels: { 'backstage.io/kubernetes-id': 'checkout' },
+    },
+    spec: {
+      refreshInterval: '1h',
+      secretStoreRef: { kind: 'ClusterSecretStore', name: 'fake-store' },
+      target: { name },
+      data: [{ secretKey: 'password', remoteRef: { key: 'DB_PASSWORD' } }],
+    },
+  };
+}
+
+const isWrite = (r: SimulatorRequest) =>
+  ['create', 'update', 'patch', 'delete'].includes(r.verb ?? '') &&
+  r.resource !== 'events';
+
+describe('watch-triggered reconcile', () => {
+  let sim: KubernetesSimulator;
+  let backend: ReconcilerTestBackend;
+  let run: { stop(): Promise<void> };
+
+  beforeAll(async () => {
+    sim = await startKubernetesSimulator();
+  });
+  afterAll(() => sim.stop());
+  beforeEach(async () => {
+    sim.reset();
+    sim.seed(
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
+      STORE,
+      externalSecret('existing'),
+    );
+    backend = await startReconcilerTestBackend({
+      sim,
+      entities: [CHECKOUT],
+      config: {
+        schedule: { frequency: { minutes: 10 }, timeout: { minutes: 1 } },
+        watch: { enabled: true },
+      },
+    });
+    run = backend.startRun();
+    // The first (full) cycle ends with the ExternalSecret's and the store's status.
+    await until(() =>
+      sim.requests.some(r => r.resource === 'clustersecretstores/status'),
+    );
+    expect(secretOf('existing')).toBeDefined();
+  });
+  afterEach(async () => {
+    await run.stop();
+    await backend.stop();
+  });
+
+  const secretOf = (name: string) =>
+    sim.get({ kind: 'Secret', namespace: NS, name });
+
+  async function until(check: () => boolean, ms = 10_000) {
+    const deadline = Date.now() + ms;
+    while (!check() && Date.now() < deadline)
+      await new Promise(r => setTimeout(r, 25));
+    expect(check()).toBe(true);
+  }
+
+  it('creates the Secret of a newly applied ExternalSecret without waiting for the tick', async () => {
+    sim.seed(externalSecret('applied'));
+    await until(() => secretOf('applied') !== undefined);
+  });
+
+  it('recreates a deleted target Secret', async () => {
+    sim.remove({ kind: 'Secret', namespace: NS, name: 'existing' });
+    await until(() => secretOf('existing') !== undefined);
+  });
+
+  it('syncs on a force-sync annotation', async () => {
+    const before = sim.get({
+      kind: 'ExternalSecret',
+      namespace: NS,
+      name: 'existing',
+    })!;
+    const refreshed = (before.status as { refreshTime?: string }).refreshTime;
+    await new Promise(r => setTimeout(r, 1100)); // refreshTime has 1 s resolution
+    sim.seed({
+      ...before,
+      metadata: {
+        ...before.metadata,
+        annotations: { 'force-sync': String(Date.now()) },
+      },
+    });
+    await until(() => {
+      const es = sim.get({
+        kind: 'ExternalSecret',
+        namespace: NS,
+        name: 'existing',
+      })!;
+      return (es.status as { refreshTime?: string }).refreshTime !== refreshed;
+    });
+  });
+
+  it('makes no write when nothing changed, its own writes included', async () => {
+    sim.clearRequests();
+    await new Promise(r => setTimeout(r, 1_500));
+    expect(sim.requests.filter(isWrite)).toEqual([]);
+    // No cycle followed the first one's own writes: nothing listed since.
+    expect(sim.requests.filter(r => r.verb === 'list')).toEqual([]);
+  });
+});
