@@ -304,10 +304,10 @@ setup_cluster() {
 {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole",
  "metadata":{"name":"$plugin_account"},
  "rules":[
-  {"apiGroups":["external-secrets.io"],"resources":["externalsecrets","secretstores","clustersecretstores"],"verbs":["get","list"]},
+  {"apiGroups":["external-secrets.io"],"resources":["externalsecrets","secretstores","clustersecretstores"],"verbs":["get","list","watch"]},
   {"apiGroups":["external-secrets.io"],"resources":["externalsecrets/status","secretstores/status","clustersecretstores/status"],"verbs":["update"]},
   {"apiGroups":["external-secrets.io"],"resources":["externalsecrets"],"verbs":["patch"]},
-  {"apiGroups":[""],"resources":["secrets"],"verbs":["get","list","create","update","delete"]},
+  {"apiGroups":[""],"resources":["secrets"],"verbs":["get","list","watch","create","update","delete"]},
   {"apiGroups":[""],"resources":["configmaps"],"verbs":["get"]},
   {"apiGroups":[""],"resources":["namespaces"],"verbs":["get"]},
   {"apiGroups":[""],"resources":["events"],"verbs":["create"]}

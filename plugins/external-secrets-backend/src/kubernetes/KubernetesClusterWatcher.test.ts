@@ -86,7 +86,7 @@ describe('KubernetesClusterWatcher', () => {
     return { watch, lists, changes, errors };
   }
 
-  const until = async (check: () => boolean) => {
+  const expectEventually = async (check: () => boolean) => {
     for (let i = 0; i < 200 && !check(); i++)
       await new Promise(r => setTimeout(r, 10));
     expect(check()).toBe(true);
@@ -99,7 +99,7 @@ describe('KubernetesClusterWatcher', () => {
     expect(lists).toEqual([{ names: ['listed'], relisted: false }]);
     sim.seed(externalSecret('applied'));
     sim.remove({ kind: 'ExternalSecret', namespace: 'team-a', name: 'listed' });
-    await until(() => changes.length === 2);
+    await expectEventually(() => changes.length === 2);
     expect(changes.map(c => [c.type, c.object.metadata.name])).toEqual([
       ['ADDED', 'applied'],
       ['DELETED', 'listed'],
@@ -123,7 +123,7 @@ describe('KubernetesClusterWatcher', () => {
     await watch.listed;
     sim.closeWatches();
     sim.seed(externalSecret('while-reconnecting'));
-    await until(() => changes.length === 1);
+    await expectEventually(() => changes.length === 1);
     expect(changes[0].object.metadata.name).toBe('while-reconnecting');
     expect(sim.requests.filter(r => r.verb === 'list')).toHaveLength(1);
   });
@@ -135,14 +135,14 @@ describe('KubernetesClusterWatcher', () => {
     sim.closeWatches();
     sim.seed(externalSecret('missed'));
     sim.compactWatchHistory();
-    await until(() => lists.length === 2);
+    await expectEventually(() => lists.length === 2);
     expect(lists[1]).toEqual({ names: ['kept', 'missed'], relisted: true });
   });
 
   it('retries a failing list with backoff and reports the cause', async () => {
     sim.injectFault({ verb: 'list', status: 503, times: 2 });
     const { watch, lists, errors } = start('externalsecrets');
-    await until(() => lists.length === 1);
+    await expectEventually(() => lists.length === 1);
     await watch.listed;
     expect(errors).toHaveLength(2);
     expect(errors[0].message).toMatch(/503|unavailable/i);

@@ -80,39 +80,42 @@ export class KubernetesClusterWatcher implements ClusterWatcher {
     signal: AbortSignal,
     onFirstList: () => void,
   ) {
-    let resourceVersion: string | undefined;
-    let hasListed = false;
-    let failures = 0;
+    const state: {
+      resourceVersion?: string;
+      hasListed: boolean;
+      failures: number;
+    } = { hasListed: false, failures: 0 };
+    const seen = (rv: string) => {
+      state.resourceVersion = rv;
+      state.failures = 0;
+    };
     while (!signal.aborted) {
       try {
-        if (resourceVersion === undefined) {
+        if (state.resourceVersion === undefined) {
           const list = await this.options.list(resource, labelSelector);
           if (signal.aborted) return;
-          listener.onList(list.items, hasListed);
-          hasListed = true;
+          listener.onList(list.items, state.hasListed);
+          state.hasListed = true;
           onFirstList();
-          resourceVersion = list.resourceVersion;
+          state.resourceVersion = list.resourceVersion;
         }
         const end = await this.watchOnce(
           resource,
           labelSelector,
-          resourceVersion,
+          state.resourceVersion,
           listener,
           signal,
-          rv => {
-            resourceVersion = rv;
-            failures = 0;
-          },
+          seen,
         );
-        if (end === 'gone') resourceVersion = undefined;
+        if (end === 'gone') state.resourceVersion = undefined;
       } catch (error) {
         if (signal.aborted) return;
         onFirstList();
-        failures++;
+        state.failures++;
         listener.onError?.(error as Error);
-        await sleep(this.backoffMs(failures), undefined, { signal }).catch(
-          () => undefined,
-        );
+        await sleep(this.backoffMs(state.failures), undefined, {
+          signal,
+        }).catch(() => undefined);
       }
     }
   }
@@ -130,6 +133,8 @@ export class KubernetesClusterWatcher implements ClusterWatcher {
     return new Promise<WatchEnd>((resolve, reject) => {
       let gone = false;
       let failure: Error | undefined;
+      let controller: AbortController | undefined;
+      const abort = () => controller?.abort();
       const finish = (error: unknown) => {
         signal.removeEventListener('abort', abort);
         if (gone || (error as { statusCode?: number })?.statusCode === 410) {
@@ -138,8 +143,6 @@ export class KubernetesClusterWatcher implements ClusterWatcher {
           reject(failure ?? (error as Error));
         } else resolve('closed');
       };
-      let controller: AbortController | undefined;
-      const abort = () => controller?.abort();
       signal.addEventListener('abort', abort, { once: true });
       this.watcher
         .watch(

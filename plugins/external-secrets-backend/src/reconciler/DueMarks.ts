@@ -38,12 +38,13 @@ export class DueMarks {
   ): Promise<void> {
     if (this.marks.size === 0 && timeoutMs > 0 && !signal?.aborted) {
       await new Promise<void>(resolve => {
+        let timer: NodeJS.Timeout | undefined = undefined;
         const done = () => {
           clearTimeout(timer);
           signal?.removeEventListener('abort', done);
           resolve();
         };
-        const timer = setTimeout(done, timeoutMs);
+        timer = setTimeout(done, timeoutMs);
         signal?.addEventListener('abort', done, { once: true });
         this.waiters.push(done);
       });

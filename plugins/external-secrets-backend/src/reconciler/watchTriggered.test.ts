@@ -88,11 +88,17 @@ describe('watch-triggered reconcile', () => {
     });
     run = backend.startRun();
     // The first (full) cycle ends with the ExternalSecret's and the store's status.
-    await until(() =>
-      sim.requests.some(r => r.resource === 'clustersecretstores/status'),
-    );
-    expect(secretOf('existing')).toBeDefined();
+    await firstCycleDone();
   });
+
+  async function firstCycleDone() {
+    const deadline = Date.now() + 10_000;
+    while (
+      !sim.requests.some(r => r.resource === 'clustersecretstores/status') &&
+      Date.now() < deadline
+    )
+      await new Promise(r => setTimeout(r, 25));
+  }
   afterEach(async () => {
     await run.stop();
     await backend.stop();
@@ -101,7 +107,7 @@ describe('watch-triggered reconcile', () => {
   const secretOf = (name: string) =>
     sim.get({ kind: 'Secret', namespace: NS, name });
 
-  async function until(check: () => boolean, ms = 10_000) {
+  async function expectEventually(check: () => boolean, ms = 10_000) {
     const deadline = Date.now() + ms;
     while (!check() && Date.now() < deadline)
       await new Promise(r => setTimeout(r, 25));
@@ -110,12 +116,16 @@ describe('watch-triggered reconcile', () => {
 
   it('creates the Secret of a newly applied ExternalSecret without waiting for the tick', async () => {
     sim.seed(externalSecret('applied'));
-    await until(() => secretOf('applied') !== undefined);
+    await expectEventually(() => secretOf('applied') !== undefined);
+    expect(secretOf('applied')?.data).toEqual({
+      password: Buffer.from('pw-1').toString('base64'),
+    });
   });
 
   it('recreates a deleted target Secret', async () => {
     sim.remove({ kind: 'Secret', namespace: NS, name: 'existing' });
-    await until(() => secretOf('existing') !== undefined);
+    await expectEventually(() => secretOf('existing') !== undefined);
+    expect(secretOf('existing')?.metadata.uid).toBeDefined();
   });
 
   it('syncs on a force-sync annotation', async () => {
@@ -133,7 +143,7 @@ describe('watch-triggered reconcile', () => {
         annotations: { 'force-sync': String(Date.now()) },
       },
     });
-    await until(() => {
+    await expectEventually(() => {
       const es = sim.get({
         kind: 'ExternalSecret',
         namespace: NS,
@@ -141,9 +151,11 @@ describe('watch-triggered reconcile', () => {
       })!;
       return (es.status as { refreshTime?: string }).refreshTime !== refreshed;
     });
+    expect(refreshed).toBeDefined();
   });
 
   it('makes no write when nothing changed, its own writes included', async () => {
+    expect(secretOf('existing')).toBeDefined();
     sim.clearRequests();
     await new Promise(r => setTimeout(r, 1_500));
     expect(sim.requests.filter(isWrite)).toEqual([]);

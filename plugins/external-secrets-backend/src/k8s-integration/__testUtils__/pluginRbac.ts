@@ -10,7 +10,7 @@ export const PLUGIN_RULES: V1PolicyRule[] = [
   {
     apiGroups: ['external-secrets.io'],
     resources: ['externalsecrets', 'secretstores', 'clustersecretstores'],
-    verbs: ['get', 'list'],
+    verbs: ['get', 'list', 'watch'],
   },
   {
     apiGroups: ['external-secrets.io'],
@@ -29,7 +29,7 @@ export const PLUGIN_RULES: V1PolicyRule[] = [
   {
     apiGroups: [''],
     resources: ['secrets'],
-    verbs: ['get', 'list', 'create', 'update', 'delete'],
+    verbs: ['get', 'list', 'watch', 'create', 'update', 'delete'],
   },
   { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
   { apiGroups: [''], resources: ['namespaces'], verbs: ['get'] },
@@ -41,9 +41,13 @@ export const OBSERVE_RULES: V1PolicyRule[] = [
   {
     apiGroups: ['external-secrets.io'],
     resources: ['externalsecrets', 'secretstores', 'clustersecretstores'],
-    verbs: ['get', 'list'],
+    verbs: ['get', 'list', 'watch'],
   },
-  { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] },
+  {
+    apiGroups: [''],
+    resources: ['secrets'],
+    verbs: ['get', 'list', 'watch'],
+  },
   { apiGroups: [''], resources: ['namespaces'], verbs: ['get'] },
 ];
 

@@ -50,14 +50,14 @@ export class WatchHub {
   /** Events at or below this revision are gone from the window. */
   private compactedAt = 0;
   private readonly open = new Set<OpenWatch>();
+  /** The store's revision: every change that bumps it is published here. */
+  private revision = 0;
 
-  constructor(
-    private readonly currentRevision: () => number,
-    private readonly maxHistory = DEFAULT_HISTORY,
-  ) {}
+  constructor(private readonly maxHistory = DEFAULT_HISTORY) {}
 
   /** Records a change and sends it to the watches it matches. */
   publish(change: StoreChange): void {
+    this.revision = Math.max(this.revision, change.revision);
     this.history.push(change);
     if (this.history.length > this.maxHistory) {
       const dropped = this.history.shift()!;
@@ -74,7 +74,7 @@ export class WatchHub {
    */
   compact(): void {
     this.history = [];
-    this.compactedAt = this.currentRevision();
+    this.compactedAt = this.revision;
   }
 
   /** Ends every open watch stream (a dropped connection, an apiserver restart). */
@@ -111,7 +111,7 @@ export class WatchHub {
     this.open.add(watch);
     if (request.allowBookmarks) {
       const bookmark = setInterval(
-        () => sink.write(bookmarkLine(request.type, this.currentRevision())),
+        () => sink.write(bookmarkLine(request.type, this.revision)),
         BOOKMARK_INTERVAL_MS,
       );
       bookmark.unref();

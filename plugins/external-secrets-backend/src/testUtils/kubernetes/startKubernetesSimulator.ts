@@ -145,7 +145,7 @@ function typeOf(kind: SimulatedKind) {
 export async function startKubernetesSimulator(
   options: KubernetesSimulatorOptions = {},
 ): Promise<KubernetesSimulator> {
-  const watches: WatchHub = new WatchHub(() => Number(store.resourceVersion));
+  const watches = new WatchHub();
   const store = new SimulatorStore(change => watches.publish(change));
   const faults = new FaultInjector();
   const requests: SimulatorRequest[] = [];
@@ -158,6 +158,23 @@ export async function startKubernetesSimulator(
     user: options.user ?? 'system:serviceaccount:backstage:backstage',
   };
   for (const object of options.objects ?? []) store.seed(object);
+
+  const stream = (
+    response: http.ServerResponse,
+    request: WatchRequest,
+  ): void => {
+    response.statusCode = 200;
+    response.setHeader('Content-Type', 'application/json');
+    response.setHeader('Transfer-Encoding', 'chunked');
+    response.flushHeaders();
+    const stop = watches.start(request, {
+      write: line => {
+        if (!response.destroyed) response.write(line);
+      },
+      end: () => response.end(),
+    });
+    response.on('close', stop);
+  };
 
   const handler = async (
     request: http.IncomingMessage,
@@ -213,23 +230,6 @@ export async function startKubernetesSimulator(
         response.end(String(error));
       }
     }
-  };
-
-  const stream = (
-    response: http.ServerResponse,
-    request: WatchRequest,
-  ): void => {
-    response.statusCode = 200;
-    response.setHeader('Content-Type', 'application/json');
-    response.setHeader('Transfer-Encoding', 'chunked');
-    response.flushHeaders();
-    const stop = watches.start(request, {
-      write: line => {
-        if (!response.destroyed) response.write(line);
-      },
-      end: () => response.end(),
-    });
-    response.on('close', stop);
   };
 
   const server = options.tls

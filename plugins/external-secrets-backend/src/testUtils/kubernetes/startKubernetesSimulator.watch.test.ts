@@ -64,7 +64,7 @@ describe('Kubernetes simulator watch', () => {
     return { seen, ended };
   }
 
-  const until = async (check: () => boolean) => {
+  const expectEventually = async (check: () => boolean) => {
     for (let i = 0; i < 100 && !check(); i++)
       await new Promise(r => setTimeout(r, 20));
     expect(check()).toBe(true);
@@ -80,7 +80,7 @@ describe('Kubernetes simulator watch', () => {
     sim.seed(secret('ours', { managed: 'true' }));
     sim.seed(secret('not-ours'));
     sim.remove({ kind: 'Secret', namespace: 'team-a', name: 'ours' });
-    await until(() => seen.length >= 2);
+    await expectEventually(() => seen.length >= 2);
     expect(seen.map(e => [e.type, e.name])).toEqual([
       ['ADDED', 'ours'],
       ['DELETED', 'ours'],
@@ -95,7 +95,8 @@ describe('Kubernetes simulator watch', () => {
     const { seen } = await start('/api/v1/namespaces/team-a/secrets', {
       resourceVersion: from,
     });
-    await until(() => seen.some(e => e.name === 'missed'));
+    await expectEventually(() => seen.some(e => e.name === 'missed'));
+    expect(seen[0]).toMatchObject({ type: 'ADDED', name: 'missed' });
   });
 
   it('answers 410 Gone for a resourceVersion the history no longer holds', async () => {
@@ -115,7 +116,7 @@ describe('Kubernetes simulator watch', () => {
       '/apis/external-secrets.io/v1/externalsecrets',
       { resourceVersion: sim.resourceVersion, allowWatchBookmarks: true },
     );
-    await until(() => seen.some(e => e.type === 'BOOKMARK'));
+    await expectEventually(() => seen.some(e => e.type === 'BOOKMARK'));
     expect(seen.find(e => e.type === 'BOOKMARK')?.rv).toBe(sim.resourceVersion);
   });
 
