@@ -51,6 +51,8 @@ export type ExternalSecretRecord = ExternalSecretId & {
   message?: string;
   dataHash?: string;
   syncedResourceVersion?: string;
+  /** syncedResourceVersion of the spec last attempted: a new spec ends a failure's backoff. */
+  attemptedResourceVersion?: string;
   /** metadata.uid of the CR: a recreated ExternalSecret is a new object. */
   uid?: string;
   /**

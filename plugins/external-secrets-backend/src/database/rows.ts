@@ -28,6 +28,7 @@ export type RawExternalSecretRow = {
   message: string | null;
   data_hash: string | null;
   synced_resource_version: string | null;
+  attempted_resource_version: string | null;
   uid: string | null;
   written_metadata: string | null;
   last_attempt_at: Date | string | null;
@@ -130,6 +131,7 @@ export function toExternalSecretRow(record: ExternalSecretRecord) {
     message: record.message ?? null,
     data_hash: record.dataHash ?? null,
     synced_resource_version: record.syncedResourceVersion ?? null,
+    attempted_resource_version: record.attemptedResourceVersion ?? null,
     uid: record.uid ?? null,
     written_metadata: record.writtenMetadata
       ? JSON.stringify(record.writtenMetadata)
@@ -166,6 +168,7 @@ export function fromExternalSecretRow(
     message: row.message ?? undefined,
     dataHash: row.data_hash ?? undefined,
     syncedResourceVersion: row.synced_resource_version ?? undefined,
+    attemptedResourceVersion: row.attempted_resource_version ?? undefined,
     uid: row.uid ?? undefined,
     writtenMetadata: parseWrittenMetadata(row.written_metadata),
     lastAttemptAt: toDate(row.last_attempt_at),

@@ -191,6 +191,21 @@ describe('broken declared manifests', () => {
     );
   });
 
+  it('should retry a fixed manifest at once instead of waiting out the backoff of the failing one', async () => {
+    const b = await start(manifest({ 19: '        key: DB_USR' }));
+    const [failing] = await statusAfterCycle(b);
+    expect(failing.state).toBe('Error');
+    expect(Date.parse(failing.nextDueAt)).toBeGreaterThan(Date.now());
+    dir.addContent({ 'kubernetes/es.yaml': manifest() });
+
+    const [fixed] = await statusAfterCycle(b);
+
+    expect(fixed.state).toBe('Synced');
+    expect(
+      sim.get({ kind: 'Secret', namespace: 'my-namespace', name: 'my-secret' }),
+    ).toBeDefined();
+  });
+
   it('should name a missing store once, not once per key', async () => {
     const [es] = await statusAfterCycle(
       await start(manifest({ 9: '    name: no-such-store' })),

@@ -192,11 +192,17 @@ async function reconcile(
     now: ctx.now,
     targetSecret: current,
   });
+  // A spec changed since the failing attempt is retried at once (ESO: a new
+  // generation is a new reconcile, not a requeue), whatever `isDue` names first.
+  const specChangedSinceAttempt =
+    previous?.attemptedResourceVersion !== undefined &&
+    previous.attemptedResourceVersion !== syncedResourceVersion(es);
   const backingOff =
     (previous?.consecutiveFailures ?? 0) > 0 &&
     previous?.nextDueAt !== undefined &&
     previous.nextDueAt > ctx.now &&
-    due.reason !== 'spec-changed';
+    due.reason !== 'spec-changed' &&
+    !specChangedSinceAttempt;
   const triggered = ctx.propagation?.trigger({
     stores: [...stores.values()].flatMap(r => (r.ok ? [r.resolved] : [])),
     cluster: item.inventory.config.name,
@@ -327,6 +333,7 @@ async function reconcile(
       ? previous?.syncedResourceVersion
       : syncedResourceVersion(es),
     lastAttemptAt: ctx.now,
+    attemptedResourceVersion: syncedResourceVersion(es),
     lastSuccessAt: failedNow ? previous?.lastSuccessAt : ctx.now,
     nextDueAt: nextDue(
       es,
