@@ -8,6 +8,7 @@ const SUITES = [
   'plugins/external-secrets-backend/src/reliability/faultMatrix.test.ts',
   'plugins/external-secrets-backend/src/reliability/processKill.test.ts',
   'plugins/external-secrets-backend/src/reliability/replicas.test.ts',
+  'plugins/external-secrets-backend/src/reliability/replicaClusters.test.ts',
   'plugins/external-secrets-backend/src/reliability/soak.test.soak.ts',
 ];
 

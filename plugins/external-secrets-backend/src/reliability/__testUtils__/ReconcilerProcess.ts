@@ -13,6 +13,8 @@ export type ChildMessage =
   | {
       type: 'cycle';
       replica: string;
+      /** The cluster of a per-cluster cycle. */
+      cluster?: string;
       startedAt: number;
       endedAt: number;
       externalSecrets: number;

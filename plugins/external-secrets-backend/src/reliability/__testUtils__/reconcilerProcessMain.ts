@@ -27,7 +27,7 @@ import { CHECKOUT } from './reliabilityWorld';
 import type { ChildMessage } from './ReconcilerProcess';
 
 const CYCLE_LINE =
-  /^Reconcile cycle(?: of cluster \S+)?: (\d+) ExternalSecrets of (\d+) entities, (\d+) ok, (\d+) failing, (\d+) skipped \(aborted\), (\d+) ms/;
+  /^Reconcile cycle(?: of cluster (\S+))?: (\d+) ExternalSecrets of (\d+) entities, (\d+) ok, (\d+) failing, (\d+) skipped \(aborted\), (\d+) ms/;
 
 function send(message: ChildMessage) {
   process.send?.(message);
@@ -48,12 +48,13 @@ class ReportingLogger implements RootLoggerService {
   info(message: string) {
     const match = CYCLE_LINE.exec(message);
     if (match) {
-      const [, externalSecrets, , synced, failed, skipped, durationMs] =
+      const [, , externalSecrets, , synced, failed, skipped, durationMs] =
         match.map(Number);
       const endedAt = Date.now();
       send({
         type: 'cycle',
         replica: this.replica,
+        cluster: match[1],
         startedAt: endedAt - durationMs,
         endedAt,
         externalSecrets,
