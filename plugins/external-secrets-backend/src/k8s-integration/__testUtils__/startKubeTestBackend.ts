@@ -31,6 +31,12 @@ export type StatusRow = {
 export type KubeTestBackend = {
   /** Runs one reconcile cycle to completion, as the scheduler would. */
   runCycle(): Promise<void>;
+  /**
+   * Starts one run of the cluster's task in the background (with
+   * `watch.enabled`, it holds the cluster and serves watch events); `stop`
+   * aborts it as the scheduler's timeout would and waits for it to end.
+   */
+  startRun(): { stop(): Promise<void> };
   /** The entity's ExternalSecrets as the plugin's REST API reports them. */
   status(entityName: string): Promise<StatusRow[]>;
   stop(): Promise<void>;
@@ -84,6 +90,8 @@ export async function startKubeTestBackend(options: {
                 ...options.cluster,
               },
             ],
+            // runCycle() runs one cycle; a held run would wait out `frequency`.
+            watch: { enabled: false },
             ...options.config,
             // The suites use fake stores; production leaves it off.
             providers: {
@@ -100,6 +108,17 @@ export async function startKubeTestBackend(options: {
     async runCycle() {
       if (!task) throw new Error('the reconcile task was not scheduled');
       await task(new AbortController().signal);
+    },
+    startRun() {
+      if (!task) throw new Error('the reconcile task was not scheduled');
+      const controller = new AbortController();
+      const running = Promise.resolve(task(controller.signal));
+      return {
+        stop: async () => {
+          controller.abort();
+          await running;
+        },
+      };
     },
     async status(entityName) {
       const res = await request(backend.server).get(
