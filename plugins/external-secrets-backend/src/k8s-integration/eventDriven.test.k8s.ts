@@ -36,6 +36,13 @@ describe('event-driven reconcile against a real kube-apiserver', () => {
 
   const LATENCY_BOUND_MS = 2_000;
 
+  const readExternalSecret = (name: string) =>
+    admin.read<ExternalSecretObject>({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name, namespace: ns },
+    });
+
   beforeAll(() => {
     env = kubeTestEnv();
     admin = new KubeAdmin(env);
@@ -92,13 +99,6 @@ describe('event-driven reconcile against a real kube-apiserver', () => {
       },
     } as TestObject;
   }
-
-  const readExternalSecret = (name: string) =>
-    admin.read<ExternalSecretObject>({
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'ExternalSecret',
-      metadata: { name, namespace: ns },
-    });
 
   /** Polls `check` until it holds; returns how long that took. */
   async function eventually(
