@@ -77,7 +77,7 @@ export interface Config {
     }>;
     /** Sync-now rate limit, shared by all replicas through the database. */
     syncNow?: {
-      /** Sync-now requests per entity per minute. Default 6. */
+      /** Sync-now requests per user (or calling service) and entity per minute; a refused request is answered 429 with Retry-After. Default 6. */
       maxPerEntityPerMinute?: number;
     };
     /** `GET /stores/.../keys`: key-name listing limits. */

@@ -118,6 +118,13 @@ export class DatabaseStatusStore implements StatusStore {
     return this.rateLimits.takeRateBudget(bucket, now, max, windowMs);
   }
 
+  rateWindowEndsAt(
+    bucket: string,
+    windowMs: number,
+  ): Promise<Date | undefined> {
+    return this.rateLimits.rateWindowEndsAt(bucket, windowMs);
+  }
+
   // Events (EventTable.ts)
 
   addEvent(event: SyncEvent, keepPerExternalSecret?: number): Promise<void> {

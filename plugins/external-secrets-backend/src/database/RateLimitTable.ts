@@ -5,7 +5,9 @@ import { StatusStore } from './StatusStore';
 const MAX_RATE_WINDOW_MS = 60 * 60_000;
 
 /** Fixed-window budgets shared by every replica (`es_rate_limits`). */
-export class RateLimitTable implements Pick<StatusStore, 'takeRateBudget'> {
+export class RateLimitTable
+  implements Pick<StatusStore, 'takeRateBudget' | 'rateWindowEndsAt'>
+{
   constructor(private readonly db: Knex) {}
 
   async takeRateBudget(
@@ -43,5 +45,16 @@ export class RateLimitTable implements Pick<StatusStore, 'takeRateBudget'> {
       .where(q => q.where(expired).orWhere('es_rate_limits.used', '<', max))
       .returning('used');
     return counted.length === 1;
+  }
+
+  /** When the bucket's current window ends (a refused caller may retry then). */
+  async rateWindowEndsAt(
+    bucket: string,
+    windowMs: number,
+  ): Promise<Date | undefined> {
+    const row = await this.db('es_rate_limits')
+      .where({ bucket })
+      .first('window_start_ms');
+    return row ? new Date(Number(row.window_start_ms) + windowMs) : undefined;
   }
 }

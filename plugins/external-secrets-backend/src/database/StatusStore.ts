@@ -162,6 +162,8 @@ export interface StatusStore {
     max: number,
     windowMs: number,
   ): Promise<boolean>;
+  /** When the bucket's current window ends: a refused caller may retry then. */
+  rateWindowEndsAt(bucket: string, windowMs: number): Promise<Date | undefined>;
 
   /** Appends an event and keeps at most `keepPerExternalSecret` per ExternalSecret. */
   addEvent(event: SyncEvent, keepPerExternalSecret?: number): Promise<void>;

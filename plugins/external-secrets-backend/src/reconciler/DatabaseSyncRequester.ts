@@ -15,8 +15,8 @@ const WINDOW_MS = 60_000;
 /**
  * Sync-now: ExternalSecret CRs get ESO's documented `force-sync` annotation (the
  * one write observe mode allows), declared manifests are marked in the database;
- * then the cycle is triggered. The per-entity budget (a fixed one-minute
- * window) lives in the database and is checked and counted in one atomic
+ * then the cycle is triggered. The budget per requester and entity (a fixed
+ * one-minute window) lives in the database and is checked and counted in one atomic
  * statement, so it holds across replicas.
  */
 export class DatabaseSyncRequester implements SyncRequester {
@@ -33,12 +33,14 @@ export class DatabaseSyncRequester implements SyncRequester {
 
   async requestSync({
     entityRef,
+    requester,
     target,
   }: {
     entityRef: string;
+    requester: string;
     target: SyncTarget;
   }) {
-    const { statusStore, clusters, maxPerEntityPerMinute } = this.options;
+    const { statusStore, maxPerEntityPerMinute } = this.options;
     const now = this.options.now?.() ?? new Date();
     const matching = (await statusStore.listByEntity(entityRef)).filter(
       r =>
@@ -51,18 +53,30 @@ export class DatabaseSyncRequester implements SyncRequester {
         `${entityRef} has no ExternalSecret${describeTarget(target)} to sync`,
       );
     }
+    // Per requester and entity: one user's clicks never lock out another's.
+    const bucket = `sync-now:${requester}:${entityRef}`;
     if (
       !(await statusStore.takeRateBudget(
-        `sync-now:${entityRef}`,
+        bucket,
         now,
         maxPerEntityPerMinute,
         WINDOW_MS,
       ))
     ) {
+      const endsAt = await statusStore.rateWindowEndsAt(bucket, WINDOW_MS);
+      const seconds = Math.min(
+        WINDOW_MS / 1000,
+        Math.max(
+          1,
+          Math.ceil(((endsAt?.getTime() ?? 0) - now.getTime()) / 1000),
+        ),
+      );
       throw new SyncRateLimitedError(
-        `sync-now for ${entityRef} is limited to ${maxPerEntityPerMinute} requests per minute; try again in a minute`,
+        `sync-now for ${entityRef} is limited to ${maxPerEntityPerMinute} requests per minute per user; try again in ${seconds}s`,
+        seconds,
       );
     }
+    const { clusters } = this.options;
     const requested = [];
     for (const record of matching) {
       const id = {

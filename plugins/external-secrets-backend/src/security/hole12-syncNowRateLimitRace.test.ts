@@ -106,7 +106,11 @@ describe.each([
       const results = await Promise.allSettled(
         Array.from({ length: REQUESTS_PER_REPLICA }).flatMap(() =>
           [first, second].map(requester =>
-            requester.requestSync({ entityRef: ENTITY, target: {} }),
+            requester.requestSync({
+              entityRef: ENTITY,
+              requester: 'user:default/racer',
+              target: {},
+            }),
           ),
         ),
       );

@@ -1,3 +1,4 @@
+import { callerOf } from './callerOf';
 import {
   BackstageCredentials,
   PermissionsRegistryService,
@@ -93,20 +94,4 @@ export class StoreKeysGate {
       );
     }
   }
-}
-
-/** Whom the budget is counted for: the user, or the calling service. */
-function callerOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    type?: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  if (principal.type === 'user' && principal.userEntityRef) {
-    return principal.userEntityRef;
-  }
-  if (principal.type === 'service' && principal.subject) {
-    return principal.subject;
-  }
-  return principal.type ?? 'unknown';
 }

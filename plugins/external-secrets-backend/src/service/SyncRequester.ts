@@ -12,12 +12,21 @@ export type SyncTarget = {
 export interface SyncRequester {
   requestSync(options: {
     entityRef: string;
+    /** Who asks: the budget is per requester and entity. */
+    requester: string;
     target: SyncTarget;
   }): Promise<SyncResponse['requested']>;
 }
 
-/** Answered with HTTP 429: the per-entity sync-now budget is spent. */
+/**
+ * Answered with HTTP 429 and `Retry-After`: this requester's sync-now budget
+ * for the entity is spent.
+ */
 export class SyncRateLimitedError extends CustomErrorBase {
   name = 'SyncRateLimitedError' as const;
   readonly statusCode = 429;
+
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super(message);
+  }
 }

@@ -731,6 +731,30 @@ describe.each(databases.eachSupportedId())(
         await Promise.all(backends.splice(0).map(b => b.stop()));
       });
 
+      it('should count sync-now per user and entity, and say in Retry-After when to try again', async () => {
+        const backend = await startBackend({
+          config: { syncNow: { maxPerEntityPerMinute: 1 } },
+        });
+        backends.push(backend);
+        await backend.runCycle();
+        const asUser = (ref: string) =>
+          request(backend.server)
+            .post(`${ORDERS_PATH}/sync`)
+            .set('Authorization', mockCredentials.user.header(ref));
+
+        const first = await asUser('user:default/alice');
+        const again = await asUser('user:default/alice');
+        const otherUser = await asUser('user:default/bob');
+
+        expect([first.status, again.status, otherUser.status]).toEqual([
+          202, 429, 202,
+        ]);
+        const retryAfter = Number(again.headers['retry-after']);
+        expect(retryAfter).toBeGreaterThanOrEqual(1);
+        expect(retryAfter).toBeLessThanOrEqual(60);
+        expect(again.body.error.message).toContain(`${retryAfter}s`);
+      });
+
       it('should answer 429 over maxPerEntityPerMinute, counted in the database shared by two backends', async () => {
         const knex = await databases.init(databaseId as TestDatabaseId);
         const config = { syncNow: { maxPerEntityPerMinute: 2 } };

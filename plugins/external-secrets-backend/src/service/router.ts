@@ -22,7 +22,12 @@ import { createOpenApiRouter } from '../schema/openapi';
 import { EntityAccess } from './EntityAccess';
 import { StoreKeyLister } from './StoreKeyLister';
 import { KeyListingRateLimitedError, StoreKeysGate } from './StoreKeysGate';
-import { SyncRequester, SyncTarget } from './SyncRequester';
+import { callerOf } from './callerOf';
+import {
+  SyncRateLimitedError,
+  SyncRequester,
+  SyncTarget,
+} from './SyncRequester';
 import { eventToDto, externalSecretToDto, storeToDto } from './toDto';
 
 const DEFAULT_EVENTS_LIMIT = 20;
@@ -126,6 +131,7 @@ export async function createRouter(
       );
       const requested = await syncRequester.requestSync({
         entityRef: stringifyEntityRef(entity),
+        requester: callerOf(credentials),
         target,
       });
       await auditorEvent.success({ meta: { requested } });
@@ -133,6 +139,9 @@ export async function createRouter(
       res.status(202).json(body);
     } catch (error) {
       await auditorEvent.fail({ error: error as Error });
+      if (error instanceof SyncRateLimitedError) {
+        res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      }
       throw error;
     }
   });

@@ -34,6 +34,7 @@ export function responseError(
   status: number,
   message: string,
   name = 'Error',
+  headers: Record<string, string> = {},
 ): Promise<ResponseError> {
   return ResponseError.fromResponse(
     new Response(
@@ -45,7 +46,7 @@ export function responseError(
       {
         status,
         statusText: `Status ${status}`,
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', ...headers },
       },
     ),
   );

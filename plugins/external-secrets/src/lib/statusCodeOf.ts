@@ -12,3 +12,13 @@ export function serverMessageOf(error: unknown): string {
   }
   return error instanceof Error ? error.message : String(error);
 }
+
+/** The server's `Retry-After` in seconds on a failed API call, when it sent one. */
+export function retryAfterSecondsOf(error: unknown): number | undefined {
+  if (!ResponseError.is(error)) return undefined;
+  const header = error.response.headers?.get?.('retry-after');
+  const seconds = Number(header);
+  return header && Number.isFinite(seconds) && seconds > 0
+    ? seconds
+    : undefined;
+}

@@ -1,6 +1,6 @@
 import { usePermission } from '@backstage/plugin-permission-react';
 import { externalSecretsEntitySyncPermission } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { annotatedEntity } from '../../__fixtures__/entities';
 import {
@@ -146,6 +146,33 @@ describe('SyncNowButton', () => {
       'Rate limited: try again later. sync-now for component:default/orders-service allowed once per 30s',
     );
     expect(onRequested).not.toHaveBeenCalled();
+  });
+
+  it('should show the wait from Retry-After on the disabled button, then enable it again', async () => {
+    allowSync(true);
+    const api = mockExternalSecretsApi({
+      syncEntity: jest.fn(async () => {
+        throw await responseError(
+          429,
+          'sync-now is limited to 6 requests per minute per user; try again in 2s',
+          'SyncRateLimitedError',
+          { 'Retry-After': '2' },
+        );
+      }),
+    });
+    const user = userEvent.setup();
+
+    await renderForEntity(<SyncNowButton entity={annotatedEntity} />, {
+      entity: annotatedEntity,
+      api,
+    });
+    await user.click(syncButton());
+
+    expect(
+      await screen.findByRole('button', { name: /Sync now \(wait [12] s\)/ }),
+    ).toBeDisabled();
+    await waitFor(() => expect(syncButton()).toBeEnabled(), { timeout: 4000 });
+    expect(syncButton()).toHaveTextContent(/^Sync now$/);
   });
 
   it('should show the server message of any other failure', async () => {
