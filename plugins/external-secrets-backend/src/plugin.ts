@@ -216,6 +216,7 @@ export const externalSecretsPlugin = createBackendPlugin({
               maxPerUserPerMinute: storeKeysConfig.maxPerUserPerMinute,
             }),
             checkHealth: () => statusStore.ping(),
+            errorHandling: { config: deps.rootConfig, logger },
             setup: () => ({
               clusters: clusters.list().length,
               playground: Boolean(playground),

@@ -1,4 +1,10 @@
-import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  AuditorService,
+  HttpAuthService,
+  LoggerService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
+import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import {
   CompoundEntityRef,
   stringifyEntityRef,
@@ -50,6 +56,8 @@ export type RouterOptions = {
   checkHealth: () => Promise<void>;
   /** Usable clusters and playground, sent with statuses so an empty one can say why. */
   setup: () => SetupDto;
+  /** For the error handler: logs 5xx causes; answers never carry a stack trace. */
+  errorHandling: { config: RootConfigService; logger: LoggerService };
   /** Validate responses against the OpenAPI document too (tests turn it on). */
   validateResponses?: boolean;
 };
@@ -202,6 +210,14 @@ export async function createRouter(
     res.json(jsonBodyOf(body));
   });
 
+  // Backstage's default handler adds the stack (absolute server paths) to
+  // every answer when NODE_ENV is development, which `yarn start` sets: our
+  // messages carry the cause, the log keeps the stack of a 5xx.
+  router.use(
+    MiddlewareFactory.create(options.errorHandling).error({
+      showStackTraces: false,
+    }),
+  );
   return router;
 }
 
