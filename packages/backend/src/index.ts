@@ -62,12 +62,23 @@ backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 // kubernetes plugin
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
-// external secrets: the reconciler + API, the Infisical provider, and (demo
-// only, see externalSecretsDemo in app-config.yaml) simulated cluster + Infisical
-backend.add(import('@external-secrets-backstage/backstage-plugin-external-secrets-backend'));
+// external secrets: the reconciler + API, the Infisical and AWS providers, and
+// (demo only, see externalSecretsDemo in app-config.yaml) simulated cluster,
+// Infisical and AWS Secrets Manager
+backend.add(
+  import(
+    '@external-secrets-backstage/backstage-plugin-external-secrets-backend'
+  ),
+);
 backend.add(
   import(
     '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical'
+  ),
+);
+// AWS Secrets Manager (spec.provider.aws, service SecretsManager)
+backend.add(
+  import(
+    '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-aws'
   ),
 );
 backend.add(externalSecretsDemoSimulators);

@@ -73,6 +73,8 @@ const DEMO_SECRET_VALUES = [
   'demo-stripe-key',
   'demo-webhook-secret',
   'demo-smtp-password',
+  'demo-gateway-token-aws',
+  'demo-gateway-signing-key-aws',
 ];
 /** Rendered pages (at every screenshot) and the plugin's API answers. */
 const observed = { pages: [], answers: [] };

@@ -8,6 +8,10 @@ import {
   InfisicalSimulator,
   startInfisicalSimulatorServer,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical/simulator';
+import {
+  AwsSecretsManagerSimulator,
+  startAwsSimulatorServer,
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-aws/simulator';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
@@ -67,10 +71,19 @@ export const externalSecretsDemoSimulators = createBackendModule({
             cert: await readFile(resolve(tlsDir, 'server.pem')),
           },
         });
+        // An in-process AWS Secrets Manager (no Python, no network; its
+        // answers follow moto's, see the AWS module's contract test).
+        const aws = new AwsSecretsManagerSimulator('eu-west-1');
+        seedAws(aws);
+        const awsServer = await startAwsSimulatorServer({
+          simulator: aws,
+          port: demo.getNumber('aws.port'),
+        });
         logger.info(
-          `DEMO: simulated Kubernetes cluster at ${kubernetes.url}, simulated Infisical at ${infisicalServer.url} (not real services)`,
+          `DEMO: simulated Kubernetes cluster at ${kubernetes.url}, simulated Infisical at ${infisicalServer.url}, simulated AWS Secrets Manager at ${awsServer.url} (not real services)`,
         );
         lifecycle.addShutdownHook(async () => {
+          await awsServer.close();
           await infisicalServer.close();
           await kubernetes.stop();
         });
@@ -78,6 +91,18 @@ export const externalSecretsDemoSimulators = createBackendModule({
     });
   },
 });
+
+/** The AWS side of checkout-service's payment gateway Secret (demo values). */
+function seedAws(aws: AwsSecretsManagerSimulator) {
+  aws.setSecret(
+    'checkout/payment-gateway',
+    JSON.stringify({
+      token: 'demo-gateway-token-aws',
+      signingKey: 'demo-gateway-signing-key-aws',
+    }),
+    { team: 'payments', app: 'checkout' },
+  );
+}
 
 /** The seed's project (archon-platform-pzxu, env prod) with demo values. */
 function seedInfisical(infisical: InfisicalSimulator) {

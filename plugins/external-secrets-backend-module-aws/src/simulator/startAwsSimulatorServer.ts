@@ -19,11 +19,15 @@ export type AwsSimulatorServer = {
 export async function startAwsSimulatorServer(options: {
   simulator: AwsSecretsManagerSimulator;
   port?: number;
+  /** Added before every answer (benchmarks). Default 0. */
+  latencyMs?: number;
 }): Promise<AwsSimulatorServer> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', c => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
+      if (options.latencyMs)
+        await new Promise(r => setTimeout(r, options.latencyMs));
       let body: Record<string, unknown> = {};
       try {
         body = chunks.length
