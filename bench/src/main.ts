@@ -16,6 +16,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { esoRefreshCalls } from './analysis/esoPattern';
+import { runAwsRefresh } from './aws/awsRefresh';
 import { analyse } from './analysis/analyse';
 import { ipcClient } from './ipc';
 import { loadTestStatusApi } from './loadTest';
@@ -40,6 +41,8 @@ type Options = {
   apiConnections: number;
   hourAt?: number;
   propagationAt?: number;
+  /** Size of the AWS Secrets Manager refresh; undefined: not run. */
+  awsAt?: number;
   changes: number;
   budgetMinutes: number;
   kubernetesConcurrency?: number;
@@ -85,6 +88,10 @@ function parseArgs(argv: string[]): Options {
         : value('propagation-at')
         ? Number(value('propagation-at'))
         : hourDefault,
+    awsAt:
+      value('aws-at') === 'none'
+        ? undefined
+        : Number(value('aws-at') ?? hourDefault ?? sizes[0]),
     changes: Number(value('changes') ?? 6),
     budgetMinutes: Number(value('budget-minutes') ?? 10),
     kubernetesConcurrency: value('k8s-concurrency')
@@ -386,6 +393,22 @@ async function main() {
     };
     results.sizes.push(
       await runSize(workload, options, Date.now() + remaining * share),
+    );
+  }
+  if (options.awsAt) {
+    log(`AWS Secrets Manager: one refresh of ${options.awsAt} ExternalSecrets`);
+    results.aws = await runAwsRefresh({
+      entities: options.awsAt,
+      scopes: results.parameters.scopes,
+      keysPerEntity: results.parameters.keysPerEntity,
+      secretsPerScope: results.parameters.secretsPerScope,
+      entitiesPerNamespace: results.parameters.entitiesPerNamespace,
+      latencyMs: options.latencyMs,
+    });
+    log(
+      `AWS: ${results.aws.total} requests per refresh (${JSON.stringify(
+        results.aws.requests,
+      )}); ESO's pattern: ${results.aws.esoGetSecretValue} GetSecretValue`,
     );
   }
   results.machine.loadAverageAfter = os

@@ -1,3 +1,4 @@
+import type { AwsRefreshResult } from './aws/awsRefresh';
 import type { EsoCalls } from './analysis/esoPattern';
 import type { LoadResult } from './loadTest';
 import type { CycleMeasurement } from './runner/measureCycle';
@@ -119,6 +120,8 @@ export type BenchResults = {
   };
   quota?: QuotaComparison;
   propagation?: PropagationComparison;
+  /** `--aws-at`: one refresh through the AWS Secrets Manager module. */
+  aws?: AwsRefreshResult;
   targets: Verdict[];
 };
 

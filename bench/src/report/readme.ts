@@ -153,6 +153,43 @@ function missing5000Note(results: BenchResults): string {
   return `\nThe 5,000 size was not part of this run. Its last figures, from the \`yarn bench\` run of ${LAST_5000_RUN.at} (before this round's changes): ${LAST_5000_RUN.summary}. Findings that quote 5,000 refer to that run.\n`;
 }
 
+/** `--aws-at`: requests per refresh through the AWS Secrets Manager module, beside ESO's. */
+function awsSection(results: BenchResults): string {
+  const a = results.aws;
+  if (!a) {
+    return '### AWS Secrets Manager store\n\n(not run: `--aws-at none`)';
+  }
+  const rows = Object.entries(a.requests)
+    .sort(([x], [y]) => x.localeCompare(y))
+    .map(([op, n]) => `| ${op} | ${n.toLocaleString('en-US')} |`)
+    .join('\n');
+  return `### AWS Secrets Manager store: requests per refresh at ${a.entities.toLocaleString(
+    'en-US',
+  )} ExternalSecrets
+
+The same ExternalSecrets (${a.keysPerEntity} \`data\` keys each, ${
+    a.stores
+  } ClusterSecretStores with their own access keys and \`prefix\`) on \`spec.provider.aws\`, through the AWS module
+against its in-process simulator (answers follow moto's; ${
+    results.parameters.latencyMs
+  } ms per request). One cold refresh, every ExternalSecret due
+(${a.ok ?? '?'} ok, ${a.failing ?? '?'} failing, ${Math.round(
+    a.wallTimeMs,
+  ).toLocaleString('en-US')} ms):
+
+| AWS operation | requests |
+| --- | ---: |
+${rows}
+| **total** | **${a.total.toLocaleString('en-US')}** |
+| ESO's pattern: GetSecretValue, one per key per ExternalSecret | ${a.esoGetSecretValue.toLocaleString(
+    'en-US',
+  )} |
+
+Current values are coalesced per store and cycle into BatchGetSecretValue calls of at most 20 names (AWS's limit),
+each name read once per cycle however many ExternalSecrets map it; ESO builds a client per ExternalSecret reconcile
+and calls GetSecretValue for each key (providers/v1/aws/secretsmanager/secretsmanager.go, \`fetch\`).`;
+}
+
 export function renderReadme(results: BenchResults, out: string): string {
   const m = results.machine;
   const p = results.parameters;
@@ -175,7 +212,8 @@ eval "$(bash scripts/postgres.sh start)"    # optional: the status API on Postgr
 \`\`\`
 
 Options: \`--sizes\`, \`--latency <ms>\`, \`--api-seconds\`, \`--connections\`, \`--hour-at <entities>|none\`,
-\`--propagation-at <entities>|none\` (the three propagation hours, default: the hour's size), \`--changes <n>\` (remote
+\`--propagation-at <entities>|none\` (the three propagation hours, default: the hour's size), \`--aws-at <entities>|none\`
+(one refresh through the AWS Secrets Manager module, default: the hour's size), \`--changes <n>\` (remote
 changes in each, default 6), \`--k8s-concurrency <n>\`, \`--budget-minutes\` (default 10: a size that no longer fits is reported, not run),
 \`--max-old-space <MB>\` (the runner's heap cap), \`--out\`; \`--render-only\` rewrites this README and the chart from
 \`results.json\`. \`BENCH_PROFILE=<cold|idle|refresh|change|takeover|takeover-<mode>|api-sqlite|api-postgres>\` writes a CPU profile of that
@@ -225,6 +263,8 @@ the refresh cycle for "every ExternalSecret refreshed at every tick". ESO's is c
 ${quotaTable(results) ?? '(not measured in this run)'}
 
 ${propagationSection(results)}
+
+${awsSection(results)}
 
 ## Targets
 

@@ -114,6 +114,12 @@ export async function startBenchBackend(options: {
   kubernetesConcurrency?: number;
   /** Default: none. */
   propagation?: PropagationMode;
+  /** `externalSecrets.stores` and `credentials`; default: the workload's Infisical scopes. */
+  stores?: object;
+  /** `externalSecrets.providers`. */
+  providers?: object;
+  /** Modules beside the Infisical one (the AWS module). */
+  features?: Parameters<typeof startTestBackend>[0]['features'];
 }): Promise<BenchBackend> {
   const { workload, endpoints } = options;
   const sink: { cycle?: CycleLogReport; problems: string[] } = {
@@ -161,6 +167,7 @@ export async function startBenchBackend(options: {
     features: [
       externalSecretsPlugin,
       infisicalModule,
+      ...(options.features ?? []),
       createServiceFactory({
         service: coreServices.scheduler,
         deps: {},
@@ -189,7 +196,9 @@ export async function startBenchBackend(options: {
             ],
             // The bench runs each tick itself: one cycle per run, no held cluster.
             watch: { enabled: false },
-            ...storesConfig(workload, endpoints.infisicalUrl),
+            ...(options.stores ??
+              storesConfig(workload, endpoints.infisicalUrl)),
+            ...(options.providers && { providers: options.providers }),
             ...propagationConfig(options.propagation ?? 'none', workload),
             ...(options.kubernetesConcurrency && {
               concurrency: {
