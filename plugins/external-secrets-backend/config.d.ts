@@ -171,6 +171,16 @@ export interface Config {
       esoFree?: boolean;
       /** The `spec.controller` class this plugin reconciles in this cluster. */
       controllerClass?: string;
+      /**
+       * Workloads that read the synced Secrets. `off` (default): not looked
+       * at. `observe`: list Deployments, StatefulSets, DaemonSets, CronJobs
+       * and pods (list verb), report which read each Secret and whether their
+       * pods run its current data. `restart`: also restart opted-in workloads
+       * when our write changes the Secret's data (reconcile mode only) and
+       * offer "Restart now" (patch verb). A cluster running Stakater Reloader
+       * uses `observe`.
+       */
+      rollout?: 'off' | 'observe' | 'restart';
     }>;
 
     /**
@@ -189,6 +199,8 @@ export interface Config {
       /** Default false. */
       esoFree?: boolean;
       controllerClass?: string;
+      /** Default `off`; see `clusters[].rollout`. */
+      rollout?: 'off' | 'observe' | 'restart';
     };
 
     /**

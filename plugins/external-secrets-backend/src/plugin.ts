@@ -36,10 +36,16 @@ import {
 import { readStoreKeysConfig } from './config/readStoreKeysConfig';
 import { createRouter } from './service/router';
 import { startPlaygroundIfEnabled } from './playground/startPlayground';
+import { RestartRequester } from './rollout/RestartRequester';
+
 import {
   createWebhookRouter,
   INFISICAL_WEBHOOK_PATH,
 } from './webhooks/createWebhookRouter';
+
+/** Restart now: at most this many restarts of one workload per window (all replicas). */
+const RESTART_NOW_MAX_PER_WORKLOAD = 2;
+const RESTART_NOW_WINDOW_MS = 10 * 60_000;
 
 /**
  * The External Secrets backend plugin: the reconciler as a scheduled task, the
@@ -199,6 +205,13 @@ export const externalSecretsPlugin = createBackendPlugin({
               scheduler: deps.scheduler,
               logger,
               maxPerEntityPerMinute: config.syncNow.maxPerEntityPerMinute,
+            }),
+            restartRequester: new RestartRequester({
+              statusStore,
+              clusters,
+              auditor: deps.auditor,
+              maxPerWorkload: RESTART_NOW_MAX_PER_WORKLOAD,
+              windowMs: RESTART_NOW_WINDOW_MS,
             }),
             storeKeys: new StoreKeyLister({
               statusStore,

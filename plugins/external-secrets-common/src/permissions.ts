@@ -23,6 +23,18 @@ export const externalSecretsEntitySyncPermission = createPermission({
 });
 
 /**
+ * "Restart now": roll a workload that reads one of the entity's synced
+ * Secrets and still runs data from before its last change (clusters with
+ * `rollout: restart`). Separate from sync, because it restarts pods.
+ * @public
+ */
+export const externalSecretsEntityRestartPermission = createPermission({
+  name: 'external-secrets.entity.restart',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
+/**
  * Read the configured stores, their validation state and their key NAMES (admin).
  * @public
  */
@@ -108,6 +120,7 @@ export const externalSecretsOverviewReadPermission = createPermission({
 export const externalSecretsPermissions = [
   externalSecretsEntityReadPermission,
   externalSecretsEntitySyncPermission,
+  externalSecretsEntityRestartPermission,
   externalSecretsStoresReadPermission,
   externalSecretsStoreKeysReadPermission,
   externalSecretsOverviewReadPermission,

@@ -12,6 +12,7 @@ import {
   ExternalSecretId,
   ExternalSecretRecord,
   ProviderChangeRecord,
+  RolloutRecord,
   StateCounts,
   StatusStore,
   StoreStatusRecord,
@@ -91,6 +92,13 @@ export class DatabaseStatusStore implements StatusStore {
 
   listClaims(): Promise<ExternalSecretClaims[]> {
     return this.externalSecrets.listClaims();
+  }
+
+  saveRollout(
+    id: ExternalSecretId,
+    rollout: RolloutRecord | undefined,
+  ): Promise<void> {
+    return this.externalSecrets.saveRollout(id, rollout);
   }
 
   requestSync(ids: ExternalSecretId[], at: Date): Promise<void> {

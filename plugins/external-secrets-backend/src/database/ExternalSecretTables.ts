@@ -5,6 +5,7 @@ import {
   ExternalSecretRecord,
   ExternalSecretState,
   KeyStatusRecord,
+  RolloutRecord,
   StateCounts,
   StatusStore,
 } from './StatusStore';
@@ -20,6 +21,7 @@ import {
   toDate,
   toExternalSecretRow,
   toKeyRow,
+  toRolloutColumn,
   unpackKey,
 } from './rows';
 
@@ -49,6 +51,7 @@ export class ExternalSecretTables
       | 'listClaims'
       | 'requestSync'
       | 'hasPendingSyncRequest'
+      | 'saveRollout'
       | 'overview'
     >
 {
@@ -155,6 +158,15 @@ export class ExternalSecretTables
       claims.claimants.push(row.entity_ref);
     }
     return [...byId.values()];
+  }
+
+  async saveRollout(
+    id: ExternalSecretId,
+    rollout: RolloutRecord | undefined,
+  ): Promise<void> {
+    await this.db('es_external_secrets')
+      .where(idFilter(id))
+      .update({ rollout: toRolloutColumn(rollout) });
   }
 
   async requestSync(ids: ExternalSecretId[], at: Date): Promise<void> {

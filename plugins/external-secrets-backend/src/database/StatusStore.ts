@@ -4,6 +4,13 @@
  */
 
 import type { ExternalSecretState } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
+import type {
+  RestartOptIn,
+  SecretUse,
+  UpdateMode,
+  VerdictState,
+  WorkloadKind,
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 
 export type { ExternalSecretState };
 
@@ -67,6 +74,43 @@ export type ExternalSecretRecord = ExternalSecretId & {
   syncRequestedAt?: Date;
   consecutiveFailures: number;
   keys: KeyStatusRecord[];
+  /** When the target Secret's data-hash last changed (our write, or first seen). */
+  dataChangedAt?: Date;
+  /** Workloads reading the target Secret (saved by `saveRollout` only). */
+  rollout?: RolloutRecord;
+};
+
+/** A restart of a consumer: by us on change, or by a user (restart now). */
+export type RestartRecord = {
+  at: string;
+  /** The Secret data-hash it restarted for. */
+  hash: string;
+  by: 'on-change' | 'restart-now';
+};
+
+/** A workload that reads the target Secret, and whether its pods run the current data. */
+export type ConsumerRecord = {
+  kind: WorkloadKind;
+  name: string;
+  /** How it reads the Secret: `env`, `envFrom`, `volume`, `projected`, `subPath`. */
+  reads: (SecretUse['via'] | 'subPath')[];
+  containers: string[];
+  updates: UpdateMode;
+  verdict: VerdictState;
+  pods: number;
+  stalePods: number;
+  paused: boolean;
+  /** The annotation that opted it into a restart on change. */
+  restartOn?: RestartOptIn;
+  lastRestart?: RestartRecord;
+};
+
+/** What the rollout step found for the target Secret in its last cycle. */
+export type RolloutRecord = {
+  mode: 'observe' | 'restart';
+  consumers: ConsumerRecord[];
+  /** Why the workloads could not (all) be listed, e.g. RBAC. */
+  error?: string;
 };
 
 /** The entities that claim one ExternalSecret. */
@@ -145,6 +189,12 @@ export interface StatusStore {
   saveClaims(id: ExternalSecretId, claimants: string[]): Promise<void>;
   /** Every ExternalSecret's claimants, in no particular order. */
   listClaims(): Promise<ExternalSecretClaims[]>;
+
+  /** Replaces the rollout findings of an ExternalSecret (undefined clears them). */
+  saveRollout(
+    id: ExternalSecretId,
+    rollout: RolloutRecord | undefined,
+  ): Promise<void>;
 
   /** Marks ExternalSecrets for an immediate sync (sync-now of declared manifests). */
   requestSync(ids: ExternalSecretId[], at: Date): Promise<void>;

@@ -4,6 +4,7 @@ import {
   ExternalSecretRecord,
   ExternalSecretState,
   KeyStatusRecord,
+  RolloutRecord,
 } from './StatusStore';
 
 /** Row shapes of the status tables and their conversion to and from records. */
@@ -31,6 +32,8 @@ export type RawExternalSecretRow = {
   attempted_resource_version: string | null;
   uid: string | null;
   written_metadata: string | null;
+  data_changed_at?: Date | string | null;
+  rollout?: string | null;
   last_attempt_at: Date | string | null;
   last_success_at: Date | string | null;
   next_due_at: Date | string | null;
@@ -141,6 +144,8 @@ export function toExternalSecretRow(record: ExternalSecretRecord) {
     next_due_at: record.nextDueAt?.toISOString() ?? null,
     sync_requested_at: record.syncRequestedAt?.toISOString() ?? null,
     consecutive_failures: record.consecutiveFailures,
+    // `rollout` is written by saveRollout alone: a sync never clears it.
+    data_changed_at: record.dataChangedAt?.toISOString() ?? null,
     updated_at: new Date().toISOString(),
   };
 }
@@ -177,6 +182,8 @@ export function fromExternalSecretRow(
     syncRequestedAt: toDate(row.sync_requested_at),
     consecutiveFailures: Number(row.consecutive_failures),
     keys,
+    dataChangedAt: toDate(row.data_changed_at),
+    rollout: parseRollout(row.rollout),
   };
 }
 
@@ -227,6 +234,22 @@ function parseWrittenMetadata(
       labels: names(parsed?.labels),
       annotations: names(parsed?.annotations),
     };
+  } catch {
+    return undefined;
+  }
+}
+
+export function toRolloutColumn(rollout: RolloutRecord | undefined) {
+  return rollout ? JSON.stringify(rollout) : null;
+}
+
+function parseRollout(
+  raw: string | null | undefined,
+): RolloutRecord | undefined {
+  if (!raw) return undefined;
+  try {
+    const parsed = JSON.parse(raw);
+    return parsed && Array.isArray(parsed.consumers) ? parsed : undefined;
   } catch {
     return undefined;
   }

@@ -3,7 +3,12 @@ import type {
   SecretStore,
   StoreKind,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
-import type { SecretValue } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
+import type {
+  PodStart,
+  SecretValue,
+  WorkloadKind,
+  WorkloadObject,
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import type { CoreV1Event } from '@kubernetes/client-node';
 import type { ClusterWatcher } from './ClusterWatcher';
 import type {
@@ -162,4 +167,28 @@ export interface ClusterClient {
 
   /** A Namespace's labels, or undefined when it does not exist. */
   getNamespace(name: string): Promise<NamespaceInfo | undefined>;
+
+  /**
+   * The workloads of one kind in a namespace, one list request (paged),
+   * reduced to metadata, selector and the pod template's Secret references
+   * (literal env values are dropped). Rollout `observe`/`restart` only.
+   */
+  listWorkloads(
+    kind: WorkloadKind,
+    namespace: string,
+  ): Promise<WorkloadObject[]>;
+
+  /** Pods matching a label selector: name, phase, start time. */
+  listPods(namespace: string, labelSelector: string): Promise<PodStart[]>;
+
+  /**
+   * Merge-patches the workload's pod template annotations, which rolls its
+   * pods (Reloader's annotation strategy). Rollout `restart` only.
+   */
+  patchPodTemplateAnnotations(
+    kind: Exclude<WorkloadKind, 'CronJob'>,
+    namespace: string,
+    name: string,
+    annotations: Record<string, string>,
+  ): Promise<void>;
 }

@@ -40,6 +40,21 @@ export type ClusterConfigSource =
   | 'externalSecrets.kubeconfig'
   | 'kubernetes.clusterLocatorMethods';
 
+/**
+ * What the plugin does about the workloads that read its Secrets:
+ * - `off` (default): nothing; no workload or pod is read.
+ * - `observe`: lists Deployments, StatefulSets, DaemonSets, CronJobs (pod
+ *   templates only) and their pods, and reports which read each Secret and
+ *   whether they run its current data. Never patches. For clusters where
+ *   Stakater Reloader itself restarts workloads.
+ * - `restart`: as observe, plus the restart: on change for workloads that
+ *   opted in (Reloader's annotations or ours), in reconcile mode only, and
+ *   "Restart now" for permitted users. Needs `patch` on the workloads.
+ *
+ * @public
+ */
+export type RolloutMode = 'off' | 'observe' | 'restart';
+
 /** One usable cluster. @public */
 export type ClusterConfig = {
   name: string;
@@ -49,6 +64,8 @@ export type ClusterConfig = {
   esoFree: boolean;
   /** In reconcile mode, act on stores whose `spec.controller` is this class. */
   controllerClass?: string;
+  /** Workload consumers and restarts; absent means `off`. */
+  rollout?: RolloutMode;
   /** The config key it came from, e.g. `externalSecrets.clusters[2]`. */
   configKey: string;
   source: ClusterConfigSource;

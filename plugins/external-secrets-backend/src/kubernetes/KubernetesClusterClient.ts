@@ -3,8 +3,15 @@ import {
   SecretStore,
   StoreKind,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
-import { SecretValue } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import {
+  PodStart,
+  SecretValue,
+  WorkloadKind,
+  WorkloadObject,
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
+import {
+  AppsV1Api,
+  BatchV1Api,
   CoreV1Api,
   CoreV1Event,
   CustomObjectsApi,
@@ -23,6 +30,7 @@ import { createKubeConfig } from './createKubeConfig';
 import { ClusterWatcher } from './ClusterWatcher';
 import { KubernetesClusterWatcher } from './KubernetesClusterWatcher';
 import { KubernetesReads } from './KubernetesReads';
+import { KubernetesWorkloads } from './KubernetesWorkloads';
 import { KubernetesWrites } from './KubernetesWrites';
 import {
   KubernetesSecret,
@@ -67,6 +75,7 @@ export class KubernetesClusterClient implements ClusterClient {
   private readonly requests: ClusterRequests;
   private readonly reads: KubernetesReads;
   private readonly writes: KubernetesWrites;
+  private readonly workloads: KubernetesWorkloads;
 
   /** Builds the KubeConfig from a cluster's configured connection. */
   static fromConfig(
@@ -101,6 +110,12 @@ export class KubernetesClusterClient implements ClusterClient {
       list: (resource, labelSelector) =>
         this.reads.listForWatch(resource, labelSelector),
     });
+    this.workloads = new KubernetesWorkloads(
+      options.kubeConfig.makeApiClient(AppsV1Api),
+      options.kubeConfig.makeApiClient(BatchV1Api),
+      core,
+      this.requests,
+    );
   }
 
   /** Closes pooled idle connections (backend shutdown). */
@@ -222,6 +237,31 @@ export class KubernetesClusterClient implements ClusterClient {
     annotations: Record<string, string | null>,
   ): Promise<UnparsedKubernetesObject> {
     return this.writes.patchExternalSecretAnnotations(
+      namespace,
+      name,
+      annotations,
+    );
+  }
+
+  listWorkloads(
+    kind: WorkloadKind,
+    namespace: string,
+  ): Promise<WorkloadObject[]> {
+    return this.workloads.listWorkloads(kind, namespace);
+  }
+
+  listPods(namespace: string, labelSelector: string): Promise<PodStart[]> {
+    return this.workloads.listPods(namespace, labelSelector);
+  }
+
+  patchPodTemplateAnnotations(
+    kind: Exclude<WorkloadKind, 'CronJob'>,
+    namespace: string,
+    name: string,
+    annotations: Record<string, string>,
+  ): Promise<void> {
+    return this.workloads.patchPodTemplateAnnotations(
+      kind,
       namespace,
       name,
       annotations,

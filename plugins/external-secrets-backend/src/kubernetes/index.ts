@@ -30,6 +30,7 @@ export type {
   ClusterConfigSource,
   ClusterConnection,
   ClusterMode,
+  RolloutMode,
   UnusableCluster,
 } from './ClusterConfig';
 export { KubernetesClusterClient } from './KubernetesClusterClient';

@@ -34,6 +34,34 @@ function plain(cluster: ClusterConfig) {
 
 describe('readClusterConfigs', () => {
   describe('externalSecrets.clusters', () => {
+    it('should default to rollout off: no workload is read without opting in', () => {
+      const { clusters } = read(
+        own({ name: 'prod', url: 'https://k8s.example.com' }),
+      );
+      expect(clusters[0].rollout).toBe('off');
+    });
+
+    it.each(['observe', 'restart'])('should read rollout: %s', rollout => {
+      const { clusters } = read(
+        own({ name: 'prod', url: 'https://k8s.example.com', rollout }),
+      );
+      expect(clusters[0].rollout).toBe(rollout);
+    });
+
+    it('should refuse an unknown rollout mode, naming the key', () => {
+      expect(() =>
+        read(
+          own({
+            name: 'prod',
+            url: 'https://k8s.example.com',
+            rollout: 'auto',
+          }),
+        ),
+      ).toThrow(
+        'externalSecrets.clusters[0].rollout: Invalid option: expected one of "off"|"observe"|"restart"',
+      );
+    });
+
     it('should default to observe mode, not ESO-free, verified TLS', () => {
       const { clusters } = read(
         own({
@@ -47,6 +75,7 @@ describe('readClusterConfigs', () => {
           name: 'prod',
           mode: 'observe',
           esoFree: false,
+          rollout: 'off',
           configKey: 'externalSecrets.clusters[0]',
           source: 'externalSecrets.clusters',
           connection: {
@@ -235,6 +264,7 @@ describe('readClusterConfigs', () => {
           name,
           mode: 'observe',
           esoFree: false,
+          rollout: 'off',
           configKey: 'externalSecrets.kubeconfig',
           source: 'externalSecrets.kubeconfig',
           connection,

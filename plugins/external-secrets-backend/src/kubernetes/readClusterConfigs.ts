@@ -17,6 +17,7 @@ import {
   ClusterConfig,
   ClusterConfigs,
   ClusterConnection,
+  RolloutMode,
 } from './ClusterConfig';
 import { readKubernetesPluginClusters } from './readKubernetesPluginClusters';
 
@@ -27,6 +28,7 @@ const syncOptions = {
   mode: z.enum(['reconcile', 'observe']).default('observe'),
   esoFree: z.boolean().default(false),
   controllerClass: z.string().min(1).optional(),
+  rollout: z.enum(['off', 'observe', 'restart']).default('off'),
 };
 
 const clusterSchema = z
@@ -133,11 +135,13 @@ function syncSettings(parsed: {
   mode: ClusterConfig['mode'];
   esoFree: boolean;
   controllerClass?: string;
+  rollout: RolloutMode;
 }) {
   return {
     mode: parsed.mode,
     esoFree: parsed.esoFree,
     ...(parsed.controllerClass && { controllerClass: parsed.controllerClass }),
+    rollout: parsed.rollout,
   };
 }
 

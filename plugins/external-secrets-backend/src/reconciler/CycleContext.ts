@@ -53,4 +53,16 @@ export type SyncOutcome = {
   /** False when nothing changed: skip the database write. */
   changed: boolean;
   events: SyncEvent[];
+  /**
+   * Our write this cycle changed the Secret's data: its new data-hash, and
+   * the one it replaced (absent when the Secret was created).
+   */
+  dataChanged?: {
+    hash: string;
+    previousHash?: string;
+    /** Key NAMES whose values changed. */
+    changedKeys: string[];
+    /** The Secret's annotations as written (Reloader's match / ignore). */
+    secretAnnotations: Record<string, string>;
+  };
 };

@@ -32,6 +32,8 @@ import { CycleContext, syncExternalSecret } from './syncExternalSecret';
 import { validateStores } from './validateStores';
 import { forgetVanished, markUnreadableClusters } from './vanishedRecords';
 import { WorkItem, workItemKey } from './WorkItem';
+import { runRolloutStep } from '../rollout/RolloutStep';
+import { WorkloadListings } from '../rollout/WorkloadListings';
 
 /**
  * What a cycle covers: every cluster (no scope), one cluster (its scheduled
@@ -132,6 +134,7 @@ export class ReconcileCycle {
       signal,
     });
     const secrets = new SecretListings();
+    const workloads = new WorkloadListings();
     secrets.prefetchSecretLists(
       items,
       options.config.concurrency.kubernetesRequests,
@@ -195,6 +198,13 @@ export class ReconcileCycle {
             if (outcome.record.state === 'Error') report.failed++;
             else report.synced++;
             await this.save(item, outcome, previousClaims);
+            await runRolloutStep(item, outcome, ctx.previous(item), {
+              statusStore: options.statusStore,
+              auditor: options.auditor,
+              logger: options.logger,
+              now,
+              listings: workloads,
+            });
             for (const event of outcome.events) {
               await options.statusStore.addEvent(
                 event,

@@ -1,4 +1,5 @@
 import {
+  ANNOTATION_DATA_HASH,
   parseGoDuration,
   ParsedExternalSecret,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
@@ -37,13 +38,14 @@ export async function observeExternalSecret(
   const es = parsed.externalSecret;
   const ready = es.status?.conditions?.find(c => c.type === 'Ready');
   let targetExists: boolean | undefined;
+  let observedHash: string | undefined;
   try {
-    targetExists = Boolean(
-      await item.inventory.client.getSecretMetadata(
-        item.namespace,
-        es.spec.target.name,
-      ),
+    const target = await item.inventory.client.getSecretMetadata(
+      item.namespace,
+      es.spec.target.name,
     );
+    targetExists = Boolean(target);
+    observedHash = target?.annotations?.[ANNOTATION_DATA_HASH];
   } catch (e) {
     ctx.logger.warn(
       `Observe ${item.namespace}/${item.name}: ${(e as Error).message}`,
@@ -83,7 +85,14 @@ export async function observeExternalSecret(
     state,
     reason,
     message,
-    dataHash: undefined,
+    // ESO's data-hash annotation on the Secret (a digest, never a value).
+    dataHash: observedHash ?? previous?.dataHash,
+    // ESO writes the Secret: the change is dated when we first see its new
+    // hash (at most one cycle late); unknown until a change is seen.
+    dataChangedAt:
+      observedHash && previous?.dataHash && observedHash !== previous.dataHash
+        ? ctx.now
+        : previous?.dataChangedAt,
     lastAttemptAt: ctx.now,
     lastSuccessAt: es.status?.refreshTime
       ? new Date(es.status.refreshTime)
@@ -96,6 +105,7 @@ export async function observeExternalSecret(
     previous.state !== record.state ||
     previous.reason !== record.reason ||
     previous.message !== record.message ||
+    previous.dataHash !== record.dataHash ||
     previous.lastSuccessAt?.getTime() !== record.lastSuccessAt?.getTime();
   return { record, changed, events: [] };
 }

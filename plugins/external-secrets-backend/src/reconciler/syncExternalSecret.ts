@@ -1,4 +1,5 @@
 import {
+  ANNOTATION_DATA_HASH,
   ExternalSecret,
   ParsedExternalSecret,
   parseExternalSecret,
@@ -9,6 +10,7 @@ import {
   planReads,
   ProviderError,
   reconcileExternalSecret,
+  ReconcileResult,
   StoreReadiness,
   syncedResourceVersion,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
@@ -323,6 +325,7 @@ async function reconcile(
     });
   }
   const failures = failedNow ? (previous?.consecutiveFailures ?? 0) + 1 : 0;
+  const dataChanged = changedData(result, current, refused, writeError);
   const record: ExternalSecretRecord = {
     ...baseRecord(item, parsed, 'reconcile'),
     state: stateOf(condition, result.keys),
@@ -349,10 +352,12 @@ async function reconcile(
         ? previous?.writtenMetadata
         : producedMetadataKeys(es),
     keys: result.keys.map(toKeyRecord),
+    dataChangedAt: dataChanged ? ctx.now : previous?.dataChangedAt,
   };
   return {
     record,
     changed: true,
+    dataChanged,
     events: eventsFor(
       item,
       result,
@@ -360,6 +365,35 @@ async function reconcile(
       previous,
       failure ? new Error(failure) : undefined,
     ),
+  };
+}
+
+/**
+ * The data-hash our write moved the Secret to, when it did: a create, or an
+ * update whose data (not only labels or annotations) changed. Undefined when
+ * nothing was written (refused, failed, unchanged).
+ */
+function changedData(
+  result: Pick<
+    ReconcileResult,
+    'action' | 'dataHash' | 'desired' | 'changedKeys'
+  >,
+  current: CurrentSecret | undefined,
+  refused: string | undefined,
+  writeError: Error | undefined,
+): SyncOutcome['dataChanged'] {
+  if (refused || writeError || !result.desired || !result.dataHash) {
+    return undefined;
+  }
+  if (result.action !== 'create' && result.action !== 'update')
+    return undefined;
+  const previousHash = current?.metadata.annotations?.[ANNOTATION_DATA_HASH];
+  if (current && previousHash === result.dataHash) return undefined;
+  return {
+    hash: result.dataHash,
+    ...(current && { previousHash: previousHash ?? '' }),
+    changedKeys: result.changedKeys,
+    secretAnnotations: result.desired.metadata.annotations ?? {},
   };
 }
 

@@ -14,11 +14,13 @@ import {
   EntityEventsResponse,
   EntityStatusResponse,
   externalSecretsEntityReadPermission,
+  externalSecretsEntityRestartPermission,
   externalSecretsEntitySyncPermission,
   externalSecretsOverviewReadPermission,
   externalSecretsStoresReadPermission,
   OverviewResponse,
   SetupDto,
+  RestartRequest,
   StoresResponse,
   SyncResponse,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
@@ -34,6 +36,7 @@ import {
   SyncRequester,
   SyncTarget,
 } from './SyncRequester';
+import { RestartRequester } from '../rollout/RestartRequester';
 import { eventToDto, externalSecretToDto, storeToDto } from './toDto';
 
 const DEFAULT_EVENTS_LIMIT = 20;
@@ -48,6 +51,8 @@ export type RouterOptions = {
   access: EntityAccess;
   statusStore: StatusStore;
   syncRequester: SyncRequester;
+  /** "Restart now" of a workload reading a synced Secret. */
+  restartRequester: RestartRequester;
   /** Lists a store's remote key names (`GET /stores/.../keys`). */
   storeKeys: StoreKeyLister;
   /** Per-store permission and per-user rate limit of the key listing. */
@@ -150,6 +155,34 @@ export async function createRouter(
       if (error instanceof SyncRateLimitedError) {
         res.setHeader('Retry-After', String(error.retryAfterSeconds));
       }
+      throw error;
+    }
+  });
+
+  router.post('/entities/:kind/:namespace/:name/restart', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const ref = entityRefFromPath(req.params);
+    const target = req.body as RestartRequest;
+    const auditorEvent = await auditor.createEvent({
+      eventId: 'restart-now',
+      severityLevel: 'medium',
+      request: req,
+      meta: { entityRef: stringifyEntityRef(ref), target: { ...target } },
+    });
+    try {
+      const entity = await access.authorizeEntity(
+        ref,
+        externalSecretsEntityRestartPermission,
+        credentials,
+      );
+      const body = await options.restartRequester.restart(
+        stringifyEntityRef(entity),
+        target,
+      );
+      await auditorEvent.success({ meta: { restartedAt: body.restartedAt } });
+      res.status(202).json(jsonBodyOf(body));
+    } catch (error) {
+      await auditorEvent.fail({ error: error as Error });
       throw error;
     }
   });

@@ -1,10 +1,12 @@
 import {
   ExternalSecretStatusDto,
+  RolloutDto,
   StoreStatusDto,
   SyncEventDto,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
   ExternalSecretRecord,
+  RolloutRecord,
   StoreStatusRecord,
   SyncEvent,
 } from '../database/StatusStore';
@@ -46,6 +48,34 @@ export function externalSecretToDto(
         message: key.message,
         errorType: key.errorType,
         remoteVersion: key.remoteVersion,
+      }),
+    ),
+    dataChangedAt: record.dataChangedAt?.toISOString(),
+    rollout: record.rollout && rolloutToDto(record.rollout),
+  });
+}
+
+/** Names, counts and times of the workloads reading the Secret (no hash). */
+function rolloutToDto(rollout: RolloutRecord): RolloutDto {
+  return compact({
+    mode: rollout.mode,
+    error: rollout.error,
+    consumers: rollout.consumers.map(c =>
+      compact({
+        kind: c.kind,
+        name: c.name,
+        reads: c.reads,
+        containers: c.containers,
+        updates: c.updates,
+        verdict: c.verdict,
+        pods: c.pods,
+        stalePods: c.stalePods,
+        paused: c.paused,
+        restartOn: c.restartOn,
+        lastRestart: c.lastRestart && {
+          at: c.lastRestart.at,
+          by: c.lastRestart.by,
+        },
       }),
     ),
   });

@@ -37,6 +37,41 @@ export type KeyMappingDto = {
   remoteVersion?: string;
 };
 
+/** A workload that reads the target Secret, and whether its pods run its current data. @public */
+export type SecretConsumerDto = {
+  kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'CronJob';
+  name: string;
+  /** How it reads the Secret. */
+  reads: ('env' | 'envFrom' | 'volume' | 'projected' | 'subPath')[];
+  containers: string[];
+  /** restart: env/subPath/init containers; in-place: mounted volume; next-run: CronJob. */
+  updates: 'restart' | 'in-place' | 'next-run';
+  verdict:
+    | 'current'
+    | 'restart-needed'
+    | 'restarting'
+    | 'updates-in-place'
+    | 'next-run'
+    | 'no-pods'
+    | 'unknown';
+  /** Running pods. */
+  pods: number;
+  /** Running pods that started before the Secret's last data change. */
+  stalePods: number;
+  /** A paused Deployment: never restarted on change. */
+  paused: boolean;
+  /** The annotation that opted it into a restart on change. */
+  restartOn?: string;
+  lastRestart?: { at: string; by: 'on-change' | 'restart-now' };
+};
+
+/** The workloads reading an ExternalSecret's target Secret (clusters with `rollout` on). @public */
+export type RolloutDto = {
+  mode: 'observe' | 'restart';
+  consumers: SecretConsumerDto[];
+  error?: string;
+};
+
 /** @public */
 export type ExternalSecretStatusDto = {
   cluster: string;
@@ -57,6 +92,28 @@ export type ExternalSecretStatusDto = {
   lastSyncAt?: string;
   nextDueAt?: string;
   keys: KeyMappingDto[];
+  /** When the target Secret's data last changed. */
+  dataChangedAt?: string;
+  rollout?: RolloutDto;
+};
+
+/** "Restart now" for one workload reading an ExternalSecret's target Secret. @public */
+export type RestartRequest = {
+  cluster: string;
+  namespace: string;
+  /** The ExternalSecret. */
+  name: string;
+  workloadKind: 'Deployment' | 'StatefulSet' | 'DaemonSet';
+  workload: string;
+};
+
+/** @public */
+export type RestartResponse = {
+  cluster: string;
+  namespace: string;
+  workloadKind: string;
+  workload: string;
+  restartedAt: string;
 };
 
 /**

@@ -25,6 +25,7 @@ export function mockExternalSecretsApi(
     listStoreKeys: notMocked('listStoreKeys'),
     getOverview: notMocked('getOverview'),
     getHealth: notMocked('getHealth'),
+    restartConsumer: notMocked('restartConsumer'),
     ...overrides,
   } as jest.Mocked<ExternalSecretsApi>;
 }

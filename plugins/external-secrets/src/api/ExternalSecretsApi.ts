@@ -4,6 +4,8 @@ import type {
   EntityEventsResponse,
   EntityStatusResponse,
   OverviewResponse,
+  RestartRequest,
+  RestartResponse,
   StoreKeysResponse,
   StoresResponse,
   SyncRequest,
@@ -29,6 +31,15 @@ export interface ExternalSecretsApi {
     entityRef: CompoundEntityRef,
     request?: SyncRequest,
   ): Promise<SyncResponse>;
+  /**
+   * Restart now: rolls one workload reading a synced Secret whose pods run
+   * data from before its last change. Rejects with 403 (permission, or
+   * restarts off in the cluster), 409 (nothing stale, paused), 429 (budget).
+   */
+  restartConsumer(
+    entityRef: CompoundEntityRef,
+    request: RestartRequest,
+  ): Promise<RestartResponse>;
   /** Stores with their Ready state and last validation (admin). */
   getStores(): Promise<StoresResponse>;
   /**

@@ -6,6 +6,8 @@ import {
   type EntityEventsResponse,
   type EntityStatusResponse,
   type OverviewResponse,
+  type RestartRequest,
+  type RestartResponse,
   type StoreKeysResponse,
   type StoresResponse,
   type SyncRequest,
@@ -50,6 +52,18 @@ export class ExternalSecretsClient implements ExternalSecretsApi {
   ): Promise<SyncResponse> {
     return bodyOf(
       this.client.syncEntity({ path: entityPath(entityRef), body: request }),
+    );
+  }
+
+  restartConsumer(
+    entityRef: CompoundEntityRef,
+    request: RestartRequest,
+  ): Promise<RestartResponse> {
+    return bodyOf(
+      this.client.restartConsumer({
+        path: entityPath(entityRef),
+        body: request,
+      }),
     );
   }
 

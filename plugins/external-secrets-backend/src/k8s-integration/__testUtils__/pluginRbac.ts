@@ -63,3 +63,27 @@ export function rulesWithout(
       : rule,
   );
 }
+
+/**
+ * The README's extra verbs for `rollout: observe`: list the workloads and
+ * their pods (pod templates and start times, never Secret data).
+ */
+export const ROLLOUT_OBSERVE_RULES: V1PolicyRule[] = [
+  {
+    apiGroups: ['apps'],
+    resources: ['deployments', 'statefulsets', 'daemonsets'],
+    verbs: ['list'],
+  },
+  { apiGroups: ['batch'], resources: ['cronjobs'], verbs: ['list'] },
+  { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
+];
+
+/** `rollout: restart` adds `patch` on the workloads it rolls. */
+export const ROLLOUT_RESTART_RULES: V1PolicyRule[] = [
+  ...ROLLOUT_OBSERVE_RULES,
+  {
+    apiGroups: ['apps'],
+    resources: ['deployments', 'statefulsets', 'daemonsets'],
+    verbs: ['patch'],
+  },
+];

@@ -39,6 +39,8 @@ export type KubeTestBackend = {
   startRun(): { stop(): Promise<void> };
   /** The entity's ExternalSecrets as the plugin's REST API reports them. */
   status(entityName: string): Promise<StatusRow[]>;
+  /** The backend's HTTP server, for other API calls. */
+  server: Awaited<ReturnType<typeof startTestBackend>>['server'];
   stop(): Promise<void>;
 };
 
@@ -129,6 +131,7 @@ export async function startKubeTestBackend(options: {
       }
       return res.body.externalSecrets as StatusRow[];
     },
+    server: backend.server,
     stop: () => backend.stop(),
   };
 }

@@ -13,7 +13,12 @@ export type SimulatedKind =
   | 'Event'
   | 'ExternalSecret'
   | 'SecretStore'
-  | 'ClusterSecretStore';
+  | 'ClusterSecretStore'
+  | 'Deployment'
+  | 'StatefulSet'
+  | 'DaemonSet'
+  | 'CronJob'
+  | 'Pod';
 
 /** @internal */
 export type ResourceType = {
@@ -87,6 +92,25 @@ export const RESOURCE_TYPES: ResourceType[] = [
     custom: true,
   },
 ];
+
+// Workloads and pods, for the rollout step (their status is not a
+// subresource here: nothing in the simulator writes it but the test).
+for (const [kind, group, plural] of [
+  ['Deployment', 'apps', 'deployments'],
+  ['StatefulSet', 'apps', 'statefulsets'],
+  ['DaemonSet', 'apps', 'daemonsets'],
+  ['CronJob', 'batch', 'cronjobs'],
+  ['Pod', '', 'pods'],
+] as const) {
+  RESOURCE_TYPES.push({
+    kind,
+    group,
+    version: 'v1',
+    plural,
+    namespaced: true,
+    custom: false,
+  });
+}
 
 /** `v1` for the core group, `group/version` otherwise. @internal */
 export function apiVersionOf(type: ResourceType): string {

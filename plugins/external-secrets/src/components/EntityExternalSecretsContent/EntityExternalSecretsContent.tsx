@@ -9,6 +9,7 @@ import { useCallback, useState } from 'react';
 import { EntityStatusGate } from '../EntityStatusGate';
 import { ExternalSecretManifest } from '../ExternalSecretManifest';
 import { KeyMappingTable } from '../KeyMappingTable';
+import { SecretConsumersTable } from '../SecretConsumers';
 import { SyncEventsList } from '../SyncEventsList';
 import { SyncNowButton } from '../SyncNowButton';
 
@@ -43,6 +44,13 @@ function StatusContent(props: {
         <KeyMappingTable
           entity={entity}
           externalSecrets={status.externalSecrets}
+        />
+      </Grid>
+      <Grid item xs={12}>
+        <SecretConsumersTable
+          entity={entity}
+          externalSecrets={status.externalSecrets}
+          onRestarted={onRequested}
         />
       </Grid>
       <Grid item xs={12} md={6}>

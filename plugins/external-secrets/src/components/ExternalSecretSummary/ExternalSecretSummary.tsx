@@ -6,6 +6,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import { KubernetesLocationLink } from '../KubernetesLocationLink';
 import { RelativeTime } from '../RelativeTime';
 import { ExternalSecretStateBadge } from '../StateBadge';
+import { SecretConsumersSummary } from '../SecretConsumers';
 import { KeyMappingList } from './KeyMappingList';
 
 const useStyles = makeStyles(theme => ({
@@ -82,6 +83,7 @@ export function ExternalSecretSummary(props: {
         defaultStore={es.store}
         label={`Key mappings of ${title}`}
       />
+      <SecretConsumersSummary externalSecret={es} />
     </Box>
   );
 }

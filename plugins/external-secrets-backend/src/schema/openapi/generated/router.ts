@@ -100,6 +100,108 @@ export const spec = {
         required: ['source', 'state'],
         additionalProperties: false,
       },
+      SecretConsumer: {
+        type: 'object',
+        description:
+          "A workload whose pod template reads the target Secret, and whether its pods run the Secret's current data.",
+        properties: {
+          kind: {
+            type: 'string',
+            enum: ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob'],
+          },
+          name: {
+            type: 'string',
+          },
+          reads: {
+            type: 'array',
+            items: {
+              type: 'string',
+              enum: ['env', 'envFrom', 'volume', 'projected', 'subPath'],
+            },
+          },
+          containers: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          updates: {
+            type: 'string',
+            enum: ['restart', 'in-place', 'next-run'],
+          },
+          verdict: {
+            type: 'string',
+            enum: [
+              'current',
+              'restart-needed',
+              'restarting',
+              'updates-in-place',
+              'next-run',
+              'no-pods',
+              'unknown',
+            ],
+          },
+          pods: {
+            type: 'integer',
+          },
+          stalePods: {
+            type: 'integer',
+          },
+          paused: {
+            type: 'boolean',
+          },
+          restartOn: {
+            type: 'string',
+          },
+          lastRestart: {
+            type: 'object',
+            properties: {
+              at: {
+                type: 'string',
+                format: 'date-time',
+              },
+              by: {
+                type: 'string',
+                enum: ['on-change', 'restart-now'],
+              },
+            },
+            required: ['at', 'by'],
+            additionalProperties: false,
+          },
+        },
+        required: [
+          'kind',
+          'name',
+          'reads',
+          'containers',
+          'updates',
+          'verdict',
+          'pods',
+          'stalePods',
+          'paused',
+        ],
+        additionalProperties: false,
+      },
+      Rollout: {
+        type: 'object',
+        properties: {
+          mode: {
+            type: 'string',
+            enum: ['observe', 'restart'],
+          },
+          consumers: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/SecretConsumer',
+            },
+          },
+          error: {
+            type: 'string',
+          },
+        },
+        required: ['mode', 'consumers'],
+        additionalProperties: false,
+      },
       ExternalSecretStatus: {
         type: 'object',
         properties: {
@@ -165,6 +267,13 @@ export const spec = {
             items: {
               $ref: '#/components/schemas/KeyMapping',
             },
+          },
+          dataChangedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          rollout: {
+            $ref: '#/components/schemas/Rollout',
           },
         },
         required: [
@@ -308,6 +417,64 @@ export const spec = {
           },
         },
         required: ['requested'],
+        additionalProperties: false,
+      },
+      RestartRequest: {
+        type: 'object',
+        description:
+          "One workload that reads the target Secret of one of the entity's ExternalSecrets.",
+        properties: {
+          cluster: {
+            type: 'string',
+            maxLength: 253,
+          },
+          namespace: {
+            type: 'string',
+            maxLength: 63,
+          },
+          name: {
+            type: 'string',
+            maxLength: 253,
+          },
+          workloadKind: {
+            type: 'string',
+            enum: ['Deployment', 'StatefulSet', 'DaemonSet'],
+          },
+          workload: {
+            type: 'string',
+            maxLength: 253,
+          },
+        },
+        required: ['cluster', 'namespace', 'name', 'workloadKind', 'workload'],
+        additionalProperties: false,
+      },
+      RestartResponse: {
+        type: 'object',
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          workloadKind: {
+            type: 'string',
+          },
+          workload: {
+            type: 'string',
+          },
+          restartedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+        required: [
+          'cluster',
+          'namespace',
+          'workloadKind',
+          'workload',
+          'restartedAt',
+        ],
         additionalProperties: false,
       },
       StoreStatus: {
@@ -754,6 +921,124 @@ export const spec = {
             },
           },
           '404': {
+            description: 'Error',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
+          },
+          '429': {
+            description: 'Error',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}/restart': {
+      post: {
+        operationId: 'RestartConsumer',
+        description:
+          "Restart now: rolls one workload that reads the target Secret of one of the entity's ExternalSecrets and whose pods run data from before its last change (pod template annotation, as Reloader). Only in clusters with rollout: restart.",
+        parameters: [
+          {
+            name: 'kind',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              pattern: '^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$',
+            },
+          },
+          {
+            name: 'namespace',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              pattern: '^[a-z0-9][-a-z0-9_.]{0,62}$',
+            },
+          },
+          {
+            name: 'name',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              pattern: '^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$',
+            },
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/RestartRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '202': {
+            description: 'Restart requested',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RestartResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            description: 'Error',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
+          },
+          '401': {
+            description: 'Error',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
+          },
+          '403': {
+            description: 'Error',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
+          },
+          '404': {
+            description: 'Error',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
+          },
+          '409': {
             description: 'Error',
             content: {
               'application/json': {

@@ -8,6 +8,8 @@ import { EntityEvents } from '../models/EntityEvents.model';
 import { EntityStatus } from '../models/EntityStatus.model';
 import { Health200Response } from '../models/Health200Response.model';
 import { Overview } from '../models/Overview.model';
+import { RestartRequest } from '../models/RestartRequest.model';
+import { RestartResponse } from '../models/RestartResponse.model';
 import { StoreKeys } from '../models/StoreKeys.model';
 import { Stores } from '../models/Stores.model';
 import { SyncRequest } from '../models/SyncRequest.model';
@@ -80,6 +82,18 @@ export type ListStores = {
 /**
  * @public
  */
+export type RestartConsumer = {
+  path: {
+    kind: string;
+    namespace: string;
+    name: string;
+  };
+  body: RestartRequest;
+  response: RestartResponse | Error | Error | Error | Error | Error | Error;
+};
+/**
+ * @public
+ */
 export type SyncEntity = {
   path: {
     kind: string;
@@ -102,6 +116,8 @@ export type EndpointMap = {
   '#get|/stores/{cluster}/{kind}/{namespace}/{name}/keys': ListStoreKeys;
 
   '#get|/stores': ListStores;
+
+  '#post|/entities/{kind}/{namespace}/{name}/restart': RestartConsumer;
 
   '#post|/entities/{kind}/{namespace}/{name}/sync': SyncEntity;
 };

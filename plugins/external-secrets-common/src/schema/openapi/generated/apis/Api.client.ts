@@ -13,6 +13,8 @@ import { EntityEvents } from '../models/EntityEvents.model';
 import { EntityStatus } from '../models/EntityStatus.model';
 import { Health200Response } from '../models/Health200Response.model';
 import { Overview } from '../models/Overview.model';
+import { RestartRequest } from '../models/RestartRequest.model';
+import { RestartResponse } from '../models/RestartResponse.model';
 import { StoreKeys } from '../models/StoreKeys.model';
 import { Stores } from '../models/Stores.model';
 import { SyncRequest } from '../models/SyncRequest.model';
@@ -81,6 +83,17 @@ export type ListStoreKeys = {
  * @public
  */
 export type ListStores = {};
+/**
+ * @public
+ */
+export type RestartConsumer = {
+  path: {
+    kind: string;
+    namespace: string;
+    name: string;
+  };
+  body: RestartRequest;
+};
 /**
  * @public
  */
@@ -268,6 +281,38 @@ export class DefaultApiClient {
         ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
       },
       method: 'GET',
+    });
+  }
+
+  /**
+   * Restart now: rolls one workload that reads the target Secret of one of the entity\'s ExternalSecrets and whose pods run data from before its last change (pod template annotation, as Reloader). Only in clusters with rollout: restart.
+   * @param kind -
+   * @param namespace -
+   * @param name -
+   * @param restartRequest -
+   */
+  public async restartConsumer(
+    // @ts-ignore
+    request: RestartConsumer,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<RestartResponse>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/entities/{kind}/{namespace}/{name}/restart`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      kind: request.path.kind,
+      namespace: request.path.namespace,
+      name: request.path.name,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+      body: JSON.stringify(request.body),
     });
   }
 

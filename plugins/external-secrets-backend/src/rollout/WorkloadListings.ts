@@ -1,0 +1,58 @@
+import {
+  WORKLOAD_KINDS,
+  WorkloadObject,
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
+import { ClusterClient } from '../kubernetes/ClusterClient';
+
+/** A namespace's workloads, and why some kinds could not be listed. */
+export type ListedWorkloads = {
+  workloads: WorkloadObject[];
+  error?: string;
+};
+
+/**
+ * The workloads of each namespace, listed once per cycle: one list per kind
+ * (Deployments, StatefulSets, DaemonSets, CronJobs), shared by every
+ * ExternalSecret of the namespace. A kind that fails (RBAC, a cluster without
+ * batch/v1) is named in `error`; the others are still used.
+ */
+export class WorkloadListings {
+  private readonly listed = new Map<string, Promise<ListedWorkloads>>();
+
+  workloads(
+    client: ClusterClient,
+    namespace: string,
+  ): Promise<ListedWorkloads> {
+    const key = `${client.clusterName}/${namespace}`;
+    let listing = this.listed.get(key);
+    if (!listing) {
+      listing = listAll(client, namespace);
+      this.listed.set(key, listing);
+    }
+    return listing;
+  }
+}
+
+async function listAll(
+  client: ClusterClient,
+  namespace: string,
+): Promise<ListedWorkloads> {
+  const results = await Promise.allSettled(
+    WORKLOAD_KINDS.map(kind => client.listWorkloads(kind, namespace)),
+  );
+  const workloads: WorkloadObject[] = [];
+  const errors: string[] = [];
+  results.forEach((result, i) => {
+    if (result.status === 'fulfilled') workloads.push(...result.value);
+    else
+      errors.push(
+        `could not list ${WORKLOAD_KINDS[i]}s in namespace ${namespace}: ${
+          (result.reason as Error).message
+        }`,
+      );
+  });
+  return {
+    workloads,
+    ...(errors.length > 0 && { error: errors.join('; ') }),
+  };
+}

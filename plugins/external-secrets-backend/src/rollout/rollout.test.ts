@@ -1,0 +1,434 @@
+import { Entity } from '@backstage/catalog-model';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import request from 'supertest';
+import {
+  KubernetesSimulator,
+  startKubernetesSimulator,
+} from '../testUtils/kubernetes';
+import {
+  ReconcilerTestBackend,
+  startReconcilerTestBackend,
+} from '../__testUtils__/startReconcilerTestBackend';
+
+jest.setTimeout(60_000);
+
+const NS = 'payments';
+const CANARY = 'rollout-canary-3f9a';
+const LONG_AGO = '2020-01-01T00:00:00Z';
+const FUTURE = '2099-01-01T00:00:00Z';
+const LAST_RELOADED = 'reloader.stakater.com/last-reloaded-from';
+
+const CHECKOUT: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'checkout-service',
+    namespace: 'default',
+    annotations: { 'backstage.io/kubernetes-id': 'checkout' },
+  },
+  spec: { type: 'service', owner: 'team-payments', lifecycle: 'production' },
+};
+
+function store(value: string) {
+  return {
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ClusterSecretStore',
+    metadata: { name: 'demo-store' },
+    spec: { provider: { fake: { data: [{ key: 'DB_PASSWORD', value }] } } },
+  };
+}
+
+function externalSecret(annotations: Record<string, string> = {}) {
+  return {
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ExternalSecret',
+    metadata: {
+      name: 'db',
+      namespace: NS,
+      labels: { 'backstage.io/kubernetes-id': 'checkout' },
+      annotations,
+    },
+    spec: {
+      refreshInterval: '1ms',
+      secretStoreRef: { kind: 'ClusterSecretStore', name: 'demo-store' },
+      target: { name: 'db' },
+      data: [{ secretKey: 'password', remoteRef: { key: 'DB_PASSWORD' } }],
+    },
+  };
+}
+
+function deployment(
+  name: string,
+  podSpec: Record<string, unknown>,
+  extra: { annotations?: Record<string, string>; paused?: boolean } = {},
+) {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: NS, annotations: extra.annotations },
+    spec: {
+      paused: extra.paused,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: podSpec },
+    },
+  };
+}
+
+const ENV_READER = {
+  containers: [
+    {
+      name: 'app',
+      image: 'checkout',
+      env: [
+        { name: 'LITERAL', value: CANARY },
+        {
+          name: 'DB_PASSWORD',
+          valueFrom: { secretKeyRef: { name: 'db', key: 'password' } },
+        },
+      ],
+    },
+  ],
+};
+const VOLUME_READER = {
+  containers: [
+    {
+      name: 'app',
+      image: 'reader',
+      volumeMounts: [{ name: 'creds', mountPath: '/etc/db' }],
+    },
+  ],
+  volumes: [{ name: 'creds', secret: { secretName: 'db' } }],
+};
+
+function pod(app: string, name: string, startTime: string) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: NS, labels: { app } },
+    spec: { containers: [{ name: 'app', image: app }] },
+    status: { phase: 'Running', startTime },
+  };
+}
+
+describe('rollout: consumers of a synced Secret (simulated cluster)', () => {
+  let sim: KubernetesSimulator;
+  let backend: ReconcilerTestBackend | undefined;
+
+  beforeAll(async () => {
+    sim = await startKubernetesSimulator();
+  });
+  afterAll(async () => sim.stop());
+  beforeEach(() => {
+    sim.reset();
+    sim.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+  });
+  afterEach(async () => {
+    await backend?.stop();
+    backend = undefined;
+  });
+
+  async function start(
+    cluster: Record<string, string>,
+    permission:
+      | AuthorizeResult.ALLOW
+      | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+  ) {
+    backend = await startReconcilerTestBackend({
+      sim,
+      entities: [CHECKOUT],
+      cluster,
+      permission,
+    });
+    return backend;
+  }
+
+  async function status(b: ReconcilerTestBackend) {
+    const res = await request(b.server).get(
+      '/api/external-secrets/entities/component/default/checkout-service/status',
+    );
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(res.body)).not.toContain(CANARY);
+    return res.body.externalSecrets[0];
+  }
+
+  const workloadRequests = () =>
+    sim.requests.filter(r =>
+      [
+        'deployments',
+        'statefulsets',
+        'daemonsets',
+        'cronjobs',
+        'pods',
+      ].includes(r.resource ?? ''),
+    );
+  const patches = () =>
+    sim.requests.filter(
+      r => r.resource === 'deployments' && r.verb === 'patch',
+    );
+  const template = (name: string) =>
+    (sim.get({ kind: 'Deployment', namespace: NS, name }) as any).spec.template
+      .metadata.annotations ?? {};
+
+  it('reads no workload in a cluster without rollout (the default)', async () => {
+    sim.seed(store('v1'), externalSecret(), deployment('web', ENV_READER));
+    const b = await start({});
+    await b.runCycle();
+    expect(workloadRequests()).toEqual([]);
+    expect((await status(b)).rollout).toBeUndefined();
+  });
+
+  it('observe: finds the env reader stale and the volume reader updating in place (in list order), one list per kind', async () => {
+    sim.seed(
+      store('v1'),
+      externalSecret(),
+      deployment('web', ENV_READER),
+      deployment('reader', VOLUME_READER),
+      deployment('unrelated', { containers: [{ name: 'x', image: 'x' }] }),
+      pod('web', 'web-1', LONG_AGO),
+      pod('web', 'web-2', LONG_AGO),
+      pod('web', 'web-3', LONG_AGO),
+      pod('reader', 'reader-1', LONG_AGO),
+    );
+    const b = await start({ rollout: 'observe' });
+    await b.runCycle();
+    const es = await status(b);
+    expect(es.dataChangedAt).toEqual(expect.any(String));
+    expect(es.rollout).toEqual({
+      mode: 'observe',
+      consumers: [
+        {
+          kind: 'Deployment',
+          name: 'reader',
+          reads: ['volume'],
+          containers: ['app'],
+          updates: 'in-place',
+          verdict: 'updates-in-place',
+          pods: 1,
+          stalePods: 1,
+          paused: false,
+        },
+        {
+          kind: 'Deployment',
+          name: 'web',
+          reads: ['env'],
+          containers: ['app'],
+          updates: 'restart',
+          verdict: 'restart-needed',
+          pods: 3,
+          stalePods: 3,
+          paused: false,
+        },
+      ],
+    });
+    const lists = workloadRequests().filter(r => r.resource !== 'pods');
+    expect(lists.map(r => r.resource).sort()).toEqual([
+      'cronjobs',
+      'daemonsets',
+      'deployments',
+      'statefulsets',
+    ]);
+    expect(patches()).toEqual([]);
+  });
+
+  it('restart: one template patch when our write changes the data, none when nothing changed', async () => {
+    sim.seed(
+      store('v1'),
+      externalSecret(),
+      deployment('web', ENV_READER, {
+        annotations: { 'reloader.stakater.com/auto': 'true' },
+      }),
+      pod('web', 'web-1', LONG_AGO),
+    );
+    const b = await start({ rollout: 'restart' });
+    await b.runCycle(); // creates the Secret: no restart on create
+    expect(patches()).toEqual([]);
+    sim.seed(store('v2'));
+    await b.runCycle(); // the value changed: one restart
+    expect(patches()).toHaveLength(1);
+    const source = JSON.parse(template('web')[LAST_RELOADED]);
+    expect(source).toMatchObject({ type: 'SECRET', name: 'db', namespace: NS });
+    await b.runCycle(); // unchanged: nothing more
+    await b.runCycle();
+    expect(patches()).toHaveLength(1);
+    const es = await status(b);
+    expect(es.rollout.consumers[0]).toMatchObject({
+      name: 'web',
+      verdict: 'restarting',
+      restartOn: 'reloader.stakater.com/auto',
+      lastRestart: { by: 'on-change' },
+    });
+    const audited = b.auditor.createEvent.mock.calls
+      .map(([e]: any[]) => e)
+      .filter((e: any) => e.eventId === 'workload-restart');
+    expect(audited).toHaveLength(1);
+    expect(audited[0].meta).toMatchObject({
+      trigger: 'on-change',
+      workload: 'Deployment/web',
+      secret: 'db',
+      changedKeys: ['password'],
+    });
+    expect(JSON.stringify(audited)).not.toMatch(/v2|v1"|CANARY/);
+  });
+
+  it('restart: never for a paused Deployment, nor without an opt-in', async () => {
+    sim.seed(
+      store('v1'),
+      externalSecret(),
+      deployment('paused', ENV_READER, {
+        paused: true,
+        annotations: { 'reloader.stakater.com/auto': 'true' },
+      }),
+      deployment('plain', ENV_READER),
+      pod('paused', 'paused-1', LONG_AGO),
+      pod('plain', 'plain-1', LONG_AGO),
+    );
+    const b = await start({ rollout: 'restart' });
+    await b.runCycle();
+    sim.seed(store('v2'));
+    await b.runCycle();
+    expect(patches()).toEqual([]);
+    const consumers = (await status(b)).rollout.consumers;
+    expect(consumers.map((c: any) => [c.name, c.verdict, c.paused])).toEqual([
+      ['paused', 'restart-needed', true],
+      ['plain', 'restart-needed', false],
+    ]);
+  });
+
+  it('restart: our ExternalSecret annotation opts its readers in', async () => {
+    sim.seed(
+      store('v1'),
+      externalSecret({
+        'external-secrets-backstage.io/restart-on-change': 'true',
+      }),
+      deployment('web', ENV_READER),
+      pod('web', 'web-1', LONG_AGO),
+    );
+    const b = await start({ rollout: 'restart' });
+    await b.runCycle();
+    sim.seed(store('v2'));
+    await b.runCycle();
+    expect(patches()).toHaveLength(1);
+  });
+
+  it('restart: none when the sync failed', async () => {
+    sim.seed(
+      store('v1'),
+      externalSecret(),
+      deployment('web', ENV_READER, {
+        annotations: { 'reloader.stakater.com/auto': 'true' },
+      }),
+    );
+    const b = await start({ rollout: 'restart' });
+    await b.runCycle();
+    // The key vanishes from the store: the sync fails, the Secret is kept.
+    sim.seed({
+      ...store('v1'),
+      spec: { provider: { fake: { data: [{ key: 'OTHER', value: 'x' }] } } },
+    });
+    await b.runCycle();
+    expect((await status(b)).state).toBe('Error');
+    expect(patches()).toEqual([]);
+  });
+
+  it('pods started after the change are current', async () => {
+    sim.seed(
+      store('v1'),
+      externalSecret(),
+      deployment('web', ENV_READER),
+      pod('web', 'web-new', FUTURE),
+    );
+    const b = await start({ rollout: 'observe' });
+    await b.runCycle();
+    expect((await status(b)).rollout.consumers[0]).toMatchObject({
+      verdict: 'current',
+      pods: 1,
+      stalePods: 0,
+    });
+  });
+
+  describe('restart now', () => {
+    const restart = (b: ReconcilerTestBackend, workload = 'web') =>
+      request(b.server)
+        .post(
+          '/api/external-secrets/entities/component/default/checkout-service/restart',
+        )
+        .send({
+          cluster: 'test',
+          namespace: NS,
+          name: 'db',
+          workloadKind: 'Deployment',
+          workload,
+        });
+
+    beforeEach(() => {
+      sim.seed(
+        store('v1'),
+        externalSecret(),
+        deployment('web', ENV_READER),
+        pod('web', 'web-1', LONG_AGO),
+      );
+    });
+
+    it('patches the stale workload once, audited; a second request is refused while it rolls', async () => {
+      const b = await start({ rollout: 'restart' });
+      await b.runCycle();
+      const res = await restart(b);
+      expect(res.status).toBe(202);
+      expect(res.body).toMatchObject({
+        workload: 'web',
+        workloadKind: 'Deployment',
+      });
+      expect(patches()).toHaveLength(1);
+      expect(template('web')[LAST_RELOADED]).toBeDefined();
+      expect((await status(b)).rollout.consumers[0]).toMatchObject({
+        verdict: 'restarting',
+        lastRestart: { by: 'restart-now' },
+      });
+      const again = await restart(b);
+      expect(again.status).toBe(409);
+      expect(patches()).toHaveLength(1);
+      const ids = b.auditor.createEvent.mock.calls.map(
+        ([e]: any[]) => e.eventId,
+      );
+      expect(ids).toEqual(
+        expect.arrayContaining(['restart-now', 'workload-restart']),
+      );
+    });
+
+    it('is refused in an observe-rollout cluster', async () => {
+      const b = await start({ rollout: 'observe' });
+      await b.runCycle();
+      const res = await restart(b);
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toContain('rollout: restart');
+      expect(patches()).toEqual([]);
+    });
+
+    it('is refused without the restart permission', async () => {
+      const b = await start({ rollout: 'restart' }, AuthorizeResult.DENY);
+      await b.runCycle();
+      const res = await restart(b);
+      expect([403, 404]).toContain(res.status);
+      expect(patches()).toEqual([]);
+    });
+
+    it('answers 404 for a workload that does not read the Secret', async () => {
+      const b = await start({ rollout: 'restart' });
+      await b.runCycle();
+      expect((await restart(b, 'other')).status).toBe(404);
+    });
+
+    it('is rate limited per workload', async () => {
+      const b = await start({ rollout: 'restart' });
+      const statuses = [];
+      for (let i = 0; i < 3; i++) {
+        // each cycle sees the pod still stale (no controller rolls it here)
+        // and a new change, so the workload needs a restart again
+        sim.seed(store(`v${i + 2}`));
+        await b.runCycle();
+        statuses.push((await restart(b)).status);
+      }
+      expect(statuses).toEqual([202, 202, 429]);
+    });
+  });
+});

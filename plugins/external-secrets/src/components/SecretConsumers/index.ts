@@ -1,0 +1,3 @@
+export { SecretConsumersSummary } from './SecretConsumersSummary';
+export { SecretConsumersTable } from './SecretConsumersTable';
+export { RestartNowButton } from './RestartNowButton';
