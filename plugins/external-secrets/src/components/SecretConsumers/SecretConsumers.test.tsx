@@ -19,6 +19,9 @@ jest.mock('@backstage/plugin-permission-react', () => ({
   ...jest.requireActual('@backstage/plugin-permission-react'),
   usePermission: jest.fn(),
 }));
+// The material-table renders slowly on a loaded machine (2 cores, many suites).
+jest.setTimeout(30_000);
+
 const mockUsePermission = usePermission as jest.MockedFunction<
   typeof usePermission
 >;
