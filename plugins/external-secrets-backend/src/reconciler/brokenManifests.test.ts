@@ -1,6 +1,7 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import request from 'supertest';
+import { parse as parseYaml } from 'yaml';
 import {
   KubernetesSimulator,
   startKubernetesSimulator,
@@ -204,6 +205,74 @@ describe('broken declared manifests', () => {
     expect(
       sim.get({ kind: 'Secret', namespace: 'my-namespace', name: 'my-secret' }),
     ).toBeDefined();
+  });
+
+  it('should record a forced sync that changes nothing as synced, not updated', async () => {
+    const b = await start(manifest());
+    await statusAfterCycle(b);
+    const sync = await request(b.server)
+      .post(
+        '/api/external-secrets/entities/component/default/orders-service/sync',
+      )
+      .send({});
+    expect(sync.status).toBe(202);
+
+    const [es] = await statusAfterCycle(b);
+
+    expect(es.state).toBe('Synced');
+    const events = await request(b.server).get(
+      '/api/external-secrets/entities/component/default/orders-service/events',
+    );
+    expect(events.body.events.map((e: { type: string }) => e.type)).toEqual([
+      'created',
+    ]);
+  });
+
+  it('should record a forced sync of an ExternalSecret CR that changes no data as synced, not updated', async () => {
+    sim.seed({
+      ...(parseYaml(manifest()) as object),
+      metadata: {
+        name: 'my-secret',
+        namespace: 'my-namespace',
+        labels: { 'backstage.io/kubernetes-id': 'orders' },
+      },
+    } as any);
+    backend = await startReconcilerTestBackend({
+      sim,
+      entities: [
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Component',
+          metadata: {
+            name: 'orders-service',
+            namespace: 'default',
+            annotations: { 'backstage.io/kubernetes-id': 'orders' },
+          },
+          spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
+        },
+      ],
+    });
+    await statusAfterCycle(backend);
+    const sync = await request(backend.server)
+      .post(
+        '/api/external-secrets/entities/component/default/orders-service/sync',
+      )
+      .send({});
+    expect(sync.status).toBe(202);
+
+    const [es] = await statusAfterCycle(backend);
+
+    expect(es.state).toBe('Synced');
+    const events = await request(backend.server).get(
+      '/api/external-secrets/entities/component/default/orders-service/events',
+    );
+    // ESO copies the ExternalSecret's annotations (force-sync included) onto
+    // the Secret, so its metadata is written; its data is not.
+    expect(events.body.events.map((e: { type: string }) => e.type)).toEqual([
+      'synced',
+      'created',
+    ]);
+    expect(events.body.events[0].message).toContain('data unchanged');
   });
 
   it('should name a missing store once, not once per key', async () => {

@@ -228,6 +228,18 @@ export function eventsFor(
         ),
       ];
     case 'update':
+      if (result.changedKeys.length + result.removedKeys.length === 0) {
+        // Only labels/annotations moved (e.g. ESO's copy of a force-sync
+        // annotation): a write, but no value changed.
+        return [
+          event(
+            item,
+            'synced',
+            `updated metadata of Secret ${item.namespace}/${record.targetSecret}; data unchanged`,
+            now,
+          ),
+        ];
+      }
       return [
         event(
           item,

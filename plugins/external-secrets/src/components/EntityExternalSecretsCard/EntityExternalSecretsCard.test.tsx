@@ -198,6 +198,30 @@ describe('EntityExternalSecretsCard', () => {
     expect(card.getByText('2 hours ago')).toBeInTheDocument();
   });
 
+  it('should show the last attempt of a failing ExternalSecret beside its last sync, and a key summary on top', async () => {
+    const api = mockExternalSecretsApi({
+      getEntityStatus: jest.fn(async () =>
+        statusResponse(syncedExternalSecret(), failingExternalSecret()),
+      ),
+    });
+
+    await renderForEntity(<EntityExternalSecretsCard />, {
+      entity: annotatedEntity,
+      api,
+    });
+
+    const failing = within(
+      await screen.findByRole('region', {
+        name: 'ExternalSecret orders/orders-api-keys',
+      }),
+    );
+    expect(failing.getByText('Last attempt')).toBeInTheDocument();
+    expect(failing.getByText('2 minutes ago')).toBeInTheDocument();
+    expect(
+      screen.getByRole('status', { name: 'Key summary' }),
+    ).toHaveTextContent('2 ExternalSecrets, 5 keys, 2 failing');
+  });
+
   it('should show the location as text when the entity has no Kubernetes tab', async () => {
     const api = mockExternalSecretsApi({
       getEntityStatus: jest.fn(async () =>

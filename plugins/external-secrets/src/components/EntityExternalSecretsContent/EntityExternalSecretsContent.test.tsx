@@ -81,6 +81,23 @@ describe('EntityExternalSecretsContent', () => {
     );
   });
 
+  it('should show when each ExternalSecret last synced and was last attempted', async () => {
+    await renderForEntity(<EntityExternalSecretsContent />, {
+      entity: annotatedEntity,
+      api: loadedApi(),
+    });
+
+    const times = within(
+      await screen.findByRole('list', { name: 'Sync times' }),
+    );
+    const failing = within(
+      times.getByText('orders/orders-api-keys').closest('li')!,
+    );
+    expect(failing.getByText(/Last sync/)).toBeInTheDocument();
+    expect(failing.getByText('2 hours ago')).toBeInTheDocument();
+    expect(failing.getByText('2 minutes ago')).toBeInTheDocument();
+  });
+
   it('should reload status and events after "Sync now" and keep the result visible', async () => {
     const api = loadedApi();
     const user = userEvent.setup();

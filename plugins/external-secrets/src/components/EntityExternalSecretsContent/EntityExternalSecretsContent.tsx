@@ -12,6 +12,7 @@ import { KeyMappingTable } from '../KeyMappingTable';
 import { SecretConsumersTable } from '../SecretConsumers';
 import { SyncEventsList } from '../SyncEventsList';
 import { SyncNowButton } from '../SyncNowButton';
+import { SyncTimesList } from '../SyncTimesList';
 
 function StatusContent(props: {
   entity: Entity;
@@ -39,6 +40,9 @@ function StatusContent(props: {
           </Typography>
           <SyncNowButton entity={entity} onRequested={onRequested} />
         </Box>
+      </Grid>
+      <Grid item xs={12}>
+        <SyncTimesList externalSecrets={status.externalSecrets} />
       </Grid>
       <Grid item xs={12}>
         <KeyMappingTable

@@ -68,6 +68,14 @@ export function ExternalSecretSummary(props: {
         <dd>
           <RelativeTime value={es.lastSyncAt} />
         </dd>
+        {es.lastAttemptAt && es.lastAttemptAt !== es.lastSyncAt && (
+          <>
+            <dt>Last attempt</dt>
+            <dd>
+              <RelativeTime value={es.lastAttemptAt} />
+            </dd>
+          </>
+        )}
         <dt>Next refresh</dt>
         <dd>
           <RelativeTime

@@ -1,0 +1,1 @@
+export { KeySummary } from './KeySummary';

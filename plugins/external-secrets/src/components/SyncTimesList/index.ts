@@ -1,0 +1,1 @@
+export { SyncTimesList } from './SyncTimesList';
