@@ -204,3 +204,60 @@ export function storeKeysResponse(
     ...overrides,
   };
 }
+
+/**
+ * The demo's checkout-payment-gateway: an ExternalSecret on the AWS Secrets
+ * Manager store whose `db-user` entry reads the Infisical store
+ * (`data[].sourceRef.storeRef`).
+ */
+export function twoStoreExternalSecret(): ExternalSecretStatusDto {
+  return {
+    ...syncedExternalSecret(),
+    namespace: 'payments',
+    name: 'checkout-payment-gateway',
+    store: { kind: 'ClusterSecretStore', name: 'aws-secrets-manager' },
+    targetSecret: 'checkout-payment-gateway',
+    keys: [
+      {
+        source: 'data[0]',
+        secretKey: 'gateway-token',
+        remoteKey: 'checkout/payment-gateway',
+        property: 'token',
+        store: { kind: 'ClusterSecretStore', name: 'aws-secrets-manager' },
+        state: 'synced',
+      },
+      {
+        source: 'data[1]',
+        secretKey: 'db-user',
+        remoteKey: '/payments/DB_USER',
+        store: {
+          kind: 'ClusterSecretStore',
+          name: 'infisical-archon-platform',
+        },
+        state: 'synced',
+      },
+    ],
+  };
+}
+
+/** A ready AWS Secrets Manager store beside {@link storesResponse}'s Infisical ones. */
+export function storesWithAws(): StoresResponse {
+  const { stores } = storesResponse();
+  return {
+    stores: [
+      ...stores,
+      {
+        cluster: 'dev-cluster',
+        kind: 'ClusterSecretStore',
+        namespace: '',
+        name: 'aws-secrets-manager',
+        provider: 'aws',
+        origin: 'cluster',
+        ready: true,
+        reason: 'Valid',
+        message: 'Listed AWS Secrets Manager in eu-west-1: 3 secret(s) visible',
+        lastValidatedAt: minutesFromNow(-2),
+      },
+    ],
+  };
+}

@@ -8,6 +8,7 @@ import {
   failingExternalSecret,
   statusResponse,
   syncedExternalSecret,
+  twoStoreExternalSecret,
 } from '../../__fixtures__/status';
 import {
   codeBlockTexts,
@@ -155,6 +156,43 @@ describe('EntityExternalSecretsCard', () => {
       namespace: 'default',
       name: 'orders-service',
     });
+  });
+
+  it('should show a Secret that draws from the AWS and the Infisical store, each key with its own source', async () => {
+    const api = mockExternalSecretsApi({
+      getEntityStatus: jest.fn(async () =>
+        statusResponse(twoStoreExternalSecret()),
+      ),
+    });
+
+    await renderForEntity(<EntityExternalSecretsCard />, {
+      entity: annotatedEntity,
+      api,
+    });
+
+    const card = within(
+      await screen.findByRole('region', {
+        name: 'ExternalSecret payments/checkout-payment-gateway',
+      }),
+    );
+    expect(
+      card.getByText('ClusterSecretStore aws-secrets-manager'),
+    ).toBeInTheDocument();
+    const mappings = within(
+      card.getByRole('list', {
+        name: 'Key mappings of payments/checkout-payment-gateway',
+      }),
+    );
+    expect(
+      mappings.getByText(
+        'gateway-token ← aws-secrets-manager:checkout/payment-gateway.token',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      mappings.getByText(
+        'db-user ← infisical-archon-platform:/payments/DB_USER',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('should show a failing ExternalSecret with the real reason of each failing key', async () => {

@@ -4,7 +4,11 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { externalSecretsApiRef } from '../../api/ExternalSecretsApi';
-import { storeKeysResponse, storesResponse } from '../../__fixtures__/status';
+import {
+  storeKeysResponse,
+  storesResponse,
+  storesWithAws,
+} from '../../__fixtures__/status';
 import {
   mockExternalSecretsApi,
   responseError,
@@ -131,6 +135,72 @@ describe('ExternalSecretMappingsPicker', () => {
         {
           secretKey: 'DB_PASSWORD',
           remoteRef: { key: 'DB_PASSWORD', property: 'password' },
+        },
+      ],
+    });
+  });
+
+  it('should suggest the key names of an AWS Secrets Manager store (slash-separated names) the same way', async () => {
+    const user = userEvent.setup();
+    const api = mockExternalSecretsApi({
+      getStores: jest.fn(async () => storesWithAws()),
+      listStoreKeys: jest.fn(async () =>
+        storeKeysResponse({
+          store: {
+            cluster: 'dev-cluster',
+            kind: 'ClusterSecretStore',
+            namespace: '-',
+            name: 'aws-secrets-manager',
+          },
+          keys: ['checkout/db', 'checkout/payment-gateway', 'orders/api-key'],
+        }),
+      ),
+    });
+    const { lastValue } = await renderField(api);
+
+    await user.selectOptions(
+      await storeSelect(),
+      'dev-cluster/ClusterSecretStore//aws-secrets-manager',
+    );
+    await user.type(
+      mapping(1).getByRole('textbox', { name: /^Remote key/ }),
+      'checkout/',
+    );
+    const options = await screen.findAllByRole('option', {
+      name: /^checkout\//,
+    });
+    expect(options.map(option => option.textContent)).toEqual([
+      'checkout/db',
+      'checkout/payment-gateway',
+    ]);
+    await user.click(
+      screen.getByRole('option', { name: 'checkout/payment-gateway' }),
+    );
+    await user.type(
+      mapping(1).getByRole('textbox', { name: /^Property/ }),
+      'token',
+    );
+    await user.type(
+      mapping(1).getByRole('textbox', { name: /^Secret key/ }),
+      'gateway-token',
+    );
+
+    expect(api.listStoreKeys).toHaveBeenCalledWith({
+      cluster: 'dev-cluster',
+      kind: 'ClusterSecretStore',
+      namespace: '',
+      name: 'aws-secrets-manager',
+    });
+    expect(lastValue()).toEqual({
+      store: {
+        kind: 'ClusterSecretStore',
+        name: 'aws-secrets-manager',
+        cluster: 'dev-cluster',
+      },
+      data: [
+        {
+          secretKey: 'gateway-token',
+          remoteRef: { key: 'checkout/payment-gateway', property: 'token' },
         },
       ],
     });

@@ -2,7 +2,11 @@ import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
 import { externalSecretsApiRef } from '../../api/ExternalSecretsApi';
-import { overviewResponse, storesResponse } from '../../__fixtures__/status';
+import {
+  overviewResponse,
+  storesResponse,
+  storesWithAws,
+} from '../../__fixtures__/status';
 import {
   mockExternalSecretsApi,
   responseError,
@@ -21,6 +25,25 @@ function renderOverview(api: ReturnType<typeof mockExternalSecretsApi>) {
 }
 
 describe('ExternalSecretsOverview', () => {
+  it('should list an AWS Secrets Manager store beside the Infisical ones, with its provider and validation', async () => {
+    const api = mockExternalSecretsApi({
+      getOverview: jest.fn(async () => overviewResponse()),
+      getStores: jest.fn(async () => storesWithAws()),
+    });
+
+    await renderOverview(api);
+
+    const awsRow = (
+      await screen.findByText('ClusterSecretStore aws-secrets-manager')
+    ).closest('tr')!;
+    expect(within(awsRow).getByText('aws')).toBeInTheDocument();
+    expect(within(awsRow).getByText('Ready')).toBeInTheDocument();
+    const infisicalRow = screen
+      .getByText('ClusterSecretStore infisical')
+      .closest('tr')!;
+    expect(within(infisicalRow).getByText('infisical')).toBeInTheDocument();
+  });
+
   it('should show counts by state, failing ExternalSecrets linked to their entity, and stores', async () => {
     const stores = storesResponse();
     const api = mockExternalSecretsApi({
