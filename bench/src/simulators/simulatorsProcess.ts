@@ -11,7 +11,7 @@ import {
   startInfisicalSimulatorServer,
   type InfisicalSimulatorServer,
   type SimulatorRoute,
-} from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical/simulator';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import {
   startKubernetesSimulator,
   type KubernetesSimulator,

@@ -10,7 +10,7 @@ import {
 import { setupServer } from 'msw/node';
 import { externalSecretsModuleInfisical } from './module';
 import { InfisicalProvider } from './provider/InfisicalProvider';
-import { createInfisicalHandlers } from './simulator/createInfisicalHandlers';
+import { createInfisicalHandlers } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import {
   CANARY,
   createTestWorld,

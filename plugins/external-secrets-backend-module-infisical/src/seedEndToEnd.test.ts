@@ -10,9 +10,10 @@ import {
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
+  simulatorTlsDir,
   startInfisicalSimulatorServer,
   type InfisicalSimulatorServer,
-} from './simulator/startInfisicalSimulatorServer';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import {
   CANARY,
   createTestWorld,
@@ -21,7 +22,7 @@ import {
 } from './__testUtils__/testWorld';
 
 const tls = (name: string) =>
-  readFileSync(resolve(__dirname, '__fixtures__/tls', name), 'utf8');
+  readFileSync(resolve(simulatorTlsDir(), name), 'utf8');
 const seed = (name: string) =>
   readFileSync(
     resolve(

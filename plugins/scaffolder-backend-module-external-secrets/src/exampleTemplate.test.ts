@@ -10,7 +10,7 @@ import {
   InfisicalSimulator,
   InfisicalSimulatorServer,
   startInfisicalSimulatorServer,
-} from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical/simulator';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';

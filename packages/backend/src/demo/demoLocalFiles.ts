@@ -1,4 +1,4 @@
-import { localFileUrlReaderFactory } from '@external-secrets-backstage/backstage-plugin-external-secrets-backend/testUtils';
+import { localFileUrlReaderFactory } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 
 /**
  * DEMO ONLY: lets Backstage's UrlReader read `file:` URLs below

@@ -1,22 +1,19 @@
 import {
   coreServices,
   createBackendModule,
-  resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { startKubernetesSimulator } from '@external-secrets-backstage/backstage-plugin-external-secrets-backend/testUtils';
 import {
   InfisicalSimulator,
+  readSimulatorTls,
   startInfisicalSimulatorServer,
-} from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical/simulator';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import {
   AwsSecretsManagerSimulator,
   startAwsSimulatorServer,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-aws/simulator';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-
-const INFISICAL_PACKAGE =
-  '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical';
 
 /**
  * DEMO ONLY: starts a simulated Kubernetes API server and a simulated Infisical
@@ -49,11 +46,7 @@ export const externalSecretsDemoSimulators = createBackendModule({
           ),
         );
 
-        const tlsDir = resolvePackagePath(
-          INFISICAL_PACKAGE,
-          'src/__fixtures__/tls',
-        );
-        const ca = await readFile(resolve(tlsDir, 'ca.pem'), 'utf8');
+        const { ca, key, cert } = readSimulatorTls();
         kubernetes.seed({
           apiVersion: 'v1',
           kind: 'ConfigMap',
@@ -66,10 +59,7 @@ export const externalSecretsDemoSimulators = createBackendModule({
         const infisicalServer = await startInfisicalSimulatorServer({
           simulator: infisical,
           port: demo.getNumber('infisical.port'),
-          tls: {
-            key: await readFile(resolve(tlsDir, 'server.key')),
-            cert: await readFile(resolve(tlsDir, 'server.pem')),
-          },
+          tls: { key, cert },
         });
         // An in-process AWS Secrets Manager (no Python, no network; its
         // answers follow moto's, see the AWS module's contract test).

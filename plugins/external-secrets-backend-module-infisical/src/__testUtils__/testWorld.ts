@@ -15,9 +15,9 @@ import {
   InfisicalProvider,
   type InfisicalProviderOptions,
 } from '../provider/InfisicalProvider';
-import { InfisicalSimulator } from '../simulator/InfisicalSimulator';
-import { SIMULATOR_BASE_URL } from '../simulator/createInfisicalHandlers';
-import type { SimulatorOptions } from '../simulator/types';
+import { InfisicalSimulator } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
+import { SIMULATOR_BASE_URL } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
+import type { SimulatorOptions } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 
 /** Strings that must never appear in an error, a log line or test output. */
 export const CANARY = {

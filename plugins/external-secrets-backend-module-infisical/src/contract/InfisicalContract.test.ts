@@ -4,12 +4,12 @@
  * `yarn workspace @external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical test:contract-live`
  * (see infisicalContract.test.live.ts and the module README).
  */
-import { InfisicalSimulator } from '../simulator/InfisicalSimulator';
+import { InfisicalSimulator } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import {
   startInfisicalSimulatorServer,
   type InfisicalSimulatorServer,
-} from '../simulator/startInfisicalSimulatorServer';
-import type { SimulatorProfile } from '../simulator/types';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
+import type { SimulatorProfile } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import {
   CONTRACT_FIXTURE,
   describeInfisicalContract,

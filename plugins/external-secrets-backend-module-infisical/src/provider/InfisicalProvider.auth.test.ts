@@ -4,7 +4,7 @@ import { DEFAULT_SERVICE_ACCOUNT_TOKEN_PATH } from '../auth/kubernetesAuthIdenti
 import {
   createInfisicalHandlers,
   SIMULATOR_BASE_URL,
-} from '../simulator/createInfisicalHandlers';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import {
   CANARY,
   createTestWorld,

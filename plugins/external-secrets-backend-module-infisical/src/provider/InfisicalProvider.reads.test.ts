@@ -1,7 +1,7 @@
 import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { setupServer } from 'msw/node';
-import { createInfisicalHandlers } from '../simulator/createInfisicalHandlers';
-import type { SimulatorProfile, SimulatorRoute } from '../simulator/types';
+import { createInfisicalHandlers } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
+import type { SimulatorProfile, SimulatorRoute } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import {
   CANARY,
   createTestWorld,

@@ -5,8 +5,8 @@
  */
 import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { setupServer } from 'msw/node';
-import { createInfisicalHandlers } from '../simulator/createInfisicalHandlers';
-import type { SimulatorOptions } from '../simulator/types';
+import { createInfisicalHandlers } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
+import type { SimulatorOptions } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import {
   CANARY,
   createTestWorld,

@@ -2,7 +2,7 @@ import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { createNoopMeter, type Attributes } from '@opentelemetry/api';
 import { setupServer } from 'msw/node';
 import { PROVIDER_API_CALLS_METRIC } from '../metrics/ProviderApiMetrics';
-import { createInfisicalHandlers } from '../simulator/createInfisicalHandlers';
+import { createInfisicalHandlers } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import {
   CANARY,
   createTestWorld,

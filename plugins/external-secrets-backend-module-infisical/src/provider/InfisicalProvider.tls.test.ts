@@ -1,9 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import {
-  startInfisicalSimulatorServer,
-  type InfisicalSimulatorServer,
-} from '../simulator/startInfisicalSimulatorServer';
+import { startInfisicalSimulatorServer, type InfisicalSimulatorServer, simulatorTlsDir } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import {
   CANARY,
   createTestWorld,
@@ -17,7 +14,7 @@ import {
 } from '../__testUtils__/testWorld';
 
 const fixture = (name: string) =>
-  readFileSync(resolve(__dirname, '../__fixtures__/tls', name), 'utf8');
+  readFileSync(resolve(simulatorTlsDir(), name), 'utf8');
 const CA_PEM = fixture('ca.pem');
 
 /** The real local HTTPS server (self-signed CA), no msw: TLS is verified by undici for real. */

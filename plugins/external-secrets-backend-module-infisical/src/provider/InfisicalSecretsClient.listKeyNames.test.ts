@@ -1,6 +1,6 @@
 import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { setupServer } from 'msw/node';
-import { createInfisicalHandlers } from '../simulator/createInfisicalHandlers';
+import { createInfisicalHandlers } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import {
   CANARY,
   createTestWorld,

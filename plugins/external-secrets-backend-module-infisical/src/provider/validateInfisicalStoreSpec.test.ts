@@ -1,3 +1,4 @@
+import { simulatorTlsDir } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SecretStore } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
@@ -17,7 +18,7 @@ function withSpec(
 
 /** A real CA certificate: the bundle is parsed, not just searched for its armour. */
 const PEM_BASE64 = readFileSync(
-  resolve(__dirname, '../__fixtures__/tls/ca.pem'),
+  resolve(simulatorTlsDir(), 'ca.pem'),
 ).toString('base64');
 
 describe('validateInfisicalStoreSpec', () => {

@@ -8,7 +8,7 @@ import { setupServer } from 'msw/node';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInfisicalHandlers } from '../simulator/createInfisicalHandlers';
+import { createInfisicalHandlers } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import {
   CANARY,
   createTestWorld,

@@ -4,7 +4,7 @@ import type { AddressGuard } from '@external-secrets-backstage/backstage-plugin-
 import {
   startInfisicalSimulatorServer,
   type InfisicalSimulatorServer,
-} from '../simulator/startInfisicalSimulatorServer';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import {
   createTestWorld,
   errorText,

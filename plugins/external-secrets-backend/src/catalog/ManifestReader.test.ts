@@ -5,7 +5,7 @@ import {
 import { UrlReaderService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { Readable } from 'node:stream';
-import { LocalFileUrlReader } from '../testUtils/localFileUrlReader';
+import { LocalFileUrlReader } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import { ManifestReader } from './ManifestReader';
 
 const dir = createMockDirectory();

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { readExternalSecretsConfig } from '../config/readExternalSecretsConfig';
 import { ClusterInventory } from '../reconciler/ClusterInventory';
-import { LocalFileUrlReader } from '../testUtils/localFileUrlReader';
+import { LocalFileUrlReader } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import { bindingFromEntity } from './entityBinding';
 import { ManifestReader } from './ManifestReader';
 import { ManifestSource, readDocuments } from './ManifestSource';

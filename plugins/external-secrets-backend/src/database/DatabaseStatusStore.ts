@@ -2,7 +2,7 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 import { EventTable } from './EventTable';
 import { ExternalSecretTables } from './ExternalSecretTables';
 import { ProviderChangeTables } from './ProviderChangeTables';

@@ -1,4 +1,4 @@
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 import { StatusStore, SyncEvent } from './StatusStore';
 import { idFilter, onSameExternalSecret, toDate } from './rows';
 

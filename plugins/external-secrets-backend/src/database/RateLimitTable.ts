@@ -1,4 +1,4 @@
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 import { StatusStore } from './StatusStore';
 
 /** Rate-limit rows older than this are forgotten (longer windows are not supported). */

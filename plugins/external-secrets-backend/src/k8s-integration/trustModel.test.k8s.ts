@@ -4,7 +4,7 @@ import {
   InfisicalSimulator,
   startInfisicalSimulatorServer,
   type InfisicalSimulatorServer,
-} from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical/simulator';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import { V1Secret } from '@kubernetes/client-node';
 import { KubeAdmin, TestObject, uniqueName } from './__testUtils__/KubeAdmin';
 import { KubeTestEnv, kubeTestEnv } from './__testUtils__/kubeTestEnv';

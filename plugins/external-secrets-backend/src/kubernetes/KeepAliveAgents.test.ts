@@ -1,4 +1,4 @@
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { simulatorTlsDir } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import { SecretValue } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -8,10 +8,7 @@ import {
 } from '../testUtils/kubernetes';
 import { KubernetesClusterClient } from './KubernetesClusterClient';
 
-const tlsDir = resolvePackagePath(
-  '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical',
-  'src/__fixtures__/tls',
-);
+const tlsDir = simulatorTlsDir();
 const tls = (file: string) => readFileSync(resolve(tlsDir, file));
 
 describe('KubernetesClusterClient connection reuse', () => {

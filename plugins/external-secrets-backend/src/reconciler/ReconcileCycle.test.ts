@@ -12,7 +12,7 @@ import {
   startKubernetesSimulator,
   StoredObject,
 } from '../testUtils/kubernetes';
-import { localFileUrlReaderFactory } from '../testUtils/localFileUrlReader';
+import { localFileUrlReaderFactory } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import {
   ReconcilerTestBackend,
   startReconcilerTestBackend,

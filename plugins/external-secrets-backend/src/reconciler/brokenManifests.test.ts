@@ -6,7 +6,7 @@ import {
   KubernetesSimulator,
   startKubernetesSimulator,
 } from '../testUtils/kubernetes';
-import { localFileUrlReaderFactory } from '../testUtils/localFileUrlReader';
+import { localFileUrlReaderFactory } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import {
   ReconcilerTestBackend,
   startReconcilerTestBackend,

@@ -5,7 +5,7 @@ import {
   InfisicalSimulator,
   startInfisicalSimulatorServer,
   type InfisicalSimulatorServer,
-} from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical/simulator';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import {
   externalSecretsProvidersExtensionPoint,
   SecretsProvider,

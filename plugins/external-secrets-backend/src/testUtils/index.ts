@@ -6,4 +6,3 @@
  */
 
 export * from './kubernetes';
-export * from './localFileUrlReader';

@@ -1,10 +1,3 @@
-/**
- * An Infisical API simulator for tests and local development: msw handlers or
- * a local HTTP(S) server.
- *
- * @packageDocumentation
- */
-
 export { InfisicalSimulator } from './InfisicalSimulator';
 export {
   createInfisicalHandlers,

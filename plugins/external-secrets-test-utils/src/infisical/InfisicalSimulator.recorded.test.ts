@@ -1,6 +1,7 @@
 /**
  * One test per row of the difference table in
- * docs/infisical-recorded.md ("Observed with the project's own
+ * plugins/external-secrets-backend-module-infisical/docs/infisical-recorded.md
+ * ("Observed with the project's own
  * provider against the same real server"): the simulator gives the answer a
  * real Infisical server was recorded giving. ETags are the recorded strings:
  * the bodies are byte-identical, so the sha1 is too.

@@ -1,0 +1,12 @@
+/**
+ * Test and demo utilities for External Secrets for Backstage, kept out of the
+ * production packages: an Infisical API simulator (msw handlers or a local
+ * HTTP(S) server), its test-only TLS material, and a `file:` UrlReader for
+ * local catalog files. Never install it into a production backend.
+ *
+ * @packageDocumentation
+ */
+
+export * from './infisical';
+export * from './tls';
+export * from './localFileUrlReader';
