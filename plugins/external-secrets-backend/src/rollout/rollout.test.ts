@@ -346,6 +346,54 @@ describe('rollout: consumers of a synced Secret (simulated cluster)', () => {
     });
   });
 
+  it('observe mode (ESO writes): a new ESO data-hash dates the change, pods from before it are stale, nothing is restarted', async () => {
+    const eso = {
+      ...externalSecret(),
+      spec: {
+        ...externalSecret().spec,
+        refreshInterval: '1h',
+        secretStoreRef: { kind: 'ClusterSecretStore', name: 'eso-store' },
+      },
+      status: {
+        refreshTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+        conditions: [{ type: 'Ready', status: 'True', reason: 'SecretSynced' }],
+      },
+    };
+    const esoSecret = (hash: string) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: 'db',
+        namespace: NS,
+        annotations: { 'reconcile.external-secrets.io/data-hash': hash },
+      },
+      data: { password: Buffer.from(CANARY).toString('base64') },
+    });
+    sim.seed(
+      eso,
+      esoSecret('hash-1'),
+      deployment('web', ENV_READER, {
+        annotations: { 'reloader.stakater.com/auto': 'true' },
+      }),
+      pod('web', 'web-1', LONG_AGO),
+    );
+    const b = await start({ mode: 'observe', rollout: 'restart' });
+    await b.runCycle();
+    // First sight: the change time is unknown, running pods count as current.
+    let es = await status(b);
+    expect(es.dataChangedAt).toBeUndefined();
+    expect(es.rollout.consumers[0].verdict).toBe('current');
+    sim.seed(esoSecret('hash-2')); // ESO wrote new data
+    await b.runCycle();
+    es = await status(b);
+    expect(es.dataChangedAt).toEqual(expect.any(String));
+    expect(es.rollout.consumers[0]).toMatchObject({
+      verdict: 'restart-needed',
+      stalePods: 1,
+    });
+    expect(patches()).toEqual([]);
+  });
+
   describe('restart now', () => {
     const restart = (b: ReconcilerTestBackend, workload = 'web') =>
       request(b.server)
