@@ -103,6 +103,35 @@ describe.each(databases.eachSupportedId())(
       expect(saved).toEqual(record());
     });
 
+    it('should keep the rollout findings across syncs: saveRollout writes them, a sync never clears them (issue #23)', async () => {
+      const changedAt = new Date('2026-11-23T14:02:00.000Z');
+      await store.saveExternalSecret(record({ dataChangedAt: changedAt }));
+      const rollout = {
+        mode: 'restart' as const,
+        consumers: [
+          {
+            kind: 'Deployment' as const,
+            name: 'web',
+            reads: ['env' as const],
+            containers: ['app'],
+            updates: 'restart' as const,
+            verdict: 'restart-needed' as const,
+            pods: 3,
+            stalePods: 3,
+            paused: false,
+          },
+        ],
+      };
+      await store.saveRollout(record(), rollout);
+      await store.saveExternalSecret(record({ dataChangedAt: changedAt }));
+      const [saved] = await store.listByEntity(CHECKOUT);
+      expect(saved.dataChangedAt).toEqual(changedAt);
+      expect(saved.rollout).toEqual(rollout);
+      expect((await store.listAll())[0].rollout).toEqual(rollout);
+      await store.saveRollout(record(), undefined);
+      expect((await store.listByEntity(CHECKOUT))[0].rollout).toBeUndefined();
+    });
+
     it("should list an entity's ExternalSecrets in order, each with its own keys, and no other entity's", async () => {
       const keyless = record({ namespace: 'a-first', keys: [] });
       const prod = record({
