@@ -22,9 +22,9 @@ const ACCOUNT = '123456789012';
 /**
  * An in-memory AWS Secrets Manager for the demo and fast tests, speaking the
  * JSON 1.1 wire protocol of the operations this module uses
- * (GetSecretValue, BatchGetSecretValue, ListSecrets). Its answers follow
- * moto's server (the AwsSimulator.contract test runs the same reads against
- * both). Requests are not signature-checked: it is not a security boundary.
+ * (GetSecretValue, BatchGetSecretValue, ListSecrets; CreateSecret and
+ * PutSecretValue to seed it). Its answers follow moto's server: the
+ * AwsSecretsManagerSimulator.contract test runs the same scenario against both. Requests are not signature-checked: it is not a security boundary.
  *
  * @public
  */
@@ -84,9 +84,60 @@ export class AwsSecretsManagerSimulator {
         return this.batchGetSecretValue(body);
       case 'ListSecrets':
         return this.listSecrets(body);
+      case 'CreateSecret':
+        return this.createSecret(body);
+      case 'PutSecretValue':
+        return this.putSecretValue(body);
       default:
         return error('InvalidAction', `operation ${op} is not simulated`);
     }
+  }
+
+  private createSecret(body: Record<string, unknown>): SimulatorResponse {
+    const name = String(body.Name ?? '');
+    if (this.#secrets.has(name))
+      return error(
+        'ResourceExistsException',
+        `The operation failed because the secret ${name} already exists.`,
+      );
+    const tags = Object.fromEntries(
+      ((body.Tags as { Key: string; Value: string }[] | undefined) ?? []).map(
+        t => [t.Key, t.Value],
+      ),
+    );
+    const id = this.setSecret(name, wireValue(body), tags);
+    const secret = this.#secrets.get(name)!;
+    return {
+      status: 200,
+      body: { ARN: secret.arn, Name: name, VersionId: id },
+    };
+  }
+
+  private putSecretValue(body: Record<string, unknown>): SimulatorResponse {
+    const secret = this.find(String(body.SecretId ?? ''));
+    if (!secret) return notFound();
+    const stages = body.VersionStages as string[] | undefined;
+    if (!stages || stages.includes('AWSCURRENT')) {
+      const id = this.setSecret(secret.name, wireValue(body));
+      return {
+        status: 200,
+        body: { ARN: secret.arn, Name: secret.name, VersionId: id },
+      };
+    }
+    // Stages other than AWSCURRENT move to the new version; current stays.
+    for (const v of secret.versions)
+      v.stages = v.stages.filter(s => !stages.includes(s));
+    const id = randomUUID();
+    secret.versions.push({
+      id,
+      stages,
+      value: wireValue(body),
+      created: Math.floor(this.#clock() / 1000),
+    });
+    return {
+      status: 200,
+      body: { ARN: secret.arn, Name: secret.name, VersionId: id },
+    };
   }
 
   private find(id: string): Secret | undefined {
@@ -181,6 +232,13 @@ export class AwsSecretsManagerSimulator {
       },
     };
   }
+}
+
+/** SecretString, or SecretBinary (base64 on the wire). */
+function wireValue(body: Record<string, unknown>): string | Uint8Array {
+  return typeof body.SecretBinary === 'string'
+    ? new Uint8Array(Buffer.from(body.SecretBinary, 'base64'))
+    : String(body.SecretString ?? '');
 }
 
 function error(type: string, message: string): SimulatorResponse {
