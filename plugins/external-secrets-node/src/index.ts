@@ -20,6 +20,7 @@ export { isDue } from './reconcile/isDue';
 export type { DueDecision, DueReason, IsDueInput } from './reconcile/isDue';
 export { planReads, storeRefKey } from './reconcile/planReads';
 export { reconcileExternalSecret } from './reconcile/reconcileExternalSecret';
+export { templateSourceRefs } from './reconcile/templateFrom';
 export { RECONCILE_MESSAGES } from './reconcile/conditions';
 export { renderTemplate } from './template/renderTemplate';
 export type { RenderTemplateInput } from './template/renderTemplate';

@@ -162,6 +162,15 @@ export interface ClusterClient {
   /** One key of a Secret; NOT_FOUND names the missing Secret or key. */
   readSecretKey(ref: ObjectKeyRef): Promise<SecretValue>;
 
+  /**
+   * A ConfigMap's `data` (and `binaryData` decoded as UTF-8), or undefined
+   * when it does not exist (templateFrom.configMap).
+   */
+  getConfigMap(
+    namespace: string,
+    name: string,
+  ): Promise<Record<string, string> | undefined>;
+
   /** One key of a ConfigMap (`data`, or `binaryData` decoded as UTF-8). */
   readConfigMapKey(ref: ObjectKeyRef): Promise<string>;
 

@@ -171,6 +171,13 @@ export class KubernetesClusterClient implements ClusterClient {
     return this.reads.readSecretKey(ref);
   }
 
+  getConfigMap(
+    namespace: string,
+    name: string,
+  ): Promise<Record<string, string> | undefined> {
+    return this.reads.getConfigMap(namespace, name);
+  }
+
   readConfigMapKey(ref: ObjectKeyRef): Promise<string> {
     return this.reads.readConfigMapKey(ref);
   }

@@ -205,6 +205,21 @@ export class KubernetesReads {
     return value;
   }
 
+  async getConfigMap(
+    namespace: string,
+    name: string,
+  ): Promise<Record<string, string> | undefined> {
+    const target = coreTarget('get', 'configmaps', namespace, name);
+    const configMap = await this.requests.optional(target, opts =>
+      this.core.readNamespacedConfigMap({ namespace, name }, opts),
+    );
+    if (!configMap) return undefined;
+    const binary = Object.entries(configMap.binaryData ?? {}).map(
+      ([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')],
+    );
+    return { ...Object.fromEntries(binary), ...configMap.data };
+  }
+
   async readConfigMapKey(ref: ObjectKeyRef): Promise<string> {
     const { namespace, name, key } = ref;
     const target = coreTarget('get', 'configmaps', namespace, name);

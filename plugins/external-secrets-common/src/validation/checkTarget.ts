@@ -94,16 +94,7 @@ function checkTemplateFrom(templateFrom: unknown): ValidationIssue[] {
   return templateFrom.flatMap((entry, i) => {
     if (!isRecord(entry)) return [];
     const path: PathSegment[] = [...TEMPLATE_PATH, 'templateFrom', i];
-    const issues = (['configMap', 'secret'] as const)
-      .filter(source => hasField(entry, source))
-      .map(source =>
-        unsupportedAt(
-          [...path, source],
-          `templates read from a ${
-            source === 'secret' ? 'Secret' : 'ConfigMap'
-          } are not implemented; use literal`,
-        ),
-      );
+    const issues: ValidationIssue[] = [];
     const decoding = entry.valuesDecodingStrategy;
     if (decoding !== undefined && decoding !== 'None') {
       issues.push(

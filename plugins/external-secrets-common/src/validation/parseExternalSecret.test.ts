@@ -119,6 +119,36 @@ describe('parseExternalSecret', () => {
       });
     });
 
+    // ESO apis/externalsecrets/v1 TemplateFrom: configMap and secret items
+    // default to templateAs Values (rendered by the node core).
+    it('should accept templateFrom configMap and secret sources', () => {
+      const result = parseExternalSecret(
+        withTarget(
+          '{template: {templateFrom: [{configMap: {name: tpl, items: [{key: config.yaml}]}, target: Labels}, {secret: {name: tpl-s, items: [{key: a, templateAs: KeysAndValues}]}}]}}',
+        ),
+      );
+
+      expect(result.issues).toEqual([]);
+      expect(
+        parsedValue(result).externalSecret.spec.target.template?.templateFrom,
+      ).toEqual([
+        {
+          configMap: {
+            name: 'tpl',
+            items: [{ key: 'config.yaml', templateAs: 'Values' }],
+          },
+          target: 'Labels',
+        },
+        {
+          secret: {
+            name: 'tpl-s',
+            items: [{ key: 'a', templateAs: 'KeysAndValues' }],
+          },
+          target: 'Data',
+        },
+      ]);
+    });
+
     it('should treat null fields as absent, as the Kubernetes API server does', () => {
       const result = parseExternalSecret(
         externalSecret(STORE, 'target: null', 'refreshInterval: null', DATA),
@@ -616,14 +646,6 @@ describe('parseExternalSecret', () => {
       [
         "target: {template: {engineVersion: v1, data: {a: '{{ .k }}'}}}",
         'unsupported: spec.target.template.engineVersion "v1": template engine v1 is not implemented; use v2',
-      ],
-      [
-        'target: {template: {templateFrom: [{configMap: {name: tpl, items: [{key: config.yaml}]}}]}}',
-        'unsupported: spec.target.template.templateFrom[0].configMap: templates read from a ConfigMap are not implemented; use literal',
-      ],
-      [
-        'target: {template: {templateFrom: [{secret: {name: tpl, items: [{key: config.yaml}]}}]}}',
-        'unsupported: spec.target.template.templateFrom[0].secret: templates read from a Secret are not implemented; use literal',
       ],
       [
         'target: {template: {templateFrom: [{literal: "a: b", valuesDecodingStrategy: Base64}]}}',

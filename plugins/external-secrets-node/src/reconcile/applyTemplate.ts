@@ -16,8 +16,6 @@ export function templateBlocker(
   if (!template) return undefined;
   if (template.engineVersion !== 'v2')
     return `unsupported: spec.target.template.engineVersion ${template.engineVersion} (only v2 is supported)`;
-  const unrendered = templateFromBlocker(template.templateFrom ?? []);
-  if (unrendered) return unrendered;
   if (template.metadata?.finalizers?.length)
     return 'unsupported: spec.target.template.metadata.finalizers';
   if (template.type === BOOTSTRAP_TOKEN)
@@ -31,23 +29,16 @@ export function templateBlocker(
   return undefined;
 }
 
-/** templateFrom: only `literal` into `Data` is rendered (see templateFromLiteral.ts). */
-function templateFromBlocker(
-  entries: NonNullable<ExternalSecretTemplate['templateFrom']>,
-): string | undefined {
-  for (const [i, entry] of entries.entries()) {
-    const field = `spec.target.template.templateFrom[${i}]`;
-    if (entry.configMap) return `unsupported: ${field}.configMap`;
-    if (entry.secret) return `unsupported: ${field}.secret`;
-    if (entry.target && entry.target !== 'Data')
-      return `unsupported: ${field}.target ${entry.target}`;
-  }
-  return undefined;
-}
-
 export type TemplateData = {
   data: Map<string, SecretValue>;
   outcomes: KeyOutcome[];
+  /** Labels and annotations `templateFrom` rendered (template.metadata wins over them). */
+  metadata?: {
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+  };
+  /** A templateFrom entry into Labels/Annotations failed: nothing is written. */
+  metadataError?: string;
 };
 
 /** Renders `template.data`; a failing key fails alone (its current value is kept by the caller). */
@@ -102,11 +93,11 @@ export function renderTemplateData(
   return { data, outcomes };
 }
 
-const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
+export const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
 const LABEL_PREFIX =
   /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-function metadataKeyProblem(key: string): string | undefined {
+export function metadataKeyProblem(key: string): string | undefined {
   const parts = key.split('/');
   const name = parts.pop()!;
   if (

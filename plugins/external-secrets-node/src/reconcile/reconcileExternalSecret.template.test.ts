@@ -265,12 +265,8 @@ describe('reconcileExternalSecret template', () => {
       'unsupported: spec.target.template.engineVersion v1 (only v2 is supported)',
     ],
     [
-      { templateFrom: [{ configMap: { name: 'tpl', items: [{ key: 'a' }] } }] },
-      'unsupported: spec.target.template.templateFrom[0].configMap',
-    ],
-    [
-      { templateFrom: [{ literal: 'a: b', target: 'Labels' as const }] },
-      'unsupported: spec.target.template.templateFrom[0].target Labels',
+      { templateFrom: [{ literal: 'a: b!', target: 'Labels' as const }] },
+      'template.templateFrom[0].literal: the rendered label value is not a valid label value',
     ],
     [
       { templateFrom: [{ literal: '{{ .nope }}: x' }] },

@@ -5,7 +5,7 @@ import {
   templateBlocker,
   type TemplateData,
 } from './applyTemplate';
-import { withTemplateFromLiterals } from './templateFromLiteral';
+import { renderTemplateFrom } from './templateFrom';
 import {
   failureMessage,
   isFailure,
@@ -204,6 +204,14 @@ function decide(input: ReconcileInput, resolved: Resolved): Outcome {
   // failure is the template error, and nothing is written.
   if ('error' in metadata)
     return fail(RECONCILE_MESSAGES.errorTemplate, [metadata.error]);
+  if (templateData?.metadataError)
+    return fail(RECONCILE_MESSAGES.errorTemplate, [templateData.metadataError]);
+  // templateFrom's labels/annotations first: template.metadata's win (MergeMap runs after MergeTemplateFrom).
+  metadata.labels = { ...templateData?.metadata?.labels, ...metadata.labels };
+  metadata.annotations = {
+    ...templateData?.metadata?.annotations,
+    ...metadata.annotations,
+  };
   const data = assembleData(input, entries, produced, templateData, statuses);
   const size = dataSize(data);
   if (size > MAX_SECRET_BYTES) {
@@ -277,13 +285,14 @@ export function reconcileExternalSecret(
   const hasTemplateData = Object.keys(template?.data ?? {}).length > 0;
   const templateData = blocker
     ? undefined
-    : withTemplateFromLiterals(
+    : renderTemplateFrom(
         template,
         hasTemplateData
           ? renderTemplateData(template!, produced, unavailable)
           : undefined,
         produced,
         unavailable,
+        input.templateSources,
       );
   const statuses = [
     ...entryStatuses,

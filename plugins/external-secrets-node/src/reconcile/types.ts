@@ -177,6 +177,27 @@ export type ReconcileAction =
   | 'wait';
 
 /**
+ * One ConfigMap or Secret that `templateFrom` names, as the reconciler read it
+ * from the ExternalSecret's namespace: its data, or why it could not be read.
+ *
+ * @public
+ */
+export type TemplateSource<T> =
+  | { ok: true; data: Record<string, T> }
+  | { ok: false; error: string };
+
+/**
+ * The `templateFrom[].configMap` / `.secret` objects, by name (see
+ * `templateSourceRefs`). The core renders them; it never reads anything.
+ *
+ * @public
+ */
+export type TemplateSources = {
+  configMaps: Map<string, TemplateSource<string>>;
+  secrets: Map<string, TemplateSource<SecretValue>>;
+};
+
+/**
  * Input of `reconcileExternalSecret`.
  *
  * @public
@@ -189,6 +210,8 @@ export type ReconcileInput = {
   storeStatus?: Map<string, StoreReadiness>;
   current?: CurrentSecret;
   now: Date;
+  /** The ConfigMaps and Secrets `templateFrom` names; one that is absent fails the ExternalSecret. */
+  templateSources?: TemplateSources;
 };
 
 /**
