@@ -98,7 +98,7 @@ async function findRollout(
       );
       return undefined;
     });
-    const pods = await podsOf(item, workload, consumer).catch(e => {
+    const pods = await podsOf(item, workload, consumer, options).catch(e => {
       errors.push((e as Error).message);
       return undefined;
     });
@@ -185,11 +185,16 @@ async function podsOf(
   item: WorkItem,
   workload: WorkloadObject,
   consumer: SecretConsumer,
+  options: RolloutStepOptions,
 ): Promise<PodStart[] | undefined> {
   if (consumer.updates === 'next-run') return undefined;
   const selector = selectorString(workload.spec?.selector);
   if (!selector) return undefined;
-  return item.inventory.client.listPods(item.namespace, selector);
+  return options.listings.podsOf(
+    item.inventory.client,
+    item.namespace,
+    selector,
+  );
 }
 
 function toConsumerRecord(

@@ -1,4 +1,5 @@
 import {
+  PodStart,
   WORKLOAD_KINDS,
   WorkloadObject,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
@@ -18,6 +19,7 @@ export type ListedWorkloads = {
  */
 export class WorkloadListings {
   private readonly listed = new Map<string, Promise<ListedWorkloads>>();
+  private readonly pods = new Map<string, Promise<PodStart[]>>();
 
   workloads(
     client: ClusterClient,
@@ -28,6 +30,21 @@ export class WorkloadListings {
     if (!listing) {
       listing = listAll(client, namespace);
       this.listed.set(key, listing);
+    }
+    return listing;
+  }
+
+  /** A workload's pods, listed once per cycle per selector (several Secrets may share a reader). */
+  podsOf(
+    client: ClusterClient,
+    namespace: string,
+    labelSelector: string,
+  ): Promise<PodStart[]> {
+    const key = `${client.clusterName}/${namespace}/${labelSelector}`;
+    let listing = this.pods.get(key);
+    if (!listing) {
+      listing = client.listPods(namespace, labelSelector);
+      this.pods.set(key, listing);
     }
     return listing;
   }

@@ -330,6 +330,38 @@ describe('rollout: consumers of a synced Secret (simulated cluster)', () => {
     expect(patches()).toEqual([]);
   });
 
+  it('two ExternalSecrets read by one workload: its pods are listed once per cycle', async () => {
+    sim.seed(
+      store('v1'),
+      externalSecret(),
+      {
+        ...externalSecret(),
+        metadata: { ...externalSecret().metadata, name: 'db2' },
+        spec: { ...externalSecret().spec, target: { name: 'db2' } },
+      },
+      deployment('web', {
+        containers: [
+          {
+            name: 'app',
+            image: 'checkout',
+            envFrom: [
+              { secretRef: { name: 'db' } },
+              { secretRef: { name: 'db2' } },
+            ],
+          },
+        ],
+      }),
+      pod('web', 'web-1', LONG_AGO),
+    );
+    const b = await start({ rollout: 'observe' });
+    sim.clearRequests();
+    await b.runCycle();
+    const lists = (resource: string) =>
+      sim.requests.filter(r => r.resource === resource && r.verb === 'list');
+    expect(lists('pods')).toHaveLength(1);
+    expect(lists('deployments')).toHaveLength(1);
+  });
+
   it('pods started after the change are current', async () => {
     sim.seed(
       store('v1'),
