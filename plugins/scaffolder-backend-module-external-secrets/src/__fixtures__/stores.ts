@@ -50,3 +50,28 @@ export const INFISICAL_KEYS: StoreKeysResponse = {
   keys: ['DB_PASSWORD', 'MY_SECRET_NAME', 'payments/DB_USER'],
   truncated: false,
 };
+
+/** A Ready AWS Secrets Manager store: its key names are literal secret names. */
+export const AWS_STORE: StoreStatusDto = {
+  cluster: 'simulated-demo',
+  kind: 'ClusterSecretStore',
+  namespace: '',
+  name: 'aws-secrets-manager',
+  provider: 'aws',
+  origin: 'cluster',
+  ready: true,
+  reason: 'Valid',
+  message: 'Listed AWS Secrets Manager in eu-west-1: 2 secret(s) visible',
+};
+
+/** The key names of AWS_STORE (ListSecrets names). */
+export const AWS_KEYS: StoreKeysResponse = {
+  store: {
+    cluster: 'simulated-demo',
+    kind: 'ClusterSecretStore',
+    namespace: '',
+    name: 'aws-secrets-manager',
+  },
+  keys: ['checkout/db', 'checkout/payment-gateway'],
+  truncated: false,
+};

@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import {
+  AWS_KEYS,
+  AWS_STORE,
   BROKEN_STORE,
   INFISICAL_KEYS,
   INFISICAL_STORE,
@@ -234,6 +236,45 @@ describe('external-secrets:create', () => {
     );
 
     expect(error).toBeUndefined();
+  });
+
+  it('should check an AWS Secrets Manager store’s keys as the literal names AWS reads (no leading-slash folding)', async () => {
+    backend.update({
+      stores: [INFISICAL_STORE, AWS_STORE],
+      keys: AWS_KEYS,
+    });
+    const aws = { kind: 'ClusterSecretStore', name: 'aws-secrets-manager' };
+
+    const listed = await run(
+      seedInput({
+        store: aws,
+        validateRemoteKeys: true,
+        data: [
+          {
+            secretKey: 'gateway-token',
+            remoteRef: { key: 'checkout/payment-gateway', property: 'token' },
+          },
+        ],
+      }),
+    );
+    const slashed = await run(
+      seedInput({
+        store: aws,
+        validateRemoteKeys: true,
+        data: [
+          {
+            secretKey: 'gateway-token',
+            remoteRef: { key: '/checkout/payment-gateway' },
+          },
+        ],
+      }),
+    );
+
+    expect(listed.error).toBeUndefined();
+    expect(slashed.error?.name).toBe('InputError');
+    expect(slashed.error?.message).toContain(
+      '"/checkout/payment-gateway" not found in ClusterSecretStore aws-secrets-manager',
+    );
   });
 
   it('should warn, not fail, when a key is missing from a truncated listing', async () => {

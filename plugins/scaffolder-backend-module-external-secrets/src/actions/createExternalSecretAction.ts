@@ -266,6 +266,7 @@ export function createExternalSecretAction(options: {
         const missing = findMissingKeys(
           rendered.parsed.externalSecret,
           listing.keys,
+          { provider: usable.provider },
         );
         if (missing.length > 0 && listing.truncated) {
           ctx.logger.warn(
