@@ -4,8 +4,9 @@
 # moto's server (PyPI `moto[server]`), an AWS emulator, for the AWS Secrets
 # Manager module's tests: no AWS account, no network once installed.
 #   install  creates a git-ignored venv (.cache/moto-venv, or $ESB_MOTO_VENV) and
-#            pip-installs moto[server] into it; idempotent, safe to run in
-#            parallel (flock). Installs Debian's python3-venv when it is missing.
+#            pip-installs moto[server] into it from PyPI; idempotent, safe to run
+#            in parallel (flock). Installs Debian's python3-venv (and python3)
+#            when missing.
 #   start    installs if needed, starts moto on 127.0.0.1 on a free port in its own
 #            process group (setsid) and prints on stdout
 #              export MOTO_ENDPOINT=http://127.0.0.1:PORT
@@ -20,7 +21,7 @@ venv="${ESB_MOTO_VENV:-$root/.cache/moto-venv}"
 
 install_venv_support() {
   python3 -c 'import ensurepip, venv' 2>/dev/null && return 0
-  echo "moto: installing Debian's python3-venv" >&2
+  echo "moto: installing Debian's python3-venv (and python3)" >&2
   local sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -qq >&2
@@ -34,10 +35,7 @@ install() {
     # Several test files may ask at once: one installs, the others wait.
     flock 9
     [ -x "$venv/bin/moto_server" ] && exit 0
-    command -v python3 >/dev/null || {
-      echo "moto: python3 is required" >&2
-      exit 1
-    }
+    # Debian's python3-venv brings python3 itself on a machine without it.
     install_venv_support
     echo "moto: installing moto[server] into $venv" >&2
     rm -rf "$venv"
