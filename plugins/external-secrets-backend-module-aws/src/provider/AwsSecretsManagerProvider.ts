@@ -68,10 +68,12 @@ export class AwsSecretsManagerProvider implements SecretsProvider {
   readonly #state: ProviderState;
   readonly #metrics: ApiCallMetrics;
   readonly #endpointOverride?: string;
+  readonly #stsEndpointOverride?: string;
 
   constructor(options: AwsSecretsManagerProviderOptions = {}) {
     this.#metrics = new ApiCallMetrics(options.meter);
     this.#endpointOverride = options.secretsManagerEndpoint;
+    this.#stsEndpointOverride = options.stsEndpoint;
     const transport = {
       secretsManagerEndpoint: options.secretsManagerEndpoint,
       stsEndpoint: options.stsEndpoint,
@@ -92,14 +94,25 @@ export class AwsSecretsManagerProvider implements SecretsProvider {
     return parseAwsStoreSpec(store).issues;
   }
 
-  /** The Secrets Manager endpoint of the store's region (or the admin's override). */
+  /**
+   * Every host the store contacts: Secrets Manager, and STS when it assumes a
+   * role; the region's endpoints unless the admin overrode them.
+   */
   endpoints(store: SecretStore): string[] {
-    if (this.#endpointOverride) return [this.#endpointOverride];
-    const region = (store.spec.provider.aws as { region?: unknown } | undefined)
-      ?.region;
-    return typeof region === 'string'
-      ? [`https://secretsmanager.${region}.amazonaws.com`]
-      : [];
+    const spec = store.spec.provider.aws as
+      | { region?: unknown; role?: unknown; additionalRoles?: unknown }
+      | undefined;
+    const region = typeof spec?.region === 'string' ? spec.region : undefined;
+    const regional = (service: string) =>
+      region ? `https://${service}.${region}.amazonaws.com` : undefined;
+    const assumesRole =
+      Boolean(spec?.role) ||
+      (Array.isArray(spec?.additionalRoles) &&
+        spec!.additionalRoles.length > 0);
+    return [
+      this.#endpointOverride ?? regional('secretsmanager'),
+      assumesRole ? this.#stsEndpointOverride ?? regional('sts') : undefined,
+    ].filter((url): url is string => Boolean(url));
   }
 
   /** Authenticates (and assumes the role chain) and lists one page of names. */

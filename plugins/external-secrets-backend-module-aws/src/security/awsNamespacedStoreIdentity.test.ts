@@ -92,4 +92,25 @@ describe('AWS stores a tenant controls', () => {
       'https://secretsmanager.eu-west-1.amazonaws.com',
     ]);
   });
+
+  it('names the STS host too when the store assumes a role, so the host allow-list covers every host it contacts', () => {
+    const p = new AwsSecretsManagerProvider();
+    const withRole = tenantStore({
+      region: 'eu-west-1',
+      role: 'arn:aws:iam::123456789012:role/reader',
+    });
+    const overridden = new AwsSecretsManagerProvider({
+      secretsManagerEndpoint: 'https://sm.vpce.example',
+      stsEndpoint: 'https://sts.vpce.example',
+    });
+
+    expect(p.endpoints(withRole)).toEqual([
+      'https://secretsmanager.eu-west-1.amazonaws.com',
+      'https://sts.eu-west-1.amazonaws.com',
+    ]);
+    expect(overridden.endpoints(withRole)).toEqual([
+      'https://sm.vpce.example',
+      'https://sts.vpce.example',
+    ]);
+  });
 });
