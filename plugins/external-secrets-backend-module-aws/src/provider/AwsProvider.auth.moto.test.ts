@@ -104,6 +104,50 @@ describe('AwsSecretsManagerProvider credentials and access against moto with IAM
         PolicyDocument: policy(['secretsmanager:*']),
       }),
     );
+    // A role chain: `nothing` → hop → orders-chained (trust limited to hop's
+    // session and an external id). moto matches the trust principal against
+    // the assumed-role session ARN (AWS also accepts the role ARN).
+    const trust = (principal: string, condition?: object) =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: principal },
+            Action: 'sts:AssumeRole',
+            ...(condition ? { Condition: condition } : {}),
+          },
+        ],
+      });
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'hop',
+        AssumeRolePolicyDocument: trust(`arn:aws:iam::${ACCOUNT}:user/nothing`),
+      }),
+    );
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'hop',
+        PolicyName: 'p',
+        PolicyDocument: policy(['sts:AssumeRole']),
+      }),
+    );
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'orders-chained',
+        AssumeRolePolicyDocument: trust(
+          `arn:aws:sts::${ACCOUNT}:assumed-role/hop/backstage-external-secrets`,
+          { StringEquals: { 'sts:ExternalId': 'orders-external-id' } },
+        ),
+      }),
+    );
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'orders-chained',
+        PolicyName: 'p',
+        PolicyDocument: policy(['secretsmanager:*']),
+      }),
+    );
     const seed = seedClient(moto.endpoint, users.admin);
     await createSecret(seed, 'orders/db-password', VALUE);
     seed.destroy();
@@ -240,6 +284,31 @@ describe('AwsSecretsManagerProvider credentials and access against moto with IAM
     expect(error.errorType).toBe('PERMISSION_DENIED');
     expect(error.details.call).toBe('AssumeRole');
     expect(error.message).toContain('orders-reader');
+  });
+
+  it('assumes additionalRoles first and then role, passing externalID on the last hop (ESO’s chain; moto checks a wrong external id, not a missing one)', async () => {
+    const provider = newProvider();
+    const chained = (externalID?: string) =>
+      awsStore({
+        aws: {
+          additionalRoles: [`arn:aws:iam::${ACCOUNT}:role/hop`],
+          role: `arn:aws:iam::${ACCOUNT}:role/orders-chained`,
+          ...(externalID ? { externalID } : {}),
+        },
+      });
+    const client = await provider.newClient(
+      chained('orders-external-id'),
+      contextFor('nothing'),
+    );
+    const secret = await client.getSecret({ key: 'orders/db-password' });
+    await client.close();
+    const wrongId = await provider
+      .newClient(chained('another-external-id'), contextFor('nothing'))
+      .catch(e => e);
+
+    expect(secret.value.text()).toBe(VALUE);
+    expect(wrongId.errorType).toBe('PERMISSION_DENIED');
+    expect(wrongId.message).toContain('orders-chained');
   });
 
   it('reads a namespaced SecretStore’s keys in its own namespace when the selector names none', async () => {
