@@ -1,3 +1,6 @@
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { KubeAdmin, uniqueName } from './__testUtils__/KubeAdmin';
 import { KubeTestEnv, kubeTestEnv } from './__testUtils__/kubeTestEnv';
 import {
@@ -14,12 +17,17 @@ import {
  * Issue #17 item 12 end to end on a real kube-apiserver: an ExternalSecret
  * whose template uses variables, range, sprig functions (ESO's template v2
  * FuncMap, pkg/template/v2/template.go) and templateFrom literal (ESO's
- * MergeLiteral, keysAndValues scope). templateFrom.configMap is not rendered
- * yet: the ExternalSecret says so, naming the field, and nothing is written.
+ * MergeLiteral, keysAndValues scope), and templateFrom.configMap with ESO's
+ * PKCS#12 and JWK functions; a missing ConfigMap writes nothing.
  */
 jest.setTimeout(120_000);
 
 const CANARY = 'canary-k8s-templates-7d21b4';
+// Made by openssl: external-secrets-node's __fixtures__/pkcs12/generate.sh.
+const PKCS12_FIXTURES = join(
+  __dirname,
+  '../../../external-secrets-node/src/template/__fixtures__/pkcs12',
+);
 
 describe('ESO fidelity templates (issue #17) against a real kube-apiserver', () => {
   let env: KubeTestEnv;
@@ -137,9 +145,95 @@ describe('ESO fidelity templates (issue #17) against a real kube-apiserver', () 
     expect(JSON.stringify([rows, es.status])).not.toContain(CANARY);
   });
 
-  it('reports templateFrom configMap as unsupported, naming the field, and writes nothing', async () => {
+  // ESO pkg/controllers/templating/parser.go MergeConfigMap (the ConfigMap
+  // of the ExternalSecret's namespace) with ESO's own functions
+  // (runtime/template/v2/pkcs12.go pkcs12cert, jwk.go jwkPublicKeyPem).
+  it('renders a templateFrom configMap item with pkcs12 and JWK functions', async () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwk = JSON.stringify(privateKey.export({ format: 'jwk' }));
+    const pkcs12 = readFileSync(join(PKCS12_FIXTURES, 'nopass.p12'));
+    await admin.create({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ClusterSecretStore',
+      metadata: { name: `${store}-keys` },
+      spec: {
+        provider: {
+          fake: {
+            data: [
+              { key: 'KEYSTORE', value: pkcs12.toString('base64') },
+              { key: 'JWK', value: jwk },
+            ],
+          },
+        },
+      },
+    });
+    await admin.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'tls-template', namespace: ns },
+      data: {
+        'tls.crt': '{{ .keystore | b64dec | pkcs12cert }}',
+        'keys.yaml': 'public.pem: {{ .jwk | jwkPublicKeyPem | quote }}',
+      },
+    });
+    await admin.create({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: {
+        name: 'from-configmap',
+        namespace: ns,
+        labels: { 'backstage.io/kubernetes-id': app },
+      },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRef: { kind: 'ClusterSecretStore', name: `${store}-keys` },
+        target: {
+          name: 'from-configmap',
+          template: {
+            templateFrom: [
+              {
+                configMap: {
+                  name: 'tls-template',
+                  items: [
+                    { key: 'tls.crt' },
+                    { key: 'keys.yaml', templateAs: 'KeysAndValues' },
+                  ],
+                },
+              },
+            ],
+          },
+        },
+        data: [
+          { secretKey: 'keystore', remoteRef: { key: 'KEYSTORE' } },
+          { secretKey: 'jwk', remoteRef: { key: 'JWK' } },
+        ],
+      },
+    });
+    backend = await startKubeTestBackend({ env, entities: [component(app)] });
+
+    await backend.runCycle();
+
+    const secret = await admin.secret(ns, 'from-configmap');
+    expect(Object.keys(secret!.data!).sort()).toEqual([
+      'public.pem',
+      'tls.crt',
+    ]);
+    expect(secretText(secret, 'tls.crt')).toBe(
+      readFileSync(join(PKCS12_FIXTURES, 'leaf.crt'), 'utf8') +
+        readFileSync(join(PKCS12_FIXTURES, 'ca.crt'), 'utf8'),
+    );
+    expect(secretText(secret, 'public.pem')).toBe(
+      createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }),
+    );
+    const es = await readExternalSecret('from-configmap');
+    expect(es.status?.conditions?.[0]).toEqual(
+      expect.objectContaining({ type: 'Ready', status: 'True' }),
+    );
+  });
+
+  it('writes nothing and reports Ready=False when the templateFrom ConfigMap is missing', async () => {
     await admin.create(
-      externalSecret('from-configmap', {
+      externalSecret('missing-configmap', {
         templateFrom: [
           { configMap: { name: 'tpl', items: [{ key: 'config.yaml' }] } },
         ],
@@ -149,13 +243,13 @@ describe('ESO fidelity templates (issue #17) against a real kube-apiserver', () 
 
     await backend.runCycle();
 
-    expect(await admin.secret(ns, 'from-configmap')).toBeUndefined();
-    const es = await readExternalSecret('from-configmap');
+    expect(await admin.secret(ns, 'missing-configmap')).toBeUndefined();
+    const es = await readExternalSecret('missing-configmap');
     expect(es.status?.conditions?.[0]).toEqual(
       expect.objectContaining({ type: 'Ready', status: 'False' }),
     );
     expect(es.status?.conditions?.[0]?.message).toContain(
-      'spec.target.template.templateFrom[0].configMap',
+      `ConfigMap ${ns}/tpl not found`,
     );
   });
 });
