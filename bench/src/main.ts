@@ -25,6 +25,7 @@ import { renderReadme } from './report/readme';
 import { renderTable } from './report/table';
 import type {
   BenchResults,
+  EventLatency,
   HourTick,
   PropagationModeRun,
   SizeResult,
@@ -53,6 +54,8 @@ type Options = {
 const REPO_ROOT = resolve(__dirname, '..', '..');
 const CHANGED_SCOPE = 3;
 const CHANGED_KEY = 7;
+/** Apply and delete probes per size for the watch latency figures. */
+const EVENT_SAMPLES = 5;
 const PROPAGATION_MODES: PropagationModeRun['mode'][] = [
   'none',
   'webhook',
@@ -285,6 +288,11 @@ async function runSize(
         fill: moved.fill,
       };
     }
+    result.events = await step<EventLatency>(
+      'watch latency (apply → Secret, delete → healed)',
+      'eventLatency',
+      { samples: EVENT_SAMPLES },
+    );
   } catch (e) {
     result.incomplete = (e as Error).message;
     log(`${workload.entities} entities: stopped: ${result.incomplete}`);

@@ -72,9 +72,14 @@ export type SizeResult = {
     postgres?: LoadResult & { fill: CycleMeasurement };
   };
   eso: EsoCalls;
+  /** Watches on, tick at 10 minutes: kubectl-style apply → Secret, and deleted Secret → healed. */
+  events?: EventLatency;
   /** Set when this size could not finish (timeout, crash): which step and why. */
   incomplete?: string;
 };
+
+/** Milliseconds from a kubectl-style change to the Secret being there, per sample. */
+export type EventLatency = { applyMs: number[]; healMs: number[] };
 
 export type Machine = {
   nproc: number;

@@ -34,6 +34,7 @@ const API_P95_TARGET_MS = 50;
 const ESO_RATIO_TARGET = 50;
 /** "Propagation in seconds": change → Secret within this, scheduler pickup included. */
 const WEBHOOK_TARGET_MS = 10_000;
+const EVENT_TARGET_MS = 2_000;
 /** Backstage's TaskWorker checks for due (and triggered) global tasks every 5 s. */
 export const SCHEDULER_WORK_CHECK_MS = 5_000;
 
@@ -516,7 +517,33 @@ function targets(results: BenchResults): Verdict[] {
             )}`
         : undefined,
   });
+  verdicts.push(...eventLatencyVerdicts(results));
   return verdicts;
+}
+
+/** Watches: a kubectl-style apply and a deleted Secret are handled in seconds, not at the tick. */
+function eventLatencyVerdicts(results: BenchResults): Verdict[] {
+  const figures: [string, (s: SizeResult) => number[] | undefined][] = [
+    ['apply → Secret exists', s => s.events?.applyMs],
+    ['deleted Secret → recreated', s => s.events?.healMs],
+  ];
+  return figures.map(([label, samples]) => {
+    const measured = results.sizes.filter(s => samples(s)?.length);
+    const worst = (s: SizeResult) => Math.max(...samples(s)!);
+    return {
+      target: `Watches: ${label} under ${
+        EVENT_TARGET_MS / 1000
+      } s, tick at 10 minutes`,
+      met: measured.length
+        ? measured.every(s => worst(s) < EVENT_TARGET_MS)
+        : undefined,
+      measured: bySize(results, s =>
+        samples(s)?.length
+          ? `worst ${Math.round(worst(s))} ms of ${samples(s)!.length}`
+          : undefined,
+      ),
+    };
+  });
 }
 
 export function analyse(results: BenchResults): void {

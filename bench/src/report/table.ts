@@ -19,6 +19,13 @@ function kube(c: CycleMeasurement | undefined) {
   return k ? `${k.reads} / ${k.writes}` : undefined;
 }
 
+function latency(samples: number[] | undefined): string | undefined {
+  if (!samples?.length) return undefined;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  return `${Math.round(median)} / ${Math.round(sorted[sorted.length - 1])}`;
+}
+
 function worstLoop(s: SizeResult) {
   const cycles = Object.values(s.cycles).filter(Boolean) as CycleMeasurement[];
   if (!cycles.length) return undefined;
@@ -54,7 +61,21 @@ const ROWS: Row[] = [
   ['Infisical calls, cold cycle', s => calls(s.cycles.cold)],
   ['Infisical calls, idle cycle', s => calls(s.cycles.idle)],
   ['Infisical calls, refresh cycle', s => calls(s.cycles.refresh)],
-  ["ESO's pattern per refresh (login + reads + revoke)", s => s.eso.total],
+  [
+    'ESO per refresh, measured pattern: 12 Infisical requests (login, 1 GET per key, revoke) per ExternalSecret',
+    s => s.eso.total,
+  ],
+  [
+    'ESO status writes per refresh (measured: 1 per ExternalSecret) / ours',
+    s =>
+      s.cycles.refresh
+        ? `${s.externalSecrets} / ${
+            s.cycles.refresh.counts.kubernetes.byVerbAndResource[
+              'update externalsecrets/status'
+            ] ?? 0
+          }`
+        : undefined,
+  ],
   [
     'Ratio ESO / ours (refresh cycle)',
     s =>
@@ -80,6 +101,14 @@ const ROWS: Row[] = [
       s.peakRssMb === undefined
         ? undefined
         : `${s.peakRssMb} (${s.rssAfterStartMb})`,
+  ],
+  [
+    'Watches, tick 10 min: apply → Secret, ms (median / max of 5)',
+    s => latency(s.events?.applyMs),
+  ],
+  [
+    '… delete Secret → healed, ms (median / max of 5)',
+    s => latency(s.events?.healMs),
   ],
   ['Status API p50 / p95 / p99, SQLite', s => api(s, 'sqlite')],
   ['Status API p50 / p95 / p99, PostgreSQL', s => api(s, 'postgres')],

@@ -9,9 +9,15 @@ import type { Entity } from '@backstage/catalog-model';
 import knexFactory, { type Knex } from 'knex';
 import { ipcServe } from '../ipc';
 import { SimulatorsHandle } from '../simulators/SimulatorsHandle';
-import type { PropagationModeRun } from '../results';
+import type { EventLatency, PropagationModeRun } from '../results';
 import type { InfisicalCounts, PropagationResult } from '../simulators/types';
-import { catalogEntity, Workload } from '../workload';
+import {
+  catalogEntity,
+  entityName,
+  externalSecret,
+  namespaceOf,
+  Workload,
+} from '../workload';
 import { CycleMeasurement, measureCycle, round } from './measureCycle';
 import { startProfiler } from './profiler';
 import {
@@ -252,6 +258,84 @@ async function usePostgres(options: { connectionString: string }) {
 let stopProfiler: (() => Promise<void>) | undefined;
 
 /** Profiles the server side of a load test when BENCH_PROFILE names it. */
+/**
+ * Apply-to-Secret and delete-to-heal latency with watches on and the tick at
+ * 10 minutes: the tick-driven backend is stopped and a watching one holds the
+ * cluster (its first full cycle finds everything synced); then, per sample, an
+ * ExternalSecret is created through the apiserver API (as `kubectl apply`
+ * does) and the time until its Secret exists is taken, and an existing target
+ * Secret is deleted and the time until it is back is taken.
+ */
+async function eventLatency(options: {
+  samples: number;
+}): Promise<EventLatency> {
+  await backend?.stop();
+  backend = undefined;
+  const watching = await startBenchBackend({
+    workload: workload!,
+    endpoints: sims!.endpoints,
+    entities,
+    watch: true,
+  });
+  const run = await watching.startRun();
+  const { kubernetesUrl, kubernetesToken } = sims!.endpoints;
+  const kube = (method: string, path: string, body?: unknown) =>
+    fetch(`${kubernetesUrl}${path}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${kubernetesToken}`,
+        'Content-Type': 'application/json',
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const secretExists = async (namespace: string, name: string) =>
+    (await kube('GET', `/api/v1/namespaces/${namespace}/secrets/${name}`))
+      .status === 200;
+  const timeUntil = async (check: () => Promise<boolean>) => {
+    const started = performance.now();
+    while (!(await check())) {
+      if (performance.now() - started > 30_000) return Infinity;
+      await new Promise(r => setTimeout(r, 5));
+    }
+    return round(performance.now() - started, 1);
+  };
+  const result: EventLatency = { applyMs: [], healMs: [] };
+  try {
+    for (let n = 0; n < options.samples; n++) {
+      const namespace = namespaceOf(n, workload!);
+      const probe = externalSecret(n, workload!);
+      const name = `apply-probe-${n}`;
+      probe.metadata.name = name;
+      probe.spec.target.name = name;
+      const applied = performance.now();
+      await kube(
+        'POST',
+        `/apis/external-secrets.io/v1/namespaces/${namespace}/externalsecrets`,
+        probe,
+      );
+      const applyWait = await timeUntil(() => secretExists(namespace, name));
+      result.applyMs.push(
+        applyWait === Infinity
+          ? applyWait
+          : round(performance.now() - applied, 1),
+      );
+      const target = entityName(n);
+      const deleted = performance.now();
+      await kube('DELETE', `/api/v1/namespaces/${namespace}/secrets/${target}`);
+      const healWait = await timeUntil(() => secretExists(namespace, target));
+      result.healMs.push(
+        healWait === Infinity
+          ? healWait
+          : round(performance.now() - deleted, 1),
+      );
+    }
+  } finally {
+    await run.stop();
+    await watching.stop();
+  }
+  return result;
+}
+
 async function profile(options: { label?: string }) {
   if (options.label) {
     stopProfiler = await startProfiler(options.label);
@@ -289,6 +373,7 @@ ipcServe(process, {
   hour,
   memory,
   usePostgres,
+  eventLatency,
   profile,
   stop,
 });

@@ -44,6 +44,12 @@ export type BenchBackend = {
   settleTriggered(): Promise<number>;
   /** Warnings and errors logged since the last call (messages only). */
   takeProblems(): string[];
+  /**
+   * With `watch`: starts one run of the cluster's task in the background (it
+   * holds the cluster and serves watch events); resolves once its full cycle
+   * logged. `stop` aborts the run as the scheduler's timeout would.
+   */
+  startRun(): Promise<{ stop(): Promise<void> }>;
   stop(): Promise<void>;
 };
 
@@ -120,6 +126,8 @@ export async function startBenchBackend(options: {
   providers?: object;
   /** Modules beside the Infisical one (the AWS module). */
   features?: Parameters<typeof startTestBackend>[0]['features'];
+  /** Watches on, the tick at 10 minutes (apply/heal latency). Default off: the bench runs each tick. */
+  watch?: boolean;
 }): Promise<BenchBackend> {
   const { workload, endpoints } = options;
   const sink: { cycle?: CycleLogReport; problems: string[] } = {
@@ -194,8 +202,15 @@ export async function startBenchBackend(options: {
                 esoFree: true,
               },
             ],
-            // The bench runs each tick itself: one cycle per run, no held cluster.
-            watch: { enabled: false },
+            // The bench runs each tick itself: one cycle per run, no held
+            // cluster; with `watch`, a run holds the cluster for the tick.
+            watch: { enabled: options.watch ?? false },
+            ...(options.watch && {
+              schedule: {
+                frequency: { minutes: 10 },
+                timeout: { minutes: 5 },
+              },
+            }),
             ...(options.stores ??
               storesConfig(workload, endpoints.infisicalUrl)),
             ...(options.providers && { providers: options.providers }),
@@ -227,6 +242,19 @@ export async function startBenchBackend(options: {
     },
     takeProblems() {
       return sink.problems.splice(0);
+    },
+    async startRun() {
+      if (!task) throw new Error('the reconcile task was not scheduled');
+      sink.cycle = undefined;
+      const controller = new AbortController();
+      const held = Promise.resolve(task(controller.signal));
+      while (!sink.cycle) await new Promise(r => setTimeout(r, 20));
+      return {
+        stop: async () => {
+          controller.abort();
+          await held;
+        },
+      };
     },
     stop: () => backend.stop(),
   };
