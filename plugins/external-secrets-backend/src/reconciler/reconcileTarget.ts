@@ -197,22 +197,26 @@ async function report(
   if (item.origin !== 'cluster') return;
   const { condition } = outcome;
   const failedNow = condition.status !== 'True';
-  await writeStatus(
-    item,
-    es,
-    keepTransitionTime(condition, es),
-    ctx,
-    failedNow ? outcome.lastStatus : undefined,
-  );
-  await recordSyncEvent({
-    client: item.inventory.client,
-    externalSecret: es,
-    action: outcome.result.action,
-    failure: failedNow
-      ? { message: condition.message ?? condition.reason ?? 'sync failed' }
-      : undefined,
-    previous: outcome.previous,
-    now: ctx.now,
-    logger: ctx.logger,
-  });
+  // Side by side, one round trip per ExternalSecret instead of two: ESO's
+  // EventRecorder is asynchronous too (the Event never waits for the status).
+  await Promise.all([
+    writeStatus(
+      item,
+      es,
+      keepTransitionTime(condition, es),
+      ctx,
+      failedNow ? outcome.lastStatus : undefined,
+    ),
+    recordSyncEvent({
+      client: item.inventory.client,
+      externalSecret: es,
+      action: outcome.result.action,
+      failure: failedNow
+        ? { message: condition.message ?? condition.reason ?? 'sync failed' }
+        : undefined,
+      previous: outcome.previous,
+      now: ctx.now,
+      logger: ctx.logger,
+    }),
+  ]);
 }
