@@ -215,7 +215,7 @@ Options: \`--sizes\`, \`--latency <ms>\`, \`--api-seconds\`, \`--connections\`, 
 \`--propagation-at <entities>|none\` (the three propagation hours, default: the hour's size), \`--aws-at <entities>|none\`
 (one refresh through the AWS Secrets Manager module, default: the hour's size), \`--changes <n>\` (remote
 changes in each, default 6), \`--k8s-concurrency <n>\`, \`--budget-minutes\` (default 10: a size that no longer fits is reported, not run),
-\`--max-old-space <MB>\` (the runner's heap cap), \`--out\`; \`--render-only\` rewrites this README and the chart from
+\`--max-old-space <MB>\` (the runner's heap cap, default 256: what the plugin README recommends; 0 for none), \`--out\`; \`--render-only\` rewrites this README and the chart from
 \`results.json\`. \`BENCH_PROFILE=<cold|idle|refresh|change|takeover|takeover-<mode>|api-sqlite|api-postgres>\` writes a CPU profile of that
 step (\`BENCH_PROFILE_DIR\`, default the temp folder).
 
