@@ -246,6 +246,12 @@ async function runSize(
       >
     >('memory', 'memory');
     Object.assign(result, memory);
+    // After the memory figures (a second backend runs meanwhile).
+    result.events = await step<EventLatency>(
+      'watch latency (apply → Secret, delete → healed)',
+      'eventLatency',
+      { samples: EVENT_SAMPLES },
+    );
     const load = async (db: 'sqlite' | 'postgres', url: string) => {
       log(`${workload.entities} entities: status API load (${db})`);
       await ipc.call('profile', { label: `api-${db}` });
@@ -290,11 +296,6 @@ async function runSize(
         fill: moved.fill,
       };
     }
-    result.events = await step<EventLatency>(
-      'watch latency (apply → Secret, delete → healed)',
-      'eventLatency',
-      { samples: EVENT_SAMPLES },
-    );
   } catch (e) {
     result.incomplete = (e as Error).message;
     log(`${workload.entities} entities: stopped: ${result.incomplete}`);
