@@ -1,7 +1,10 @@
 import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { setupServer } from 'msw/node';
 import { createInfisicalHandlers } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
-import type { SimulatorProfile, SimulatorRoute } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
+import type {
+  SimulatorProfile,
+  SimulatorRoute,
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import {
   CANARY,
   createTestWorld,

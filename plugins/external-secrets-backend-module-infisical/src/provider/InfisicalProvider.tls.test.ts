@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startInfisicalSimulatorServer, type InfisicalSimulatorServer, simulatorTlsDir } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
+import {
+  startInfisicalSimulatorServer,
+  type InfisicalSimulatorServer,
+  simulatorTlsDir,
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import {
   CANARY,
   createTestWorld,

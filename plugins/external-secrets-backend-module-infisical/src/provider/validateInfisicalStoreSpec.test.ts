@@ -17,9 +17,9 @@ function withSpec(
 }
 
 /** A real CA certificate: the bundle is parsed, not just searched for its armour. */
-const PEM_BASE64 = readFileSync(
-  resolve(simulatorTlsDir(), 'ca.pem'),
-).toString('base64');
+const PEM_BASE64 = readFileSync(resolve(simulatorTlsDir(), 'ca.pem')).toString(
+  'base64',
+);
 
 describe('validateInfisicalStoreSpec', () => {
   it('should accept the seed-shaped ClusterSecretStore', () => {
