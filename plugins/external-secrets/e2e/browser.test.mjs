@@ -8,8 +8,9 @@
  *
  * Signs in as Guest, checks the entity card (mappings and states), the
  * "Secrets" tab (key table, events, "Sync now" and its result), the admin
- * page and the ExternalSecretMappingsPicker scaffolder field (template
- * E2E_TEMPLATE_PATH), and saves docs/screenshots/{card,tab,admin,picker}.png
+ * page, restart on change (E2E_ROLLOUT_ENTITY_PATH) and the
+ * ExternalSecretMappingsPicker scaffolder field (template E2E_TEMPLATE_PATH),
+ * and saves docs/screenshots/{card,tab,rollout,admin,picker}.png
  * at the repository root.
  * Prints one line per check, then `N passed, N failed` alone on the last line;
  * exits non-zero when a check failed.
@@ -39,6 +40,10 @@ const TEMPLATE_PATH =
 /** Part of the label of the store the picker test chooses (else the first Ready one). */
 const PICKER_STORE =
   process.env.E2E_PICKER_STORE ?? 'infisical-archon-platform';
+/** The demo entity whose Secret's readers show rollout (examples/kubernetes/demo-cluster.yaml). */
+const ROLLOUT_ENTITY_PATH =
+  process.env.E2E_ROLLOUT_ENTITY_PATH ??
+  '/catalog/payments/component/checkout-service';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 30_000);
 
@@ -75,6 +80,7 @@ const DEMO_SECRET_VALUES = [
   'demo-smtp-password',
   'demo-gateway-token-aws',
   'demo-gateway-signing-key-aws',
+  'demo-old-db-password',
 ];
 /** Rendered pages (at every screenshot) and the plugin's API answers. */
 const observed = { pages: [], answers: [] };
@@ -356,6 +362,67 @@ async function checkMappingsPicker(page) {
   );
 }
 
+/**
+ * Restart on change, end to end (issue #23): the demo's checkout-db changed on
+ * the first cycle; checkout-worker (Reloader's auto annotation) was restarted
+ * on change, checkout-api (env vars, no opt-in) needs a restart, and
+ * checkout-receipts (a volume) updates in place. "Restart now" rolls
+ * checkout-api.
+ * @param {import('playwright-core').Page} page
+ */
+async function checkRollout(page) {
+  await page.goto(`${PORTAL_URL}${ROLLOUT_ENTITY_PATH}/external-secrets`, {
+    waitUntil: 'domcontentloaded',
+  });
+  // The InfoCard's root (its header and content divs carry MuiCard* classes too).
+  const card = page
+    .locator('.MuiCard-root')
+    .filter({ hasText: 'Workloads reading the synced Secrets' })
+    .first();
+  await card.waitFor({ state: 'visible' });
+  const row = name =>
+    card
+      .getByRole('row')
+      .filter({ hasText: `Deployment ${name}` })
+      .first();
+  const worker = (await row('checkout-worker').innerText()).replace(
+    /\s+/g,
+    ' ',
+  );
+  say(`# checkout-worker: ${worker}`);
+  assert(
+    /\(on change\)/.test(worker),
+    'checkout-worker (reloader.stakater.com/auto) was not restarted on change',
+  );
+  const api = (await row('checkout-api').innerText()).replace(/\s+/g, ' ');
+  say(`# checkout-api: ${api}`);
+  assert(
+    /restart needed: 2 of 2 pods run the value from before/.test(api),
+    'checkout-api is not reported as needing a restart',
+  );
+  const receipts = (await row('checkout-receipts').innerText()).replace(
+    /\s+/g,
+    ' ',
+  );
+  assert(
+    /updates in place/.test(receipts),
+    'checkout-receipts (volume) is not reported as updating in place',
+  );
+  await screenshot(page, 'rollout.png', card);
+  await row('checkout-api')
+    .getByRole('button', { name: /^Restart now/ })
+    .click();
+  await row('checkout-api')
+    .getByText(/\(restart now\)/)
+    .waitFor({ state: 'visible' });
+  say(
+    `# after Restart now: ${(await row('checkout-api').innerText()).replace(
+      /\s+/g,
+      ' ',
+    )}`,
+  );
+}
+
 async function checkNoSecretValues() {
   const answers = await Promise.all(observed.answers);
   assert(observed.pages.length >= 4, 'fewer than 4 pages were captured');
@@ -409,6 +476,11 @@ async function main() {
       () => openSecretsTab(page),
     );
     await checkIf(tabOpen, '"Sync now" shows its result', () => syncNow(page));
+    await checkIf(
+      signedIn,
+      'restart on change: one workload restarted on change, one needing a restart, "Restart now" rolls it',
+      () => checkRollout(page),
+    );
     await checkIf(
       signedIn,
       'admin page shows counts, stores and the sidebar item',

@@ -13,6 +13,7 @@ import {
   startAwsSimulatorServer,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-aws/simulator';
 import { readFile } from 'node:fs/promises';
+import { startDemoRolloutController } from './demoRolloutController';
 import { resolve } from 'node:path';
 
 /**
@@ -46,6 +47,8 @@ export const externalSecretsDemoSimulators = createBackendModule({
           ),
         );
 
+        const stopRolloutController = startDemoRolloutController(kubernetes);
+
         const { ca, key, cert } = readSimulatorTls();
         kubernetes.seed({
           apiVersion: 'v1',
@@ -74,6 +77,7 @@ export const externalSecretsDemoSimulators = createBackendModule({
         );
         lifecycle.addShutdownHook(async () => {
           await awsServer.close();
+          stopRolloutController();
           await infisicalServer.close();
           await kubernetes.stop();
         });
