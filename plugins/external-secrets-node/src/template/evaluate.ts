@@ -1,5 +1,11 @@
 import { FunctionFailure, TEMPLATE_FUNCTIONS } from './functions';
-import type { Command, Node, Operand, Pipeline } from './parser';
+import type {
+  Command,
+  Node,
+  Operand,
+  ParsedTemplate,
+  Pipeline,
+} from './parser';
 import { TemplateFailure } from './TemplateError';
 import {
   Float64,
@@ -23,19 +29,55 @@ const NO_VALUE = Symbol('no piped value');
 type Variable = { name: string; value: TValue };
 type ControlNode = Extract<Node, { k: 'if' | 'with' | 'range' }>;
 
+/** {{break}} / {{continue}}: unwinds to the innermost range. */
+class LoopSignal {
+  constructor(readonly kind: 'break' | 'continue') {}
+}
+
+/** Go's maxExecDepth guards recursive {{template}} calls. */
+const MAX_TEMPLATE_DEPTH = 1000;
+
 class Evaluator {
   /** Go's dot: the data map, or what `range`/`with` set. */
   dot: TValue;
   /** Variables in scope, innermost last (Go's exec state vars). */
   vars: Variable[] = [];
 
-  constructor(readonly ctx: EvaluationContext) {
+  constructor(
+    readonly ctx: EvaluationContext,
+    readonly definitions: Map<string, Node[]> = new Map(),
+    readonly depth = 0,
+  ) {
     this.dot = ctx.root;
+  }
+
+  /** Go's {{template "name" pipeline}}: the definition with the value as both `.` and `$`. */
+  invoke(node: Extract<Node, { k: 'template' }>, out: Uint8Array[]): void {
+    const body = this.definitions.get(node.name);
+    if (!body)
+      throw new TemplateFailure(node.offset, `no such template "${node.name}"`);
+    if (this.depth >= MAX_TEMPLATE_DEPTH)
+      throw new TemplateFailure(
+        node.offset,
+        `exceeded maximum template depth (${MAX_TEMPLATE_DEPTH})`,
+      );
+    const value = node.pipe ? this.evaluate(node.pipe) : null;
+    const root = (value instanceof Map ? value : new Map()) as TMap;
+    const inner = new Evaluator(
+      { ...this.ctx, root },
+      this.definitions,
+      this.depth + 1,
+    );
+    inner.dot = value;
+    inner.nodes(body, out);
   }
 
   nodes(nodes: Node[], out: Uint8Array[]): void {
     for (const node of nodes) {
       if (node.k === 'text') out.push(toBytes(node.text));
+      else if (node.k === 'break' || node.k === 'continue')
+        throw new LoopSignal(node.k);
+      else if (node.k === 'template') this.invoke(node, out);
       else if (node.k === 'action') {
         const value = this.pipeline(node.pipe);
         // Go prints nothing for an action that declares or assigns a variable.
@@ -87,7 +129,15 @@ class Evaluator {
         this.vars.push({ name: names[0], value: key });
         this.vars.push({ name: names[1], value: element });
       }
-      this.withDot(element, () => this.nodes(node.then, out));
+      try {
+        this.withDot(element, () => this.nodes(node.then, out));
+      } catch (e) {
+        if (!(e instanceof LoopSignal)) throw e;
+        if (e.kind === 'break') {
+          this.vars.length = mark;
+          break;
+        }
+      }
       this.vars.length = mark;
     }
   }
@@ -280,10 +330,10 @@ function describe(operand: Operand): string {
 
 /** Executes parsed nodes; throws TemplateFailure. */
 export function evaluateTemplate(
-  nodes: Node[],
+  parsed: ParsedTemplate,
   ctx: EvaluationContext,
 ): Uint8Array {
   const out: Uint8Array[] = [];
-  new Evaluator(ctx).nodes(nodes, out);
+  new Evaluator(ctx, parsed.definitions).nodes(parsed.nodes, out);
   return Buffer.concat(out);
 }

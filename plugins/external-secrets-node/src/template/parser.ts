@@ -26,6 +26,9 @@ export type Pipeline = {
 export type Node =
   | { k: 'text'; text: string }
   | { k: 'action'; pipe: Pipeline }
+  | { k: 'break'; offset: number }
+  | { k: 'continue'; offset: number }
+  | { k: 'template'; name: string; pipe?: Pipeline; offset: number }
   | {
       k: 'if' | 'with' | 'range';
       pipe: Pipeline;
@@ -33,13 +36,11 @@ export type Node =
       otherwise: Node[];
     };
 
-const UNSUPPORTED_KEYWORDS = [
-  'define',
-  'template',
-  'block',
-  'break',
-  'continue',
-];
+/** A template and the ones it defines (`define`, `block`), by name. */
+export type ParsedTemplate = {
+  nodes: Node[];
+  definitions: Map<string, Node[]>;
+};
 
 /** Variables visible at a point of the template (Go checks them at parse time). */
 class Scope {
@@ -232,10 +233,109 @@ type Block = {
 };
 
 /** Parses a template into nodes; `functions` are the names callable in it. */
-export function parseTemplate(text: string, functions: Set<string>): Node[] {
+export function parseTemplate(
+  text: string,
+  functions: Set<string>,
+): ParsedTemplate {
   const segments = splitTemplate(text);
   const scope = new Scope();
+  const definitions = new Map<string, Node[]>();
   let index = 0;
+  let rangeDepth = 0;
+  let topLevel = true;
+
+  /** `"name"` then an optional pipeline: the head of template, block and define. */
+  function namedHead(
+    keyword: string,
+    tokens: Token[],
+    endOffset: number,
+    offset: number,
+  ): { name: string; pipe?: Pipeline } {
+    const name = tokens[0];
+    if (name?.t !== 'string')
+      throw new TemplateFailure(
+        offset,
+        `unexpected token in ${keyword} clause: expected a quoted template name`,
+      );
+    const rest = tokens.slice(1);
+    if (rest.length === 0) return { name: name.value };
+    if (keyword === 'define')
+      throw new TemplateFailure(
+        rest[0].offset,
+        'unexpected content in define clause',
+      );
+    const stream = new TokenStream(rest, endOffset, scope);
+    return {
+      name: name.value,
+      pipe: parsePipeline(stream, functions, undefined, 0),
+    };
+  }
+
+  /** The body of a define or block: its own variable scope (only `$`), until {{end}}. */
+  function parseDefinition(offset: number): Node[] {
+    const [savedNames, savedDepth, savedTop] = [
+      scope.names,
+      rangeDepth,
+      topLevel,
+    ];
+    scope.names = [];
+    rangeDepth = 0;
+    topLevel = false;
+    const body = parseBlock(true);
+    [scope.names, rangeDepth, topLevel] = [savedNames, savedDepth, savedTop];
+    if (body.ending?.keyword !== 'end' || body.ending.tokens.length)
+      throw new TemplateFailure(
+        offset,
+        'expected {{end}} to close the definition',
+      );
+    return body.nodes;
+  }
+
+  /** Go's define, template, block, break and continue actions; false when `keyword` is none of them. */
+  function parseTemplateAction(
+    keyword: string,
+    tokens: Token[],
+    endOffset: number,
+    offset: number,
+    nodes: Node[],
+  ): boolean {
+    if (keyword === 'break' || keyword === 'continue') {
+      if (rangeDepth === 0)
+        throw new TemplateFailure(offset, `{{${keyword}}} outside {{range}}`);
+      if (tokens.length)
+        throw new TemplateFailure(
+          tokens[0].offset,
+          `unexpected content in {{${keyword}}}`,
+        );
+      nodes.push(
+        keyword === 'break'
+          ? { k: 'break', offset }
+          : { k: 'continue', offset },
+      );
+      return true;
+    }
+    if (keyword === 'define') {
+      if (!topLevel)
+        throw new TemplateFailure(
+          offset,
+          'unexpected {{define}}: only at the top level',
+        );
+      const { name } = namedHead(keyword, tokens, endOffset, offset);
+      definitions.set(name, parseDefinition(offset));
+      return true;
+    }
+    if (keyword === 'template' || keyword === 'block') {
+      const { name, pipe } = namedHead(keyword, tokens, endOffset, offset);
+      // block = define (unless a define of that name overrides it) + template.
+      if (keyword === 'block') {
+        const body = parseDefinition(offset);
+        if (!definitions.has(name)) definitions.set(name, body);
+      }
+      nodes.push({ k: 'template', name, ...(pipe && { pipe }), offset });
+      return true;
+    }
+    return false;
+  }
 
   function parseBlock(inside: boolean): Block {
     const nodes: Node[] = [];
@@ -259,17 +359,24 @@ export function parseTemplate(text: string, functions: Set<string>): Node[] {
           ending: { keyword, tokens: tokens.slice(1), offset: first.offset },
         };
       }
-      if (UNSUPPORTED_KEYWORDS.includes(keyword)) {
-        throw new TemplateFailure(
+      if (
+        parseTemplateAction(
+          keyword,
+          tokens.slice(1),
+          endOffset,
           first.offset,
-          `{{${keyword}}} is not supported (supported: if, range, with, else, end)`,
-        );
-      }
+          nodes,
+        )
+      )
+        continue;
       if (keyword === 'if' || keyword === 'with' || keyword === 'range') {
         const mark = scope.names.length;
+        const wasTop = topLevel;
+        topLevel = false;
         nodes.push(
           parseControl(keyword, tokens.slice(1), endOffset, first.offset),
         );
+        topLevel = wasTop;
         scope.names.length = mark;
         continue;
       }
@@ -298,7 +405,9 @@ export function parseTemplate(text: string, functions: Set<string>): Node[] {
       undefined,
       keyword === 'range' ? 2 : 1,
     );
+    if (keyword === 'range') rangeDepth++;
     const then = parseBlock(true);
+    if (keyword === 'range') rangeDepth--;
     const ending = then.ending!;
     if (ending.keyword === 'end') {
       if (ending.tokens.length)
@@ -335,5 +444,5 @@ export function parseTemplate(text: string, functions: Set<string>): Node[] {
     return { k: keyword, pipe, then: then.nodes, otherwise: otherwise.nodes };
   }
 
-  return parseBlock(false).nodes;
+  return { nodes: parseBlock(false).nodes, definitions };
 }

@@ -40,8 +40,8 @@ export function renderTemplate(input: RenderTemplateInput): SecretValue {
   );
   STRING_MAPS.add(root);
   try {
-    const nodes = parseTemplate(input.text, TEMPLATE_FUNCTION_NAMES);
-    const bytes = evaluateTemplate(nodes, {
+    const parsed = parseTemplate(input.text, TEMPLATE_FUNCTION_NAMES);
+    const bytes = evaluateTemplate(parsed, {
       root,
       unavailable: input.unavailable ?? (() => undefined),
     });
