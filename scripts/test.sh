@@ -33,6 +33,14 @@ run_step "type-check (tsc)" yarn tsc
 run_step "lint (backstage-cli repo lint)" yarn lint
 run_step "format (prettier --check)" yarn prettier:check
 run_step "OpenAPI generated code matches openapi.yaml (offline)" yarn schema:check
+# The published packages (issue #20): built, publishable, with the types and API an adopter gets.
+run_step "package build (backstage-cli repo build)" yarn backstage-cli repo build
+run_step "package metadata (backstage-cli repo fix --check)" yarn backstage-cli repo fix --check
+run_step "API reports match the code (api-reports --ci)" yarn build:api-reports --ci
+run_step "published .d.ts type-check in a consumer (skipLibCheck false)" node scripts/check-published-types.js
+run_step "published packages: no test-only or unused runtime dependencies" \
+  node --test scripts/published-packages.test.js
+run_step "publish dry run of every package (offline, no token)" bash scripts/publish-dry-run.sh
 run_step "dependency audit policy (tests)" node --test scripts/audit-policy.test.js
 run_step "dependency audit (docs/security/dependency-policy.md)" bash scripts/audit.sh
 step "PostgreSQL for the database tests"

@@ -11,7 +11,11 @@ export interface ExternalSecretsProvidersExtensionPoint {
   addProvider(provider: SecretsProvider): void;
 }
 
-/** @public */
+/**
+ * The extension point provider modules use to add a `SecretsProvider` to the backend plugin.
+ *
+ * @public
+ */
 export const externalSecretsProvidersExtensionPoint =
   createExtensionPoint<ExternalSecretsProvidersExtensionPoint>({
     id: 'external-secrets.providers',

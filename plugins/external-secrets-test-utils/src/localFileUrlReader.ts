@@ -19,6 +19,8 @@ import { fileURLToPath } from 'node:url';
  * itself reads nothing but through UrlReader. Symlinks are resolved before
  * the root check; only regular files are read (no `/dev/zero`, no FIFOs).
  * Production backends do not register it.
+ *
+ * @public
  */
 export class LocalFileUrlReader implements UrlReaderService {
   private readonly roots: string[];
@@ -27,6 +29,7 @@ export class LocalFileUrlReader implements UrlReaderService {
     this.roots = roots.map(root => realpathSync(resolve(root)));
   }
 
+  /** Reads one regular file below a root; anything else is NotAllowed. */
   async readUrl(url: string) {
     const real = await realpath(fileURLToPath(url));
     if (!this.roots.some(root => real.startsWith(`${root}${sep}`))) {
@@ -43,14 +46,17 @@ export class LocalFileUrlReader implements UrlReaderService {
     });
   }
 
+  /** Not supported: only single files are read. */
   async readTree(): Promise<never> {
     throw new Error('LocalFileUrlReader does not implement readTree');
   }
 
+  /** Not supported: only single files are read. */
   async search(): Promise<never> {
     throw new Error('LocalFileUrlReader does not implement search');
   }
 
+  /** Names the reader and its roots in logs. */
   toString() {
     return `localFile{roots=${this.roots.length}}`;
   }
@@ -59,6 +65,8 @@ export class LocalFileUrlReader implements UrlReaderService {
 /**
  * Registers a LocalFileUrlReader with Backstage's UrlReader for the roots the
  * function reads from config (none: nothing registered).
+ *
+ * @public
  */
 export function localFileUrlReaderFactory(roots: (config: Config) => string[]) {
   return createServiceFactory({

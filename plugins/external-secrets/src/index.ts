@@ -19,6 +19,7 @@ export { ExternalSecretMappingsPickerFieldExtension } from './fieldExtensions';
 export { validateExternalSecretMappings } from './components/ExternalSecretMappingsPicker';
 export type {
   ExternalSecretMapping,
+  ExternalSecretMappingsDraft,
   ExternalSecretMappingsPickerValue,
   ExternalSecretMappingsStore,
 } from './components/ExternalSecretMappingsPicker';

@@ -36,7 +36,10 @@ export const externalSecretsPlugin = createPlugin({
  *
  * @public
  */
-export const EntityExternalSecretsCard = externalSecretsPlugin.provide(
+export const EntityExternalSecretsCard: (props: {
+  /** The card's title; "External Secrets" by default. */
+  title?: string;
+}) => JSX.Element = externalSecretsPlugin.provide(
   createComponentExtension({
     name: 'EntityExternalSecretsCard',
     component: {
@@ -54,30 +57,32 @@ export const EntityExternalSecretsCard = externalSecretsPlugin.provide(
  *
  * @public
  */
-export const EntityExternalSecretsContent = externalSecretsPlugin.provide(
-  createComponentExtension({
-    name: 'EntityExternalSecretsContent',
-    component: {
-      lazy: () =>
-        import('./components/EntityExternalSecretsContent').then(
-          m => m.EntityExternalSecretsContent,
-        ),
-    },
-  }),
-);
+export const EntityExternalSecretsContent: () => JSX.Element =
+  externalSecretsPlugin.provide(
+    createComponentExtension({
+      name: 'EntityExternalSecretsContent',
+      component: {
+        lazy: () =>
+          import('./components/EntityExternalSecretsContent').then(
+            m => m.EntityExternalSecretsContent,
+          ),
+      },
+    }),
+  );
 
 /**
  * The admin page: stores, counts by state and failing ExternalSecrets.
  *
  * @public
  */
-export const ExternalSecretsPage = externalSecretsPlugin.provide(
-  createRoutableExtension({
-    name: 'ExternalSecretsPage',
-    component: () =>
-      import('./components/ExternalSecretsPage').then(
-        m => m.ExternalSecretsPage,
-      ),
-    mountPoint: rootRouteRef,
-  }),
-);
+export const ExternalSecretsPage: () => JSX.Element =
+  externalSecretsPlugin.provide(
+    createRoutableExtension({
+      name: 'ExternalSecretsPage',
+      component: () =>
+        import('./components/ExternalSecretsPage').then(
+          m => m.ExternalSecretsPage,
+        ),
+      mountPoint: rootRouteRef,
+    }),
+  );

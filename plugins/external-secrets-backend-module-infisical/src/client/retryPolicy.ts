@@ -1,7 +1,12 @@
 import { InfisicalApiError, isUnknownProjectAnswer } from './InfisicalApiError';
 import { InfisicalTransportError } from './InfisicalTransportError';
 
-/** @public */
+/**
+ * How the Infisical client retries a failed request: how often and with what backoff,
+ * and the longest `Retry-After` it honours.
+ *
+ * @public
+ */
 export type RetryPolicy = {
   /** Retries after the first attempt (so `maxRetries + 1` attempts at most). */
   maxRetries: number;

@@ -88,7 +88,9 @@ export type InfisicalProviderOptions = {
  * @public
  */
 export class InfisicalProvider implements SecretsProvider {
+  /** The ESO provider name: `spec.provider.infisical`. */
   readonly name = PROVIDER_NAME;
+  /** What the reconciler may ask of this provider (reads, key listing, change notices). */
   readonly capabilities: ProviderCapabilities = {
     // getSecret is already served from one list per scope and cycle; a
     // flattened readScope would turn one recursive collision into a failure of every key.
@@ -132,6 +134,7 @@ export class InfisicalProvider implements SecretsProvider {
     );
   }
 
+  /** Checks `spec.provider.infisical` of a store without any network call; issues name the field. */
   validateStoreSpec(store: SecretStore): ValidationIssue[] {
     return validateInfisicalStoreSpec(store);
   }
@@ -175,6 +178,7 @@ export class InfisicalProvider implements SecretsProvider {
     }
   }
 
+  /** A client for one store, with that store's own identity, token cache and read scopes. */
   async newClient(
     store: SecretStore,
     context: StoreContext,
@@ -201,6 +205,7 @@ export class InfisicalProvider implements SecretsProvider {
     );
   }
 
+  /** Closes the HTTP connections and forgets cached tokens; called when the backend stops. */
   shutdown(): Promise<void> {
     this.#shutdown ??= (async () => {
       await this.#state.tokens.revokeAll();

@@ -22,7 +22,11 @@ export type ProviderErrorType =
   | 'UNSUPPORTED' // the store or ExternalSecret asks for something this provider cannot do
   | 'UNKNOWN';
 
-/** @public */
+/**
+ * What a `ProviderError` carries: the provider, store, key, HTTP status and request id (never a value).
+ *
+ * @public
+ */
 export type ProviderErrorDetails = {
   /** Provider name, e.g. `infisical`. */
   provider: string;
@@ -60,8 +64,11 @@ export type ProviderErrorDetails = {
  * @public
  */
 export class ProviderError extends Error {
+  /** Always `ProviderError`. */
   readonly name = 'ProviderError';
+  /** The kind of failure; decides retries and whether a key is gone. */
   readonly errorType: ProviderErrorType;
+  /** Where the error happened (provider, store, key, status, request id). */
   readonly details: ProviderErrorDetails;
 
   constructor(
@@ -89,7 +96,11 @@ export class ProviderError extends Error {
   }
 }
 
-/** @public */
+/**
+ * True for a `ProviderError`, also one from another copy of this package.
+ *
+ * @public
+ */
 export function isProviderError(e: unknown): e is ProviderError {
   return e instanceof ProviderError;
 }

@@ -37,7 +37,11 @@ export type ProviderCapabilities = {
   find: { path: boolean; nameRegexp: boolean; tags: boolean };
 };
 
-/** @public */
+/**
+ * The outcome of validating a store: Ready or not, ESO's condition reason, and a message.
+ *
+ * @public
+ */
 export type StoreValidationResult = {
   /** Ready=True: the store is usable. */
   ready: boolean;
@@ -138,7 +142,9 @@ export interface SecretsClient {
  * @public
  */
 export interface SecretsProvider {
+  /** The ESO provider name this provider serves, e.g. `infisical` for `spec.provider.infisical`. */
   readonly name: string;
+  /** What the reconciler may ask of this provider. */
   readonly capabilities: ProviderCapabilities;
   /** Static checks of `spec.provider.<name>`, no I/O. Issues name the field path. */
   validateStoreSpec(store: SecretStore): ValidationIssue[];
@@ -147,6 +153,7 @@ export interface SecretsProvider {
     store: SecretStore,
     context: StoreContext,
   ): Promise<StoreValidationResult>;
+  /** A client for one store, with that store's own identity and caches. */
   newClient(store: SecretStore, context: StoreContext): Promise<SecretsClient>;
   /**
    * Whether a change notification (an Infisical `secrets.modified` webhook,

@@ -24,6 +24,8 @@ function startedBefore(pod: PodStart, changedAtMs: number): boolean {
  * first time we saw its new data-hash); undefined when no change is on record,
  * in which case running pods are taken as current. `restartRequestedForChange`
  * says a restart for this very change was already requested (template patched).
+ *
+ * @public
  */
 export function consumerVerdict(input: {
   updates: UpdateMode;

@@ -8,7 +8,11 @@ import {
   WorkloadObject,
 } from './types';
 
-/** The pod template of a workload (a CronJob's is inside its job template). */
+/**
+ * The pod template of a workload (a CronJob's is inside its job template).
+ *
+ * @public
+ */
 export function podTemplateOf(
   workload: WorkloadObject,
 ): PodTemplateLike | undefined {
@@ -71,6 +75,8 @@ function containerUses(
 /**
  * Every place the pod template reads the Secret, containers then init
  * containers. A volume no container mounts is not a read.
+ *
+ * @public
  */
 export function findSecretUses(
   template: PodTemplateLike | undefined,
@@ -102,7 +108,11 @@ function updatesInPlace(use: SecretUse): boolean {
   );
 }
 
-/** How the consumer's pods get a new value (the worst of its reads). */
+/**
+ * How the consumer's pods get a new value (the worst of its reads).
+ *
+ * @public
+ */
 export function updateModeOf(
   workload: WorkloadObject,
   uses: SecretUse[],
@@ -111,7 +121,11 @@ export function updateModeOf(
   return uses.every(updatesInPlace) ? 'in-place' : 'restart';
 }
 
-/** The workload as a consumer of the Secret, or undefined when it does not read it. */
+/**
+ * The workload as a consumer of the Secret, or undefined when it does not read it.
+ *
+ * @public
+ */
 export function findConsumer(
   workload: WorkloadObject,
   secretName: string,
@@ -127,7 +141,11 @@ export function findConsumer(
   };
 }
 
-/** The workloads (of one namespace) that read the Secret, in the given order. */
+/**
+ * The workloads (of one namespace) that read the Secret, in the given order.
+ *
+ * @public
+ */
 export function findConsumers(
   workloads: WorkloadObject[],
   secretName: string,

@@ -41,7 +41,11 @@ export function restartAnnotation(input: {
   return { [RELOADER_ANNOTATIONS.lastReloadedFrom]: JSON.stringify(source) };
 }
 
-/** What the pod template says its last restart was for, if it says. */
+/**
+ * What the pod template says its last restart was for, if it says.
+ *
+ * @public
+ */
 export function lastReloadedFrom(
   workload: WorkloadObject,
 ): Partial<ReloadSource> | undefined {
@@ -61,6 +65,8 @@ export function lastReloadedFrom(
 /**
  * True when the pod template was already restarted for this data of this
  * Secret (by us, another replica, or Reloader): at most one patch per change.
+ *
+ * @public
  */
 export function alreadyRestartedFor(
   workload: WorkloadObject,

@@ -81,6 +81,8 @@ function namedForReload(list: string | undefined, secretName: string): boolean {
  * reads the Secret (`uses`); a name in `secret.reloader.stakater.com/reload`
  * suffices alone. A Secret annotated `reloader.stakater.com/ignore: "true"`
  * restarts nothing. Our own annotation on the ExternalSecret comes last.
+ *
+ * @public
  */
 export function restartOptIn(input: {
   workload: WorkloadObject;

@@ -12,7 +12,11 @@ export type WorkloadKind =
   | 'DaemonSet'
   | 'CronJob';
 
-/** @public */
+/**
+ * The workload kinds whose pod templates can read a Secret.
+ *
+ * @public
+ */
 export const WORKLOAD_KINDS: readonly WorkloadKind[] = [
   'Deployment',
   'StatefulSet',
@@ -20,7 +24,11 @@ export const WORKLOAD_KINDS: readonly WorkloadKind[] = [
   'CronJob',
 ];
 
-/** @public */
+/**
+ * The parts of a container spec that can read a Secret: env, envFrom and volume mounts.
+ *
+ * @public
+ */
 export type ContainerLike = {
   name?: string;
   env?: {
@@ -36,14 +44,22 @@ export type ContainerLike = {
   }[];
 };
 
-/** @public */
+/**
+ * The parts of a pod volume that can read a Secret: `secret` and projected `secret` sources.
+ *
+ * @public
+ */
 export type VolumeLike = {
   name?: string;
   secret?: { secretName?: string };
   projected?: { sources?: { secret?: { name?: string } }[] };
 };
 
-/** @public */
+/**
+ * The parts of a workload's pod template that tell whether and how it reads a Secret.
+ *
+ * @public
+ */
 export type PodTemplateLike = {
   metadata?: {
     labels?: Record<string, string>;
@@ -150,7 +166,11 @@ export type VerdictState =
   | 'no-pods'
   | 'unknown';
 
-/** @public */
+/**
+ * Whether a consumer's running pods have the Secret's current data, and why.
+ *
+ * @public
+ */
 export type ConsumerVerdict = {
   state: VerdictState;
   /** Running pods. */

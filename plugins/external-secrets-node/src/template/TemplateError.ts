@@ -5,10 +5,13 @@
  * @public
  */
 export class TemplateError extends Error {
+  /** Always `TemplateError`. */
   readonly name = 'TemplateError';
   /** The template key, e.g. `config.yaml` of `template.data`. */
   readonly templateName: string;
+  /** Line of the template where rendering failed. */
   readonly line: number;
+  /** Column in that line. */
   readonly column: number;
   /** Set when execution needed an input key that is unavailable (its read failed). */
   readonly unavailableInput?: string;

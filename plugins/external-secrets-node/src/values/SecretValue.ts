@@ -16,14 +16,17 @@ export class SecretValue {
     this.#bytes = bytes;
   }
 
+  /** Wraps UTF-8 text. */
   static fromString(text: string): SecretValue {
     return new SecretValue(new TextEncoder().encode(text));
   }
 
+  /** Wraps raw bytes (copied). */
   static fromBytes(bytes: Uint8Array): SecretValue {
     return new SecretValue(Uint8Array.from(bytes));
   }
 
+  /** Wraps the bytes a base64 string encodes. */
   static fromBase64(encoded: string): SecretValue {
     return new SecretValue(Uint8Array.from(Buffer.from(encoded, 'base64')));
   }
@@ -38,14 +41,17 @@ export class SecretValue {
     return new TextDecoder().decode(this.#bytes);
   }
 
+  /** The value base64-encoded, as a Kubernetes Secret's `data` holds it. */
   base64(): string {
     return Buffer.from(this.#bytes).toString('base64');
   }
 
+  /** Length of the value in bytes. */
   get byteLength(): number {
     return this.#bytes.byteLength;
   }
 
+  /** True when both hold the same bytes. */
   equals(other: SecretValue): boolean {
     const a = this.#bytes;
     const b = other.#bytes;
@@ -53,14 +59,17 @@ export class SecretValue {
     return a.every((byte, i) => byte === b[i]);
   }
 
+  /** Always `[redacted]`, so that string conversion never leaks the value. */
   toString(): string {
     return REDACTED;
   }
 
+  /** Always `[redacted]`, so that JSON never leaks the value. */
   toJSON(): string {
     return REDACTED;
   }
 
+  /** Always `[redacted]`, so that `console.log` and `util.inspect` never leak the value. */
   [inspectCustom](): string {
     return `SecretValue(${REDACTED})`;
   }

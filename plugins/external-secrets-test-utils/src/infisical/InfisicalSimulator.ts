@@ -187,6 +187,7 @@ export class InfisicalSimulator {
     return this.project(slug).id;
   }
 
+  /** Creates a folder (and its parents) in a project environment. */
   addFolder(options: {
     project: string;
     environment: string;
@@ -199,6 +200,7 @@ export class InfisicalSimulator {
     );
   }
 
+  /** Deletes a folder and everything below it. */
   deleteFolder(options: {
     project: string;
     environment: string;
@@ -231,6 +233,7 @@ export class InfisicalSimulator {
     );
   }
 
+  /** Deletes a secret; later reads answer 404 as Infisical does. */
   deleteSecret(options: {
     project: string;
     environment: string;
@@ -260,6 +263,7 @@ export class InfisicalSimulator {
     );
   }
 
+  /** Adds a machine identity that logs in with Universal Auth (`clientId` / `clientSecret`). */
   addUniversalAuthIdentity(options: {
     identityId?: string;
     clientId: string;
@@ -319,14 +323,17 @@ export class InfisicalSimulator {
     );
   }
 
+  /** Makes matching requests fail as described (status, error body, headers, latency, dropped connection). */
   injectFault(fault: SimulatorFault): void {
     this.#faults.push({ times: 1, ...fault });
   }
 
+  /** Removes every injected fault. */
   clearFaults(): void {
     this.#faults.length = 0;
   }
 
+  /** Revokes every access token issued to the identity. */
   revokeTokensOf(identityId: string): void {
     this.#auth.revokeTokensOf(identityId);
   }
@@ -338,20 +345,24 @@ export class InfisicalSimulator {
     return this.#log.filter(entry => !route || entry.route === route);
   }
 
+  /** Empties the request log. */
   clearRequests(): void {
     this.#log.length = 0;
   }
 
+  /** The ids of the access tokens still valid (of one identity, or all). */
   activeTokenIds(identityId?: string): string[] {
     return this.#auth.activeTokenIds(identityId);
   }
 
+  /** True while Universal Auth logins of `clientId` are locked out after repeated failures. */
   isLockedOut(clientId: string): boolean {
     return this.#auth.isLockedOut(clientId);
   }
 
   // ---- Serve -------------------------------------------------------------
 
+  /** Answers one HTTP request as Infisical would; the msw handlers and the server both call it. */
   async handle(request: SimulatorRequest): Promise<SimulatorResponse> {
     const url = new URL(request.url);
     const routed = this.route(request.method, url.pathname);
@@ -524,7 +535,7 @@ export class InfisicalSimulator {
   }
 
   /**
-   * As recorded (@fastify/etag, registered globally): every answer, errors and
+   * As recorded (`@fastify/etag`, registered globally): every answer, errors and
    * POSTs included, carries a strong ETag, the quoted standard base64 of the
    * body's sha1; an `If-None-Match` that is exactly that string turns any
    * answer into a 304 with an empty body (a `W/` tag or a list does not match).

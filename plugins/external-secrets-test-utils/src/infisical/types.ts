@@ -89,7 +89,12 @@ export type SimulatorTokenSettings = {
  */
 export type SimulatorProfile = 'current' | '2024-10';
 
-/** @public */
+/**
+ * Options of `new InfisicalSimulator(...)`: the server profile and the overrides of its routes,
+ * lockout and token settings.
+ *
+ * @public
+ */
 export type SimulatorOptions = {
   /** Milliseconds since the epoch; share it with the provider under test. */
   now?: () => number;

@@ -31,10 +31,12 @@ export class ExternalSecretsClient implements ExternalSecretsApi {
     this.client = new DefaultApiClient(options);
   }
 
+  /** {@inheritDoc ExternalSecretsApi.getEntityStatus} */
   getEntityStatus(entityRef: CompoundEntityRef): Promise<EntityStatusResponse> {
     return bodyOf(this.client.getEntityStatus({ path: entityPath(entityRef) }));
   }
 
+  /** {@inheritDoc ExternalSecretsApi.getEntityEvents} */
   getEntityEvents(
     entityRef: CompoundEntityRef,
     options?: { limit?: number },
@@ -46,6 +48,7 @@ export class ExternalSecretsClient implements ExternalSecretsApi {
     );
   }
 
+  /** {@inheritDoc ExternalSecretsApi.syncEntity} */
   syncEntity(
     entityRef: CompoundEntityRef,
     request: SyncRequest = {},
@@ -55,6 +58,7 @@ export class ExternalSecretsClient implements ExternalSecretsApi {
     );
   }
 
+  /** {@inheritDoc ExternalSecretsApi.restartConsumer} */
   restartConsumer(
     entityRef: CompoundEntityRef,
     request: RestartRequest,
@@ -67,10 +71,12 @@ export class ExternalSecretsClient implements ExternalSecretsApi {
     );
   }
 
+  /** {@inheritDoc ExternalSecretsApi.getStores} */
   getStores(): Promise<StoresResponse> {
     return bodyOf(this.client.listStores({}));
   }
 
+  /** {@inheritDoc ExternalSecretsApi.listStoreKeys} */
   listStoreKeys(store: StoreLocator): Promise<StoreKeysResponse> {
     return bodyOf(
       this.client.listStoreKeys({
@@ -88,10 +94,12 @@ export class ExternalSecretsClient implements ExternalSecretsApi {
     );
   }
 
+  /** {@inheritDoc ExternalSecretsApi.getOverview} */
   getOverview(): Promise<OverviewResponse> {
     return bodyOf(this.client.getOverview({}));
   }
 
+  /** {@inheritDoc ExternalSecretsApi.getHealth} */
   getHealth(): Promise<{ status: 'ok' }> {
     return bodyOf(this.client.health({}));
   }

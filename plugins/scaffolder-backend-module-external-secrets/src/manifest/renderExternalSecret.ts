@@ -25,7 +25,11 @@ export type ExternalSecretInput = {
   dataFrom?: JsonObject[];
 };
 
-/** @public */
+/**
+ * What `renderExternalSecret` produces: the manifest, its YAML and the domain core's reading of it.
+ *
+ * @public
+ */
 export type RenderedExternalSecret = {
   /** The manifest as written: only what the input set (ESO fills its defaults). */
   manifest: JsonObject;

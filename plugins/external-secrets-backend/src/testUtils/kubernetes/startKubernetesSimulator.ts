@@ -19,7 +19,12 @@ import { resourceTypeByKind, SimulatedKind } from './resources';
 import { SimulatorStore, StoredObject } from './SimulatorStore';
 import { WatchHub, WatchRequest } from './WatchHub';
 
-/** @public */
+/**
+ * Options of `startKubernetesSimulator`: the bearer token it accepts, anonymous access,
+ * the port and TLS material.
+ *
+ * @public
+ */
 export type KubernetesSimulatorOptions = {
   /** Bearer token clients must send; random by default. */
   token?: string;

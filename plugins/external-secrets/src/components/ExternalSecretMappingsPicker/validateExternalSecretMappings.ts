@@ -14,6 +14,8 @@ import {
  * mapping, a missing remote key, an invalid or repeated secret key, and a
  * remote key the store does not hold (checked only when the store's full key
  * list can be read; otherwise the action checks it at run time).
+ *
+ * @public
  */
 export const validateExternalSecretMappings: CustomFieldValidator<
   ExternalSecretMappingsDraft | undefined

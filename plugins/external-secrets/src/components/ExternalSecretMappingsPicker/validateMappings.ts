@@ -3,7 +3,12 @@ import type {
   ExternalSecretMappingsStore,
 } from './types';
 
-/** The field's value while the user is still filling it in. */
+/**
+ * The `ExternalSecretMappingsPicker` field's value while the user is still
+ * filling it in (store and rows may be missing).
+ *
+ * @public
+ */
 export type ExternalSecretMappingsDraft = {
   store?: ExternalSecretMappingsStore;
   data?: ExternalSecretMapping[];
