@@ -19,7 +19,11 @@ type Entry = NonNullable<ExternalSecretTemplate['templateFrom']>[number];
 type Scope = 'Values' | 'KeysAndValues';
 type Unavailable = (key: string) => string | undefined;
 
-/** The ConfigMaps and Secrets `templateFrom` reads, by name, each once (read in the ExternalSecret's namespace). */
+/**
+ * The ConfigMaps and Secrets `templateFrom` reads, by name, each once (read in the ExternalSecret's namespace).
+ *
+ * @public
+ */
 export function templateSourceRefs(parsed: ParsedExternalSecret): {
   configMaps: string[];
   secrets: string[];
