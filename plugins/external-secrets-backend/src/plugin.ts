@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { externalSecretsPermissions } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { externalSecretsProvidersExtensionPoint } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { ManifestReader } from './catalog/ManifestReader';
@@ -29,6 +30,7 @@ import {
 } from './reconciler/ReconcileTask';
 import { EntityAccess } from './service/EntityAccess';
 import { StoreKeyLister } from './service/StoreKeyLister';
+import { StatusSignals } from './service/StatusSignals';
 import {
   registerStoreResourceType,
   StoreKeysGate,
@@ -77,6 +79,9 @@ export const externalSecretsPlugin = createBackendPlugin({
         urlReader: coreServices.urlReader,
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
+        // Its default factory needs no signals backend: without one, a
+        // publish reaches no one and pages fall back to polling.
+        signals: signalsServiceRef,
       },
       async init(deps) {
         const { logger } = deps;
@@ -138,6 +143,7 @@ export const externalSecretsPlugin = createBackendPlugin({
           logger,
         });
         deps.lifecycle.addShutdownHook(() => metrics.close());
+        const statusSignals = new StatusSignals(deps.signals, logger);
         const cycle = new ReconcileCycle({
           config,
           configStores,
@@ -153,6 +159,8 @@ export const externalSecretsPlugin = createBackendPlugin({
           onOutcome: (record, durationMs, attempted) =>
             metrics.recordOutcome(record, durationMs, attempted),
           onCycle: report => metrics.recordCycle(report),
+          onStatusChanged: (entityRefs, at) =>
+            statusSignals.statusChanged(entityRefs, at),
         });
         const tasks = await scheduleReconcileTask({
           scheduler: deps.scheduler,

@@ -12,6 +12,7 @@ export * from './validation';
 export * from './duration';
 export * from './annotations';
 export * from './permissions';
+export * from './signals';
 export * from './api/types';
 export { DefaultApiClient } from './schema/openapi';
 export type { TypedResponse } from './schema/openapi';

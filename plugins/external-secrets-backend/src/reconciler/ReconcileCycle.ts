@@ -83,6 +83,8 @@ export type ReconcileCycleOptions = {
   propagation?: PropagationConfig;
   /** Called with the report of each finished cycle (metrics). */
   onCycle?: (report: CycleReport) => void;
+  /** Called once per cycle with the entities whose status it changed (signals). */
+  onStatusChanged?: (entityRefs: Set<string>, at: Date) => Promise<void>;
 };
 
 const NO_PROPAGATION: PropagationConfig = { stores: [], webhooks: {} };
@@ -159,6 +161,7 @@ export class ReconcileCycle {
       mergeClaims: this.mergeClaims,
     };
 
+    const changedEntities = new Set<string>();
     const report: CycleReport = {
       entities: bindings.length,
       externalSecrets: items.length,
@@ -198,6 +201,9 @@ export class ReconcileCycle {
             if (outcome.record.state === 'Error') report.failed++;
             else report.synced++;
             await this.save(item, outcome, previousClaims);
+            if (outcome.changed) {
+              item.claimants.forEach(ref => changedEntities.add(ref));
+            }
             await runRolloutStep(item, outcome, ctx.previous(item), {
               statusStore: options.statusStore,
               auditor: options.auditor,
@@ -259,6 +265,9 @@ export class ReconcileCycle {
         previous,
         statusStore: options.statusStore,
       });
+    }
+    if (changedEntities.size > 0) {
+      await options.onStatusChanged?.(changedEntities, now);
     }
     report.durationMs = Date.now() - started;
     options.onCycle?.(report);

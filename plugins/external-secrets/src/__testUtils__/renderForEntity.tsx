@@ -4,7 +4,12 @@ import {
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import { type SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
+import {
+  TestApiProvider,
+  type TestApiProviderProps,
+  renderInTestApp,
+} from '@backstage/test-utils';
 import type { ReactElement } from 'react';
 import {
   type ExternalSecretsApi,
@@ -56,10 +61,14 @@ export function responseError(
 /** Renders inside a test app, an entity page context and the given API. */
 export function renderForEntity(
   element: ReactElement,
-  options: { entity: Entity; api: ExternalSecretsApi },
+  options: { entity: Entity; api: ExternalSecretsApi; signals?: SignalApi },
 ) {
+  const apis: TestApiProviderProps<any>['apis'] = [
+    [externalSecretsApiRef, options.api],
+    ...(options.signals ? ([[signalApiRef, options.signals]] as const) : []),
+  ];
   return renderInTestApp(
-    <TestApiProvider apis={[[externalSecretsApiRef, options.api]]}>
+    <TestApiProvider apis={apis}>
       <EntityProvider entity={options.entity}>{element}</EntityProvider>
     </TestApiProvider>,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
@@ -71,4 +80,24 @@ export function codeBlockTexts(container: ParentNode = document): string[] {
   return Array.from(container.querySelectorAll('code')).map(
     code => code.textContent ?? '',
   );
+}
+
+/** A signals API whose subscribers a test can send messages to. */
+export function mockSignalApi() {
+  const listeners = new Map<string, Set<(message: any) => void>>();
+  const api: SignalApi = {
+    subscribe(channel, onMessage) {
+      const set = listeners.get(channel) ?? new Set();
+      set.add(onMessage);
+      listeners.set(channel, set);
+      return { unsubscribe: () => set.delete(onMessage) };
+    },
+  };
+  return {
+    api,
+    send(channel: string, message: object) {
+      listeners.get(channel)?.forEach(listener => listener(message));
+    },
+    channels: () => [...listeners.keys()],
+  };
 }

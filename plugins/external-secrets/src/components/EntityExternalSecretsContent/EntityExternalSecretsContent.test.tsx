@@ -12,6 +12,7 @@ import {
 import {
   codeBlockTexts,
   mockExternalSecretsApi,
+  mockSignalApi,
   renderForEntity,
   responseError,
 } from '../../__testUtils__/renderForEntity';
@@ -111,13 +112,86 @@ describe('EntityExternalSecretsContent', () => {
     expect(
       await screen.findByText(/Sync requested for 1 ExternalSecret:/),
     ).toBeInTheDocument();
-    await waitFor(() => expect(api.getEntityStatus).toHaveBeenCalledTimes(2));
-    await waitFor(() => expect(api.getEntityEvents).toHaveBeenCalledTimes(2));
+    // The attempt never lands here, so the page keeps asking for the status.
+    await waitFor(() =>
+      expect(api.getEntityStatus.mock.calls.length).toBeGreaterThanOrEqual(2),
+    );
+    await waitFor(() =>
+      expect(api.getEntityEvents.mock.calls.length).toBeGreaterThanOrEqual(2),
+    );
     expect(
       screen.getByText(
         'dev-cluster/orders/orders-db (force-sync annotation set)',
       ),
     ).toBeInTheDocument();
+  });
+
+  it('should poll after "Sync now" until the requested attempt lands, then show it without a reload', async () => {
+    const failing = failingExternalSecret();
+    const landed = {
+      ...failing,
+      state: 'Synced' as const,
+      reason: 'SecretSynced',
+      message: 'secret synced',
+      lastAttemptAt: new Date().toISOString(),
+      lastSyncAt: new Date().toISOString(),
+      keys: failing.keys.map(k => ({ ...k, state: 'synced' as const })),
+    };
+    let attemptLanded = false;
+    const api = mockExternalSecretsApi({
+      getEntityStatus: jest.fn(async () =>
+        statusResponse(attemptLanded ? landed : failing),
+      ),
+      getEntityEvents: jest.fn(async () => eventsResponse()),
+      syncEntity: jest.fn(async () => ({
+        requested: [
+          {
+            cluster: 'dev-cluster',
+            namespace: 'orders',
+            name: 'orders-api-keys',
+            how: 'force-sync-annotation' as const,
+          },
+        ],
+      })),
+    });
+    const user = userEvent.setup();
+    await renderForEntity(<EntityExternalSecretsContent />, {
+      entity: annotatedEntity,
+      api,
+    });
+    const times = await screen.findByRole('list', { name: 'Sync times' });
+    expect(within(times).getByText('Error')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: /^Sync now/ }));
+    // The first reload still sees the old attempt: the page keeps asking.
+    await waitFor(() => expect(api.getEntityStatus).toHaveBeenCalledTimes(2));
+    attemptLanded = true;
+
+    await waitFor(
+      () => expect(within(times).getByText('Synced')).toBeInTheDocument(),
+      { timeout: 8000 },
+    );
+    const calls = api.getEntityStatus.mock.calls.length;
+    await new Promise(resolve => setTimeout(resolve, 2500));
+    expect(api.getEntityStatus.mock.calls.length).toBe(calls);
+  });
+
+  it('should reload when the backend signals a status change on the entity channel', async () => {
+    const api = loadedApi();
+    const signals = mockSignalApi();
+    await renderForEntity(<EntityExternalSecretsContent />, {
+      entity: annotatedEntity,
+      api,
+      signals: signals.api,
+    });
+    await screen.findByRole('table');
+    expect(api.getEntityStatus).toHaveBeenCalledTimes(1);
+
+    signals.send('external-secrets:status:component:default/orders-service', {
+      changedAt: new Date().toISOString(),
+    });
+
+    await waitFor(() => expect(api.getEntityStatus).toHaveBeenCalledTimes(2));
   });
 
   it('should hide "Sync now" from users without the sync permission', async () => {

@@ -1,11 +1,14 @@
 import type { Entity } from '@backstage/catalog-model';
 import { InfoCard } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import type { EntityStatusResponse } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
+import type {
+  EntityStatusResponse,
+  SyncResponse,
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { EntityStatusGate } from '../EntityStatusGate';
 import { ExternalSecretManifest } from '../ExternalSecretManifest';
 import { KeyMappingTable } from '../KeyMappingTable';
@@ -17,14 +20,27 @@ import { SyncTimesList } from '../SyncTimesList';
 function StatusContent(props: {
   entity: Entity;
   status: EntityStatusResponse;
-  reload: () => void;
+  reload: (requested?: SyncResponse['requested']) => void;
 }) {
   const { entity, status, reload } = props;
   const [refreshKey, setRefreshKey] = useState(0);
-  const onRequested = useCallback(() => {
-    reload();
+  const onRequested = useCallback(
+    (response: SyncResponse) => {
+      reload(response.requested);
+      setRefreshKey(key => key + 1);
+    },
+    [reload],
+  );
+  // Events follow the status: a new attempt brings its event.
+  const attempts = status.externalSecrets
+    .map(es => es.lastAttemptAt ?? '')
+    .join();
+  const shownAttempts = useRef(attempts);
+  useEffect(() => {
+    if (shownAttempts.current === attempts) return;
+    shownAttempts.current = attempts;
     setRefreshKey(key => key + 1);
-  }, [reload]);
+  }, [attempts]);
 
   return (
     <Grid container spacing={3}>

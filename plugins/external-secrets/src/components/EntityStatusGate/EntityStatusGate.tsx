@@ -5,8 +5,9 @@ import {
   type EntityStatusResponse,
   externalSecretsEntityReadPermission,
   isExternalSecretsAvailable,
+  type SyncResponse,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
-import type { ReactNode } from 'react';
+import { type ReactNode, useCallback } from 'react';
 import { useEntityStatus } from '../../hooks/useEntityStatus';
 import { statusCodeOf } from '../../lib/statusCodeOf';
 import { PlaygroundBanner } from '../PlaygroundBanner';
@@ -15,20 +16,32 @@ import { NoExternalSecretsFound } from './NoExternalSecretsFound';
 import { PermissionDeniedMessage } from './PermissionDeniedMessage';
 
 export type EntityStatusGateProps = {
-  /** Renders a status that has at least one ExternalSecret. */
-  children: (status: EntityStatusResponse, reload: () => void) => ReactNode;
+  /**
+   * Renders a status that has at least one ExternalSecret. `reload` reloads
+   * it; given what a sync-now requested, it keeps reloading until that sync's
+   * attempt shows (or a minute passes).
+   */
+  children: (
+    status: EntityStatusResponse,
+    reload: (requested?: SyncResponse['requested']) => void,
+  ) => ReactNode;
 };
 
 function StatusLoader(props: EntityStatusGateProps & { entity: Entity }) {
   const { entity, children } = props;
-  const { loading, error, value, retry } = useEntityStatus(entity);
+  const { loading, error, value, retry, awaitSync } = useEntityStatus(entity);
+  const reload = useCallback(
+    (requested?: SyncResponse['requested']) =>
+      requested ? awaitSync(requested) : retry(),
+    [awaitSync, retry],
+  );
 
   // Keep showing the last status while a reload runs (e.g. after "Sync now").
   if (value && value.externalSecrets.length > 0) {
     return (
       <>
         <PlaygroundBanner setup={value.setup} />
-        {children(value, retry)}
+        {children(value, reload)}
       </>
     );
   }
