@@ -237,7 +237,7 @@ export const externalSecretsPlugin = createBackendPlugin({
               maxPerUserPerMinute: storeKeysConfig.maxPerUserPerMinute,
             }),
             checkHealth: () => statusStore.ping(),
-            errorHandling: { config: deps.rootConfig, logger },
+            errorHandling: { logger },
             setup: () => ({
               clusters: clusters.list().length,
               playground: Boolean(playground),

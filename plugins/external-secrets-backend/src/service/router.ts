@@ -2,9 +2,7 @@ import {
   AuditorService,
   HttpAuthService,
   LoggerService,
-  RootConfigService,
 } from '@backstage/backend-plugin-api';
-import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import {
   CompoundEntityRef,
   stringifyEntityRef,
@@ -31,6 +29,7 @@ import { EntityAccess } from './EntityAccess';
 import { StoreKeyLister } from './StoreKeyLister';
 import { KeyListingRateLimitedError, StoreKeysGate } from './StoreKeysGate';
 import { callerOf } from './callerOf';
+import { withoutStackTraces } from './withoutStackTraces';
 import {
   SyncRateLimitedError,
   SyncRequester,
@@ -61,8 +60,8 @@ export type RouterOptions = {
   checkHealth: () => Promise<void>;
   /** Usable clusters and playground, sent with statuses so an empty one can say why. */
   setup: () => SetupDto;
-  /** For the error handler: logs 5xx causes; answers never carry a stack trace. */
-  errorHandling: { config: RootConfigService; logger: LoggerService };
+  /** Where the stack of an unexpected error goes: answers never carry one. */
+  errorHandling: { logger: LoggerService };
   /** Validate responses against the OpenAPI document too (tests turn it on). */
   validateResponses?: boolean;
 };
@@ -243,14 +242,7 @@ export async function createRouter(
     res.json(jsonBodyOf(body));
   });
 
-  // Backstage's default handler adds the stack (absolute server paths) to
-  // every answer when NODE_ENV is development, which `yarn start` sets: our
-  // messages carry the cause, the log keeps the stack of a 5xx.
-  router.use(
-    MiddlewareFactory.create(options.errorHandling).error({
-      showStackTraces: false,
-    }),
-  );
+  router.use(withoutStackTraces(options.errorHandling.logger));
   return router;
 }
 

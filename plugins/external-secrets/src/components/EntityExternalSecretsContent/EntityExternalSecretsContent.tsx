@@ -25,8 +25,8 @@ function StatusContent(props: {
   const { entity, status, reload } = props;
   const [refreshKey, setRefreshKey] = useState(0);
   const onRequested = useCallback(
-    (response: SyncResponse) => {
-      reload(response.requested);
+    (response?: SyncResponse) => {
+      reload(response?.requested);
       setRefreshKey(key => key + 1);
     },
     [reload],

@@ -68,7 +68,8 @@ export function ExternalSecretSummary(props: {
         <dd>
           <RelativeTime value={es.lastSyncAt} />
         </dd>
-        {es.lastAttemptAt && es.lastAttemptAt !== es.lastSyncAt && (
+        {/* A failing one keeps trying: when it last did. */}
+        {es.lastAttemptAt && es.state !== 'Synced' && (
           <>
             <dt>Last attempt</dt>
             <dd>
