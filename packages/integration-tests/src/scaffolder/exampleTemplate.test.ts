@@ -2,8 +2,6 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { SchedulerServiceTaskFunction } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { parseExternalSecret } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
-// The end-to-end test runs the real backend plugin next to the scaffolder.
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import externalSecretsPlugin from '@external-secrets-backstage/backstage-plugin-external-secrets-backend';
 import infisicalModule from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical';
 import {
@@ -15,13 +13,13 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
-import scaffolderModule from './index';
+import scaffolderModule from '@external-secrets-backstage/backstage-plugin-scaffolder-backend-module-external-secrets';
 
 jest.setTimeout(120_000);
 
 const TEMPLATE_DIR = resolve(
   __dirname,
-  '../../../examples/templates/service-with-infisical-secrets',
+  '../../../../examples/templates/service-with-infisical-secrets',
 );
 const PROJECT = 'archon-platform-pzxu';
 /** Lives only in the simulated Infisical: must never surface anywhere. */

@@ -15,11 +15,11 @@ import request from 'supertest';
 import {
   KubernetesSimulator,
   startKubernetesSimulator,
-} from '../testUtils/kubernetes';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-backend/testUtils';
 import {
-  ReconcilerTestBackend,
-  startReconcilerTestBackend,
-} from '../__testUtils__/startReconcilerTestBackend';
+  IntegrationBackend,
+  startIntegrationBackend,
+} from '../__testUtils__/startIntegrationBackend';
 
 jest.setTimeout(60_000);
 
@@ -148,7 +148,7 @@ describe('hole 11: SSRF guard checks resolved addresses, not only host names', (
   let sim: KubernetesSimulator;
   let infisical: InfisicalSimulator;
   let infisicalServer: InfisicalSimulatorServer;
-  let backend: ReconcilerTestBackend | undefined;
+  let backend: IntegrationBackend | undefined;
 
   beforeAll(async () => {
     sim = await startKubernetesSimulator();
@@ -194,7 +194,7 @@ describe('hole 11: SSRF guard checks resolved addresses, not only host names', (
     backend = undefined;
   });
 
-  async function statuses(b: ReconcilerTestBackend) {
+  async function statuses(b: IntegrationBackend) {
     const res = await request(b.server).get(
       '/api/external-secrets/entities/component/default/web/status',
     );
@@ -211,7 +211,7 @@ describe('hole 11: SSRF guard checks resolved addresses, not only host names', (
     const tenantStore = infisicalStore('SecretStore', 'tenant', hostAPI());
     sim.seed(tenantStore, externalSecret('stolen', tenantStore));
     const loginsBefore = logins();
-    backend = await startReconcilerTestBackend({
+    backend = await startIntegrationBackend({
       sim,
       entities: [ENTITY],
       config: { security: { namespacedStoreHosts: ['localhost:*'] } },
@@ -244,7 +244,7 @@ describe('hole 11: SSRF guard checks resolved addresses, not only host names', (
       },
     };
     sim.seed(metadataStore, externalSecret('stolen', metadataStore));
-    backend = await startReconcilerTestBackend({
+    backend = await startIntegrationBackend({
       sim,
       entities: [ENTITY],
       config: { security: { namespacedStoreHosts: ['169.254.169.254'] } },
@@ -266,7 +266,7 @@ describe('hole 11: SSRF guard checks resolved addresses, not only host names', (
   it('should let a namespaced SecretStore reach a private address the admin allowed by host name', async () => {
     const tenantStore = infisicalStore('SecretStore', 'tenant', hostAPI());
     sim.seed(tenantStore, externalSecret('allowed', tenantStore));
-    backend = await startReconcilerTestBackend({
+    backend = await startIntegrationBackend({
       sim,
       entities: [ENTITY],
       config: {
@@ -291,7 +291,7 @@ describe('hole 11: SSRF guard checks resolved addresses, not only host names', (
       hostAPI(),
     );
     sim.seed(clusterStore, externalSecret('platform', clusterStore));
-    backend = await startReconcilerTestBackend({
+    backend = await startIntegrationBackend({
       sim,
       entities: [ENTITY],
       extraFeatures: [infisicalModule],

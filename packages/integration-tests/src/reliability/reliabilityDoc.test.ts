@@ -5,11 +5,11 @@ const REPO = resolve(__dirname, '../../../..');
 const DOC = 'docs/reliability.md';
 /** The suites this page documents; every test in them must have a row. */
 const SUITES = [
-  'plugins/external-secrets-backend/src/reliability/faultMatrix.test.ts',
-  'plugins/external-secrets-backend/src/reliability/processKill.test.ts',
-  'plugins/external-secrets-backend/src/reliability/replicas.test.ts',
-  'plugins/external-secrets-backend/src/reliability/replicaClusters.test.ts',
-  'plugins/external-secrets-backend/src/reliability/soak.test.soak.ts',
+  'packages/integration-tests/src/reliability/faultMatrix.test.ts',
+  'packages/integration-tests/src/reliability/processKill.test.ts',
+  'packages/integration-tests/src/reliability/replicas.test.ts',
+  'packages/integration-tests/src/reliability/replicaClusters.test.ts',
+  'packages/integration-tests/src/reliability/soak.test.soak.ts',
 ];
 
 type Row = { file: string; name: string; line: string };

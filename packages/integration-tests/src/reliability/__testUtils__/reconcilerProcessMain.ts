@@ -22,7 +22,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import infisicalModule from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical';
 import { JsonObject } from '@backstage/types';
-import { externalSecretsPlugin } from '../../plugin';
+import externalSecretsPlugin from '@external-secrets-backstage/backstage-plugin-external-secrets-backend';
 import { CHECKOUT } from './reliabilityWorld';
 import type { ChildMessage } from './ReconcilerProcess';
 

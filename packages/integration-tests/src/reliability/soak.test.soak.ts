@@ -3,9 +3,9 @@ import request from 'supertest';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import {
-  ReconcilerTestBackend,
-  startReconcilerTestBackend,
-} from '../__testUtils__/startReconcilerTestBackend';
+  IntegrationBackend,
+  startIntegrationBackend,
+} from '../__testUtils__/startIntegrationBackend';
 import {
   CHECKOUT,
   deleteRemote,
@@ -51,7 +51,7 @@ function random(seed: number) {
 
 describe('soak: a few hundred cycles with churn', () => {
   let world: ReliabilityWorld;
-  let backend: ReconcilerTestBackend | undefined;
+  let backend: IntegrationBackend | undefined;
   const clock = useSteppableClock();
 
   beforeAll(async () => {
@@ -73,7 +73,7 @@ describe('soak: a few hundred cycles with churn', () => {
       world.kubernetes.seed(externalSecret(`soak-${i}`, keys));
     };
     for (let i = 0; i < 6; i++) addExternalSecret(i);
-    backend = await startReconcilerTestBackend({
+    backend = await startIntegrationBackend({
       sim: world.kubernetes,
       entities: [CHECKOUT],
       config: pluginConfig(endpointsOf(world)),

@@ -3,9 +3,9 @@ import { JsonObject } from '@backstage/types';
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import {
-  ReconcilerTestBackend,
-  startReconcilerTestBackend,
-} from '../__testUtils__/startReconcilerTestBackend';
+  IntegrationBackend,
+  startIntegrationBackend,
+} from '../__testUtils__/startIntegrationBackend';
 import {
   CHECKOUT,
   endpointsOf,
@@ -48,7 +48,7 @@ function modified(
 describe('Infisical webhook and polling propagation', () => {
   const clock = useSteppableClock();
   let world: ReliabilityWorld;
-  let backend: ReconcilerTestBackend | undefined;
+  let backend: IntegrationBackend | undefined;
 
   beforeEach(async () => {
     world = await startReliabilityWorld();
@@ -65,7 +65,7 @@ describe('Infisical webhook and polling propagation', () => {
   });
 
   async function start(store: JsonObject) {
-    backend = await startReconcilerTestBackend({
+    backend = await startIntegrationBackend({
       sim: world.kubernetes,
       entities: [CHECKOUT],
       config: pluginConfig(endpointsOf(world), {

@@ -1,7 +1,7 @@
 import {
   KubernetesSimulator,
   startKubernetesSimulator,
-} from '../testUtils/kubernetes';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-backend/testUtils';
 import {
   createPostgresTestDatabase,
   PostgresTestDatabase,

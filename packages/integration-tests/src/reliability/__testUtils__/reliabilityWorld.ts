@@ -16,7 +16,7 @@ import {
   KubernetesSimulator,
   startKubernetesSimulator,
   StoredObject,
-} from '../../testUtils/kubernetes';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-backend/testUtils';
 
 export const NS = 'payments';
 export const PROJECT = 'archon-platform';

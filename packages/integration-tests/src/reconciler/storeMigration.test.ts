@@ -8,9 +8,9 @@ import infisicalModule from '@external-secrets-backstage/backstage-plugin-extern
 import type { JsonObject } from '@backstage/types';
 import request from 'supertest';
 import {
-  ReconcilerTestBackend,
-  startReconcilerTestBackend,
-} from '../__testUtils__/startReconcilerTestBackend';
+  IntegrationBackend,
+  startIntegrationBackend,
+} from '../__testUtils__/startIntegrationBackend';
 import {
   CHECKOUT,
   endpointsOf,
@@ -25,7 +25,7 @@ import {
   startReliabilityWorld,
   STORE,
 } from '../reliability/__testUtils__/reliabilityWorld';
-import type { StoredObject } from '../testUtils/kubernetes';
+import type { StoredObject } from '@external-secrets-backstage/backstage-plugin-external-secrets-backend/testUtils';
 
 jest.setTimeout(60_000);
 
@@ -93,7 +93,7 @@ describe('moving an ExternalSecret from the Infisical store to the AWS store', (
   let world: ReliabilityWorld;
   let aws: AwsSecretsManagerSimulator;
   let awsServer: AwsSimulatorServer;
-  let backend: ReconcilerTestBackend | undefined;
+  let backend: IntegrationBackend | undefined;
 
   beforeEach(async () => {
     world = await startReliabilityWorld();
@@ -104,7 +104,7 @@ describe('moving an ExternalSecret from the Infisical store to the AWS store', (
     aws.setSecret('DB_PASSWORD', PASSWORD);
     awsServer = await startAwsSimulatorServer({ simulator: aws });
     world.kubernetes.seed(externalSecret('db', ['DB_USER', 'DB_PASSWORD']));
-    backend = await startReconcilerTestBackend({
+    backend = await startIntegrationBackend({
       sim: world.kubernetes,
       entities: [CHECKOUT],
       config: withAwsStore(pluginConfig(endpointsOf(world)), awsServer.url),

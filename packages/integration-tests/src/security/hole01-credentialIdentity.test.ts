@@ -10,11 +10,11 @@ import {
   KubernetesSimulator,
   startKubernetesSimulator,
   StoredObject,
-} from '../testUtils/kubernetes';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-backend/testUtils';
 import {
-  ReconcilerTestBackend,
-  startReconcilerTestBackend,
-} from '../__testUtils__/startReconcilerTestBackend';
+  IntegrationBackend,
+  startIntegrationBackend,
+} from '../__testUtils__/startIntegrationBackend';
 
 jest.setTimeout(60_000);
 
@@ -105,7 +105,7 @@ describe('hole 1: credentials of a ClusterSecretStore are never shared across na
   let infisical: InfisicalSimulator;
   let infisicalServer: InfisicalSimulatorServer;
   let kubernetes: KubernetesSimulator;
-  let backend: ReconcilerTestBackend | undefined;
+  let backend: IntegrationBackend | undefined;
   let identityA: string;
   let identityB: string;
 
@@ -146,7 +146,7 @@ describe('hole 1: credentials of a ClusterSecretStore are never shared across na
   });
 
   async function runCycle() {
-    backend = await startReconcilerTestBackend({
+    backend = await startIntegrationBackend({
       sim: kubernetes,
       entities: [entity(TEAM_A.ns), entity(TEAM_B.ns)],
       config: {

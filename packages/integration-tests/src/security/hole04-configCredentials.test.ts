@@ -10,11 +10,11 @@ import {
   KubernetesSimulator,
   startKubernetesSimulator,
   StoredObject,
-} from '../testUtils/kubernetes';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-backend/testUtils';
 import {
-  ReconcilerTestBackend,
-  startReconcilerTestBackend,
-} from '../__testUtils__/startReconcilerTestBackend';
+  IntegrationBackend,
+  startIntegrationBackend,
+} from '../__testUtils__/startIntegrationBackend';
 
 jest.setTimeout(60_000);
 
@@ -87,7 +87,7 @@ describe("hole 4: a namespaced SecretStore cannot borrow the admin's app-config 
   let infisical: InfisicalSimulator;
   let infisicalServer: InfisicalSimulatorServer;
   let kubernetes: KubernetesSimulator;
-  let backend: ReconcilerTestBackend | undefined;
+  let backend: IntegrationBackend | undefined;
   let adminIdentity: string;
 
   beforeEach(async () => {
@@ -119,7 +119,7 @@ describe("hole 4: a namespaced SecretStore cannot borrow the admin's app-config 
       },
       externalSecret('stolen', { kind: 'SecretStore', name: 'borrowed' }),
     );
-    backend = await startReconcilerTestBackend({
+    backend = await startIntegrationBackend({
       sim: kubernetes,
       entities: [TEAM_B],
       config: {

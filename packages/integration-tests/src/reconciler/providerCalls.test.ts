@@ -1,9 +1,9 @@
 import infisicalModule from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical';
 import request from 'supertest';
 import {
-  ReconcilerTestBackend,
-  startReconcilerTestBackend,
-} from '../__testUtils__/startReconcilerTestBackend';
+  IntegrationBackend,
+  startIntegrationBackend,
+} from '../__testUtils__/startIntegrationBackend';
 import {
   CHECKOUT,
   endpointsOf,
@@ -24,7 +24,7 @@ jest.setTimeout(60_000);
 describe('ReconcileCycle provider calls', () => {
   const clock = useSteppableClock();
   let world: ReliabilityWorld;
-  let backend: ReconcilerTestBackend | undefined;
+  let backend: IntegrationBackend | undefined;
 
   beforeEach(async () => {
     world = await startReliabilityWorld();
@@ -32,7 +32,7 @@ describe('ReconcileCycle provider calls', () => {
     setRemote(world, 'DB_HOST', 'db.internal');
     world.kubernetes.seed(externalSecret('db', ['DB_USER']));
     world.kubernetes.seed(externalSecret('host', ['DB_HOST']));
-    backend = await startReconcilerTestBackend({
+    backend = await startIntegrationBackend({
       sim: world.kubernetes,
       entities: [CHECKOUT],
       config: pluginConfig(endpointsOf(world)),

@@ -6,12 +6,17 @@ import {
   type InfisicalSimulatorServer,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import { V1Secret } from '@kubernetes/client-node';
-import { KubeAdmin, TestObject, uniqueName } from './__testUtils__/KubeAdmin';
-import { KubeTestEnv, kubeTestEnv } from './__testUtils__/kubeTestEnv';
 import {
-  KubeTestBackend,
-  startKubeTestBackend,
-} from './__testUtils__/startKubeTestBackend';
+  IntegrationBackend,
+  startIntegrationBackend,
+} from '../__testUtils__/startIntegrationBackend';
+import {
+  KubeAdmin,
+  KubeControlPlane,
+  kubeControlPlane,
+  TestObject,
+  uniqueName,
+} from './__testUtils__/kubeControlPlane';
 
 jest.setTimeout(120_000);
 
@@ -42,15 +47,15 @@ function component(name: string, kubernetesId: string): Entity {
 }
 
 describe('trust model against a real kube-apiserver', () => {
-  let env: KubeTestEnv;
+  let plane: KubeControlPlane;
   let admin: KubeAdmin;
   let infisical: InfisicalSimulator;
   let infisicalServer: InfisicalSimulatorServer;
-  let backend: KubeTestBackend | undefined;
+  let backend: IntegrationBackend | undefined;
 
   beforeAll(() => {
-    env = kubeTestEnv();
-    admin = new KubeAdmin(env);
+    plane = kubeControlPlane();
+    admin = new KubeAdmin(plane);
   });
 
   beforeEach(async () => {
@@ -141,8 +146,8 @@ describe('trust model against a real kube-apiserver', () => {
     infisical.grant(teamA.identityId, PROJECT);
     // team-b's own identity may read the dev environment only.
     infisical.grant(teamB.identityId, PROJECT, { environments: ['dev'] });
-    backend = await startKubeTestBackend({
-      env,
+    backend = await startIntegrationBackend({
+      cluster: { name: 'kube-test-env', ...plane.pluginCluster },
       entities: [
         component(teamA.app, teamA.app),
         component(teamB.app, teamB.app),

@@ -1,9 +1,9 @@
 import infisicalModule from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical';
 import request from 'supertest';
 import {
-  ReconcilerTestBackend,
-  startReconcilerTestBackend,
-} from '../__testUtils__/startReconcilerTestBackend';
+  IntegrationBackend,
+  startIntegrationBackend,
+} from '../__testUtils__/startIntegrationBackend';
 import {
   CHECKOUT,
   CLIENT_ID,
@@ -210,7 +210,7 @@ const ABSORBED: Pick<Scenario, 'scenario' | 'inject'>[] = [
 
 describe('fault matrix: Infisical and Kubernetes faults end to end', () => {
   let world: ReliabilityWorld;
-  let backend: ReconcilerTestBackend | undefined;
+  let backend: IntegrationBackend | undefined;
   const clock = useSteppableClock();
 
   beforeEach(async () => {
@@ -238,7 +238,7 @@ describe('fault matrix: Infisical and Kubernetes faults end to end', () => {
         deletionPolicy: 'Delete',
       }),
     );
-    backend = await startReconcilerTestBackend({
+    backend = await startIntegrationBackend({
       sim: world.kubernetes,
       entities: [CHECKOUT],
       config: pluginConfig(endpointsOf(world)),
@@ -320,7 +320,7 @@ describe('fault matrix: Infisical and Kubernetes faults end to end', () => {
 describe('fault matrix: the database goes away mid-cycle (PostgreSQL)', () => {
   let world: ReliabilityWorld;
   let database: PostgresTestDatabase;
-  let backend: ReconcilerTestBackend | undefined;
+  let backend: IntegrationBackend | undefined;
   const clock = useSteppableClock();
   const NAMES = ['db-a', 'db-b', 'db-c'];
 
@@ -345,7 +345,7 @@ describe('fault matrix: the database goes away mid-cycle (PostgreSQL)', () => {
         }),
       );
     }
-    backend = await startReconcilerTestBackend({
+    backend = await startIntegrationBackend({
       sim: world.kubernetes,
       entities: [CHECKOUT],
       config: pluginConfig(endpointsOf(world), {
