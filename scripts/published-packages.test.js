@@ -99,3 +99,17 @@ for (const { dir, pkg } of publishedPackages()) {
     );
   });
 }
+
+for (const { dir, pkg } of publishedPackages()) {
+  test(`${pkg.name}: README links work outside the repository (npm)`, () => {
+    const readme = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+    const relative = [...readme.matchAll(/\]\((\.\.?\/[^)\s]*)\)/g)].map(
+      ([, target]) => target,
+    );
+    assert.deepStrictEqual(
+      relative,
+      [],
+      `link to the repository instead (https://github.com/external-secrets-backstage/external-secrets-backstage/blob/main/...)`,
+    );
+  });
+}
