@@ -372,6 +372,8 @@ export function toCurrent(
       annotations: secret.metadata.annotations,
       ownerReferences: secret.metadata.ownerReferences,
       resourceVersion: secret.metadata.resourceVersion,
+      finalizers: secret.metadata.finalizers,
+      deletionTimestamp: secret.metadata.deletionTimestamp,
     },
     type: secret.type,
     immutable: secret.immutable,

@@ -16,8 +16,6 @@ export function templateBlocker(
   if (!template) return undefined;
   if (template.engineVersion !== 'v2')
     return `unsupported: spec.target.template.engineVersion ${template.engineVersion} (only v2 is supported)`;
-  if (template.metadata?.finalizers?.length)
-    return 'unsupported: spec.target.template.metadata.finalizers';
   if (template.type === BOOTSTRAP_TOKEN)
     return `spec.target.template.type "${BOOTSTRAP_TOKEN}" is not allowed`;
   if (

@@ -62,6 +62,10 @@ export function buildDesiredSecret(options: {
     externalSecret,
     owner,
   );
+  const finalizers = desiredFinalizers(
+    current,
+    target.template?.metadata?.finalizers,
+  );
   const desired: DesiredSecret = {
     metadata: {
       name: target.name,
@@ -69,12 +73,28 @@ export function buildDesiredSecret(options: {
       labels,
       annotations,
       ...(ownerReferences ? { ownerReferences } : {}),
+      ...(finalizers.length > 0 ? { finalizers } : {}),
     },
     type: target.template?.type || current?.type || 'Opaque',
     immutable: target.immutable || current?.immutable === true,
     data,
   };
   return { desired, dataHash };
+}
+
+/**
+ * ESO's setMetadata: the Secret's finalizers stay, the template's are added
+ * (controllerutil.AddFinalizer) unless the Secret is being deleted.
+ */
+function desiredFinalizers(
+  current: CurrentSecret | undefined,
+  fromTemplate: string[] | undefined,
+): string[] {
+  const finalizers = [...(current?.metadata.finalizers ?? [])];
+  if (current?.metadata.deletionTimestamp) return finalizers;
+  for (const finalizer of fromTemplate ?? [])
+    if (!finalizers.includes(finalizer)) finalizers.push(finalizer);
+  return finalizers;
 }
 
 function sameMap(
@@ -112,6 +132,8 @@ export function isUnchanged(
       current.metadata.ownerReferences,
       desired.metadata.ownerReferences,
     ) &&
+    (current.metadata.finalizers ?? []).join('\n') ===
+      (desired.metadata.finalizers ?? []).join('\n') &&
     (current.type || 'Opaque') === desired.type &&
     (current.immutable ?? false) === desired.immutable
   );

@@ -68,6 +68,9 @@ export type CurrentSecret = {
     annotations?: Record<string, string>;
     ownerReferences?: OwnerReference[];
     resourceVersion?: string;
+    finalizers?: string[];
+    /** Set while the Secret is being deleted (no finalizer is added then). */
+    deletionTimestamp?: string;
   };
   type?: string;
   immutable?: boolean;
@@ -87,6 +90,8 @@ export type DesiredSecret = {
     labels: Record<string, string>;
     annotations: Record<string, string>;
     ownerReferences?: OwnerReference[];
+    /** The Secret's finalizers and `template.metadata.finalizers` (ESO never removes one). */
+    finalizers?: string[];
   };
   type: string;
   immutable: boolean;
