@@ -96,6 +96,18 @@ describe('ExternalSecretsOverview', () => {
     ).toBeInTheDocument();
   });
 
+  it('should title the stores section once, not "Secret stores" then "Stores"', async () => {
+    const api = mockExternalSecretsApi({
+      getOverview: jest.fn(async () => overviewResponse()),
+      getStores: jest.fn(async () => storesResponse()),
+    });
+
+    await renderOverview(api);
+
+    await screen.findByText('ClusterSecretStore infisical');
+    expect(screen.getAllByText(/^(secret )?stores$/i)).toHaveLength(1);
+  });
+
   it('should show each section it may read and a permission message for the other', async () => {
     const api = mockExternalSecretsApi({
       getOverview: jest.fn(async () => {

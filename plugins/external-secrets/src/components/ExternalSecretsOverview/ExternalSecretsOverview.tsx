@@ -49,7 +49,7 @@ export function ExternalSecretsOverview() {
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
-        <InfoCard title="Secret stores">
+        <InfoCard>
           <AdminSection
             state={stores}
             deniedTitle="You do not have permission to view the stores"

@@ -42,7 +42,7 @@ const columns: TableColumn<StoreRow>[] = [
 export function StoresTable(props: { stores: StoreStatusDto[] }) {
   return (
     <Table<StoreRow>
-      title="Stores"
+      title="Secret stores"
       columns={columns}
       data={props.stores.map(toRow)}
       options={{ paging: false, search: false, padding: 'dense' }}

@@ -42,7 +42,14 @@ function columns(entity: Entity): TableColumn<KeyMappingRow>[] {
         </>
       ),
     },
-    { title: 'Reason', field: 'reason', sorting: false },
+    {
+      title: 'Reason',
+      field: 'reason',
+      sorting: false,
+      // The widest column: a long cause wraps over a few wide lines, not many narrow ones.
+      width: '35%',
+      cellStyle: { minWidth: 320 },
+    },
   ];
 }
 
