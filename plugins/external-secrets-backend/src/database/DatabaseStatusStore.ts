@@ -78,6 +78,10 @@ export class DatabaseStatusStore implements StatusStore {
     return this.externalSecrets.listByEntity(entityRef);
   }
 
+  entityStatusVersion(entityRef: string): Promise<string> {
+    return this.externalSecrets.entityStatusVersion(entityRef);
+  }
+
   listAll(): Promise<ExternalSecretRecord[]> {
     return this.externalSecrets.listAll();
   }

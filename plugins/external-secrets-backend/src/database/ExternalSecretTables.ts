@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import type { Knex } from 'knex';
 import {
   ExternalSecretClaims,
@@ -45,6 +46,7 @@ export class ExternalSecretTables
       | 'saveExternalSecret'
       | 'getExternalSecret'
       | 'listByEntity'
+      | 'entityStatusVersion'
       | 'listAll'
       | 'deleteExternalSecrets'
       | 'saveClaims'
@@ -122,6 +124,25 @@ export class ExternalSecretTables
     );
   }
 
+  /**
+   * The ETag source of the status route: the claimed rows' ids and update
+   * times only (no key rows, no status columns), hashed.
+   */
+  async entityStatusVersion(entityRef: string): Promise<string> {
+    const rows: { id: number; updated_at: Date | string }[] = await this.db(
+      'es_external_secrets as es',
+    )
+      .innerJoin('es_entity_claims as c', onSameExternalSecret('es'))
+      .where('c.entity_ref', entityRef)
+      .orderBy('es.id')
+      .select('es.id', 'es.updated_at');
+    const hash = createHash('sha256');
+    for (const row of rows) {
+      hash.update(`${row.id}@${toDate(row.updated_at)?.getTime()};`);
+    }
+    return hash.digest('base64url');
+  }
+
   async listAll(): Promise<ExternalSecretRecord[]> {
     const rows = await this.db<RawExternalSecretRow>('es_external_secrets');
     return rows.map(row => fromExternalSecretRow(row, []));
@@ -166,7 +187,11 @@ export class ExternalSecretTables
   ): Promise<void> {
     await this.db('es_external_secrets')
       .where(idFilter(id))
-      .update({ rollout: toRolloutColumn(rollout) });
+      // updated_at too: the status route's ETag must change with the rollout.
+      .update({
+        rollout: toRolloutColumn(rollout),
+        updated_at: new Date().toISOString(),
+      });
   }
 
   async requestSync(ids: ExternalSecretId[], at: Date): Promise<void> {

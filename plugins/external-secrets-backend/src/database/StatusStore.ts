@@ -177,6 +177,13 @@ export interface StatusStore {
   ): Promise<ExternalSecretRecord | undefined>;
   /** The ExternalSecrets the entity claims, whichever entity claimed them first. */
   listByEntity(entityRef: string): Promise<ExternalSecretRecord[]>;
+  /**
+   * An opaque marker that changes whenever `listByEntity(entityRef)` would
+   * answer differently: every write of a row bumps its `updated_at`, and
+   * claims or deletions change the set of row ids. Read from the database, so
+   * a change recorded by any replica shows. Carries no status field.
+   */
+  entityStatusVersion(entityRef: string): Promise<string>;
   /** Every row, without keys: what the reconciler needs to decide what is due. */
   listAll(): Promise<ExternalSecretRecord[]>;
   /** Removes rows of ExternalSecrets that no longer exist (entity or CR gone), with their claims and events. */

@@ -23,6 +23,7 @@ import {
   startReconcilerTestBackend,
 } from '../__testUtils__/startReconcilerTestBackend';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { DatabaseStatusStore } from '../database/DatabaseStatusStore';
 
 jest.setTimeout(60_000);
 
@@ -277,6 +278,77 @@ describe.each(databases.eachSupportedId())(
             state: 'synced',
           }),
         ]);
+      });
+
+      it('should answer a polling client’s conditional GET with 304 and no body, without reading the key rows', async () => {
+        const first = await request(backend.server).get(
+          `${ORDERS_PATH}/status`,
+        );
+        const etag = first.headers.etag;
+        const queries: string[] = [];
+        const onQuery = (q: { sql: string }) => queries.push(q.sql);
+        knex.on('query', onQuery);
+        let again: request.Response;
+        try {
+          again = await request(backend.server)
+            .get(`${ORDERS_PATH}/status`)
+            .set('If-None-Match', etag);
+        } finally {
+          knex.off('query', onQuery);
+        }
+
+        expect(first.status).toBe(200);
+        expect(first.headers['cache-control']).toBe('private, no-cache');
+        expect(again.status).toBe(304);
+        expect(again.text).toBe('');
+        expect(again.headers.etag).toBe(etag);
+        // The ETag comes from the rows' version; the status itself is not read.
+        expect(queries.join('\n')).not.toMatch(/es_keys/);
+      });
+
+      it('should answer 200 with a new ETag once a replica records a status change for the entity', async () => {
+        const first = await request(backend.server).get(
+          `${ORDERS_PATH}/status`,
+        );
+        // Another replica on the same database records a change.
+        const otherReplica = await DatabaseStatusStore.create({
+          database: {
+            getClient: async () => knex,
+            migrations: { skip: true },
+          },
+        });
+        await otherReplica.saveRollout(
+          { cluster: 'test', namespace: 'my-namespace', name: 'orders-db' },
+          { mode: 'observe', consumers: [] },
+        );
+
+        const after = await request(backend.server)
+          .get(`${ORDERS_PATH}/status`)
+          .set('If-None-Match', first.headers.etag);
+
+        expect(after.status).toBe(200);
+        expect(after.headers.etag).toBeDefined();
+        expect(after.headers.etag).not.toBe(first.headers.etag);
+        expect(after.body.externalSecrets[1].rollout).toEqual({
+          mode: 'observe',
+          consumers: [],
+        });
+      });
+
+      it('should not carry any status field in the ETag, and not answer 304 to another entity’s ETag', async () => {
+        const orders = await request(backend.server).get(
+          `${ORDERS_PATH}/status`,
+        );
+        const payments = await request(backend.server)
+          .get(`${PAYMENTS_PATH}/status`)
+          .set('If-None-Match', orders.headers.etag);
+
+        expect(orders.headers.etag).toMatch(/^W\/"[A-Za-z0-9_-]{16,64}"$/);
+        for (const es of orders.body.externalSecrets) {
+          expect(orders.headers.etag).not.toContain(es.name);
+          expect(orders.headers.etag).not.toContain(es.state);
+        }
+        expect(payments.status).toBe(200);
       });
 
       it('should answer the events of an entity, newest first, limited by limit', async () => {

@@ -23,6 +23,7 @@ import {
   SyncResponse,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import express from 'express';
+import { statusETag } from './statusETag';
 import { StatusStore } from '../database/StatusStore';
 import { createOpenApiRouter } from '../schema/openapi';
 import { EntityAccess } from './EntityAccess';
@@ -99,11 +100,23 @@ export async function createRouter(
       credentials,
     );
     const entityRef = stringifyEntityRef(entity);
+    const setup = options.setup();
+    // Polling clients revalidate (the browser does it for them with
+    // no-cache); an unchanged status costs a version query and a 304.
+    res.setHeader('Cache-Control', 'private, no-cache');
+    res.setHeader(
+      'ETag',
+      statusETag(await statusStore.entityStatusVersion(entityRef), setup),
+    );
+    if (req.fresh) {
+      res.status(304).end();
+      return;
+    }
     const records = await statusStore.listByEntity(entityRef);
     const body: EntityStatusResponse = {
       entityRef,
       externalSecrets: records.map(externalSecretToDto),
-      setup: options.setup(),
+      setup,
     };
     res.json(jsonBodyOf(body));
   });

@@ -684,14 +684,52 @@ export const spec = {
               pattern: '^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$',
             },
           },
+          {
+            name: 'If-None-Match',
+            in: 'header',
+            required: false,
+            description:
+              'The ETag of a previous answer; an unchanged status answers 304.',
+            schema: {
+              type: 'string',
+            },
+          },
         ],
         responses: {
           '200': {
             description: 'Status',
+            headers: {
+              ETag: {
+                description:
+                  'Weak validator of the status (a hash of row versions, no status field); send it back in If-None-Match.',
+                schema: {
+                  type: 'string',
+                },
+              },
+              'Cache-Control': {
+                description:
+                  'private, no-cache — clients revalidate with If-None-Match on every poll.',
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
             content: {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/EntityStatus',
+                },
+              },
+            },
+          },
+          '304': {
+            description:
+              'Not modified since the ETag sent in If-None-Match; no body.',
+            headers: {
+              ETag: {
+                description: 'The same validator.',
+                schema: {
+                  type: 'string',
                 },
               },
             },

@@ -38,7 +38,10 @@ export type GetEntityStatus = {
     namespace: string;
     name: string;
   };
-  response: EntityStatus | Error | Error | Error | Error;
+  header: {
+    ifNoneMatch?: string;
+  };
+  response: EntityStatus | void | Error | Error | Error | Error;
 };
 /**
  * @public
