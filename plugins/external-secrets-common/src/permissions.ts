@@ -116,7 +116,11 @@ export const externalSecretsOverviewReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
-/** @public */
+/**
+ * Every permission of the plugin, for registering with the permission framework.
+ *
+ * @public
+ */
 export const externalSecretsPermissions = [
   externalSecretsEntityReadPermission,
   externalSecretsEntitySyncPermission,

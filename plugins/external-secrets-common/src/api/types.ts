@@ -4,7 +4,11 @@
  * versions, hashes and timestamps: never a secret value. Dates are ISO strings.
  */
 
-/** @public */
+/**
+ * The sync state of one ExternalSecret as the API reports it.
+ *
+ * @public
+ */
 export type ExternalSecretState =
   | 'Synced'
   | 'Error'
@@ -12,7 +16,11 @@ export type ExternalSecretState =
   | 'NotFound'
   | 'Unsupported';
 
-/** @public */
+/**
+ * The sync state of one Secret key.
+ *
+ * @public
+ */
 export type KeyMappingState =
   | 'synced'
   | 'error'
@@ -20,7 +28,11 @@ export type KeyMappingState =
   | 'pending'
   | 'removed';
 
-/** @public */
+/**
+ * The store an ExternalSecret reads from.
+ *
+ * @public
+ */
 export type StoreRefDto = { kind: string; name: string };
 
 /** One key mapping: `secretKey ← store:remoteKey[.property]`. @public */
@@ -72,7 +84,11 @@ export type RolloutDto = {
   error?: string;
 };
 
-/** @public */
+/**
+ * One ExternalSecret of an entity with its state, keys, events and consumers (never values).
+ *
+ * @public
+ */
 export type ExternalSecretStatusDto = {
   cluster: string;
   namespace: string;
@@ -107,7 +123,11 @@ export type RestartRequest = {
   workload: string;
 };
 
-/** @public */
+/**
+ * The answer to a "Restart now" request.
+ *
+ * @public
+ */
 export type RestartResponse = {
   cluster: string;
   namespace: string;
@@ -130,7 +150,11 @@ export type SetupDto = {
   playground: boolean;
 };
 
-/** @public */
+/**
+ * `GET /entities/{kind}/{namespace}/{name}/status`: the entity's ExternalSecrets.
+ *
+ * @public
+ */
 export type EntityStatusResponse = {
   entityRef: string;
   externalSecrets: ExternalSecretStatusDto[];
@@ -138,7 +162,11 @@ export type EntityStatusResponse = {
   setup?: SetupDto;
 };
 
-/** @public */
+/**
+ * One recorded sync attempt of an ExternalSecret.
+ *
+ * @public
+ */
 export type SyncEventDto = {
   cluster: string;
   namespace: string;
@@ -149,13 +177,21 @@ export type SyncEventDto = {
   createdAt: string;
 };
 
-/** @public */
+/**
+ * `GET /entities/{kind}/{namespace}/{name}/events`: recent sync events, newest first.
+ *
+ * @public
+ */
 export type EntityEventsResponse = {
   entityRef: string;
   events: SyncEventDto[];
 };
 
-/** @public */
+/**
+ * The body of a "Sync now" request: all of the entity's ExternalSecrets, or one.
+ *
+ * @public
+ */
 export type SyncRequest = {
   /** Limit the sync to one ExternalSecret; all of the entity's when absent. */
   cluster?: string;
@@ -163,7 +199,11 @@ export type SyncRequest = {
   name?: string;
 };
 
-/** @public */
+/**
+ * The answer to a "Sync now" request.
+ *
+ * @public
+ */
 export type SyncResponse = {
   requested: {
     cluster: string;
@@ -173,7 +213,11 @@ export type SyncResponse = {
   }[];
 };
 
-/** @public */
+/**
+ * One store with its Ready state and last validation.
+ *
+ * @public
+ */
 export type StoreStatusDto = {
   cluster: string;
   kind: string;
@@ -187,7 +231,11 @@ export type StoreStatusDto = {
   lastValidatedAt?: string;
 };
 
-/** @public */
+/**
+ * `GET /stores`: every store the caller may see.
+ *
+ * @public
+ */
 export type StoresResponse = {
   stores: StoreStatusDto[];
   /** Sent by every backend that knows it; absent from older backends. */
@@ -208,7 +256,11 @@ export type StoreKeysResponse = {
   truncated: boolean;
 };
 
-/** @public */
+/**
+ * `GET /overview`: counts by state across the catalog and the failing mappings.
+ *
+ * @public
+ */
 export type OverviewResponse = {
   counts: Record<ExternalSecretState, number>;
   failing: { entityRef: string; externalSecret: ExternalSecretStatusDto }[];

@@ -5,14 +5,26 @@
  * `../validation` fills the defaults so consumers never re-implement them.
  */
 
-/** @public */
+/**
+ * The API group of the External Secrets Operator CRDs.
+ *
+ * @public
+ */
 export const ESO_GROUP = 'external-secrets.io';
-/** @public */
+/**
+ * The ESO API version this plugin reads and writes (`external-secrets.io/v1`).
+ *
+ * @public
+ */
 export const ESO_API_VERSION = 'external-secrets.io/v1';
 /** `v1beta1` manifests are accepted where the shape is the same as `v1`. @public */
 export const ESO_API_VERSION_V1BETA1 = 'external-secrets.io/v1beta1';
 
-/** @public */
+/**
+ * The `metadata` fields of a Kubernetes object that the plugin reads or writes.
+ *
+ * @public
+ */
 export type KubernetesObjectMeta = {
   name: string;
   namespace?: string;
@@ -24,7 +36,11 @@ export type KubernetesObjectMeta = {
   ownerReferences?: OwnerReference[];
 };
 
-/** @public */
+/**
+ * A Kubernetes owner reference, as ESO sets on the Secrets it creates.
+ *
+ * @public
+ */
 export type OwnerReference = {
   apiVersion: string;
   kind: string;
@@ -41,20 +57,36 @@ export type SecretKeySelector = {
   namespace?: string;
 };
 
-/** @public */
+/**
+ * The two store kinds of ESO.
+ *
+ * @public
+ */
 export type StoreKind = 'SecretStore' | 'ClusterSecretStore';
 
-/** @public */
+/**
+ * `spec.secretStoreRef` of an ExternalSecret: the store it reads from.
+ *
+ * @public
+ */
 export type SecretStoreRef = {
   name: string;
   /** Default `SecretStore`. */
   kind: StoreKind;
 };
 
-/** @public */
+/**
+ * How ESO decodes a fetched value (`decodingStrategy`).
+ *
+ * @public
+ */
 export type DecodingStrategy = 'None' | 'Base64' | 'Base64URL' | 'Auto';
 
-/** @public */
+/**
+ * `spec.data[].remoteRef`: the remote key (and property, version) one Secret key comes from.
+ *
+ * @public
+ */
 export type ExternalSecretDataRemoteRef = {
   key: string;
   property?: string;
@@ -69,7 +101,11 @@ export type ExternalSecretDataRemoteRef = {
   nullBytePolicy?: NullBytePolicy;
 };
 
-/** @public */
+/**
+ * What ESO does with a value containing a NUL byte (`nullBytePolicy`).
+ *
+ * @public
+ */
 export type NullBytePolicy = 'Ignore' | 'Fail';
 
 /** Per-entry source: another store than `spec.secretStoreRef`. @public */
@@ -79,14 +115,22 @@ export type StoreSourceRef = {
   generatorRef?: { apiVersion?: string; kind: string; name: string };
 };
 
-/** @public */
+/**
+ * One `spec.data` entry: a Secret key and where its value comes from.
+ *
+ * @public
+ */
 export type ExternalSecretData = {
   secretKey: string;
   remoteRef: ExternalSecretDataRemoteRef;
   sourceRef?: StoreSourceRef;
 };
 
-/** @public */
+/**
+ * `spec.dataFrom[].extract`: every property of one remote key becomes a Secret key.
+ *
+ * @public
+ */
 export type ExternalSecretExtract = {
   key: string;
   property?: string;
@@ -97,7 +141,11 @@ export type ExternalSecretExtract = {
   nullBytePolicy?: NullBytePolicy;
 };
 
-/** @public */
+/**
+ * `spec.dataFrom[].find`: every remote key matching a path, name pattern or tags.
+ *
+ * @public
+ */
 export type ExternalSecretFind = {
   path?: string;
   name?: { regexp: string };
@@ -107,7 +155,11 @@ export type ExternalSecretFind = {
   nullBytePolicy?: NullBytePolicy;
 };
 
-/** @public */
+/**
+ * `spec.dataFrom[].rewrite`: how found or extracted key names are rewritten.
+ *
+ * @public
+ */
 export type ExternalSecretRewrite = {
   regexp?: { source: string; target: string };
   /** Supported by ESO, not (yet) by us: reported `unsupported`. */
@@ -115,7 +167,11 @@ export type ExternalSecretRewrite = {
   merge?: unknown;
 };
 
-/** @public */
+/**
+ * One `spec.dataFrom` entry (extract or find, with rewrites and an optional source store).
+ *
+ * @public
+ */
 export type ExternalSecretDataFromRemoteRef = {
   extract?: ExternalSecretExtract;
   find?: ExternalSecretFind;
@@ -123,19 +179,35 @@ export type ExternalSecretDataFromRemoteRef = {
   sourceRef?: StoreSourceRef;
 };
 
-/** @public */
+/**
+ * `spec.target.creationPolicy`: who owns the target Secret and whether it is created.
+ *
+ * @public
+ */
 export type CreationPolicy =
   | 'Owner'
   | 'Orphan'
   | 'Merge'
   | 'None'
   | 'CreateOrMerge';
-/** @public */
+/**
+ * `spec.target.deletionPolicy`: what happens to Secret keys whose remote keys are gone.
+ *
+ * @public
+ */
 export type DeletionPolicy = 'Retain' | 'Delete' | 'Merge';
-/** @public */
+/**
+ * `spec.refreshPolicy`: when the ExternalSecret is synced again.
+ *
+ * @public
+ */
 export type RefreshPolicy = 'Periodic' | 'OnChange' | 'CreatedOnce';
 
-/** @public */
+/**
+ * `spec.target.template.templateFrom[]`: template data from a ConfigMap, Secret or literal.
+ *
+ * @public
+ */
 export type TemplateFrom = {
   configMap?: {
     name: string;
@@ -150,7 +222,11 @@ export type TemplateFrom = {
   target?: 'Data' | 'Annotations' | 'Labels';
 };
 
-/** @public */
+/**
+ * `spec.target.template`: the shape of the target Secret (type, metadata, templated data).
+ *
+ * @public
+ */
 export type ExternalSecretTemplate = {
   type?: string;
   /** Default `v2`; only `v2` is supported. */
@@ -166,7 +242,11 @@ export type ExternalSecretTemplate = {
   templateFrom?: TemplateFrom[];
 };
 
-/** @public */
+/**
+ * `spec.target`: the Secret the ExternalSecret writes and its policies.
+ *
+ * @public
+ */
 export type ExternalSecretTarget = {
   /** Defaults to the ExternalSecret's name. */
   name: string;
@@ -179,7 +259,11 @@ export type ExternalSecretTarget = {
   template?: ExternalSecretTemplate;
 };
 
-/** @public */
+/**
+ * The `spec` of an ExternalSecret.
+ *
+ * @public
+ */
 export type ExternalSecretSpec = {
   /** Absent only when every data/dataFrom entry names its own `sourceRef.storeRef`. */
   secretStoreRef?: SecretStoreRef;
@@ -192,17 +276,29 @@ export type ExternalSecretSpec = {
   dataFrom: ExternalSecretDataFromRemoteRef[];
 };
 
-/** @public */
+/**
+ * The status of a Kubernetes condition.
+ *
+ * @public
+ */
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
-/** @public */
+/**
+ * The reasons ESO sets on an ExternalSecret's `Ready` condition.
+ *
+ * @public
+ */
 export type ExternalSecretConditionReason =
   | 'SecretSynced'
   | 'SecretSyncedError'
   | 'SecretDeleted'
   | 'SecretMissing';
 
-/** @public */
+/**
+ * A Kubernetes status condition.
+ *
+ * @public
+ */
 export type Condition<Reason extends string = string> = {
   type: 'Ready' | 'Deleted';
   status: ConditionStatus;
@@ -211,7 +307,11 @@ export type Condition<Reason extends string = string> = {
   lastTransitionTime: string;
 };
 
-/** @public */
+/**
+ * The `status` of an ExternalSecret, as ESO writes it.
+ *
+ * @public
+ */
 export type ExternalSecretStatus = {
   refreshTime?: string;
   syncedResourceVersion?: string;
@@ -219,7 +319,11 @@ export type ExternalSecretStatus = {
   conditions?: Condition<ExternalSecretConditionReason>[];
 };
 
-/** @public */
+/**
+ * An `external-secrets.io/v1` ExternalSecret.
+ *
+ * @public
+ */
 export type ExternalSecret = {
   apiVersion: typeof ESO_API_VERSION | typeof ESO_API_VERSION_V1BETA1;
   kind: 'ExternalSecret';
@@ -228,7 +332,11 @@ export type ExternalSecret = {
   status?: ExternalSecretStatus;
 };
 
-/** @public */
+/**
+ * `caProvider`: a CA certificate to trust, read from a Secret or ConfigMap.
+ *
+ * @public
+ */
 export type CaProvider = {
   type: 'Secret' | 'ConfigMap';
   name: string;
@@ -237,7 +345,11 @@ export type CaProvider = {
   namespace?: string;
 };
 
-/** @public */
+/**
+ * `spec.provider.infisical.auth`: Universal Auth or Kubernetes Auth credentials.
+ *
+ * @public
+ */
 export type InfisicalAuth = {
   universalAuthCredentials?: {
     clientId: SecretKeySelector;
@@ -251,7 +363,11 @@ export type InfisicalAuth = {
   unsupportedKinds?: string[];
 };
 
-/** @public */
+/**
+ * `spec.provider.infisical` of a SecretStore or ClusterSecretStore.
+ *
+ * @public
+ */
 export type InfisicalProviderSpec = {
   /** Default `https://app.infisical.com/api`; with or without `/api`. */
   hostAPI: string;
@@ -271,7 +387,11 @@ export type InfisicalProviderSpec = {
   };
 };
 
-/** @public */
+/**
+ * `spec.provider.fake`: fixed keys and values, for demos and tests.
+ *
+ * @public
+ */
 export type FakeProviderSpec = {
   data: {
     key: string;
@@ -289,7 +409,11 @@ export type SecretStoreProvider = {
   [other: string]: unknown;
 };
 
-/** @public */
+/**
+ * `spec.conditions[]` of a ClusterSecretStore: the namespaces that may use it.
+ *
+ * @public
+ */
 export type ClusterSecretStoreCondition = {
   namespaces?: string[];
   namespaceSelector?: {
@@ -299,7 +423,11 @@ export type ClusterSecretStoreCondition = {
   namespaceRegexes?: string[];
 };
 
-/** @public */
+/**
+ * The `spec` of a SecretStore or ClusterSecretStore.
+ *
+ * @public
+ */
 export type SecretStoreSpec = {
   controller?: string;
   provider: SecretStoreProvider;
@@ -309,7 +437,11 @@ export type SecretStoreSpec = {
   conditions?: ClusterSecretStoreCondition[];
 };
 
-/** @public */
+/**
+ * The reasons ESO sets on a store's `Ready` condition.
+ *
+ * @public
+ */
 export type SecretStoreConditionReason =
   | 'Valid'
   | 'InvalidProviderConfig'
@@ -319,7 +451,11 @@ export type SecretStoreConditionReason =
   | 'StoreUnmaintained'
   | 'StoreDeprecated';
 
-/** @public */
+/**
+ * An `external-secrets.io/v1` SecretStore or ClusterSecretStore.
+ *
+ * @public
+ */
 export type SecretStore = {
   apiVersion: typeof ESO_API_VERSION | typeof ESO_API_VERSION_V1BETA1;
   kind: StoreKind;
@@ -336,9 +472,17 @@ export type SecretType = string;
 
 /** Managed-Secret labels and annotations, byte-identical to ESO's. @public */
 export const LABEL_MANAGED = 'reconcile.external-secrets.io/managed';
-/** @public */
+/**
+ * The label ESO sets on a Secret it created: a hash of the creating ExternalSecret.
+ *
+ * @public
+ */
 export const LABEL_CREATED_BY = 'reconcile.external-secrets.io/created-by';
-/** @public */
+/**
+ * The annotation ESO sets on a Secret: the hash of its data, to skip writes when nothing changed.
+ *
+ * @public
+ */
 export const ANNOTATION_DATA_HASH = 'reconcile.external-secrets.io/data-hash';
 /** The documented manual trigger: `kubectl annotate es NAME force-sync=$(date +%s) --overwrite`. @public */
 export const ANNOTATION_FORCE_SYNC = 'force-sync';

@@ -36,7 +36,11 @@ export type InvalidEntry = {
   issues: ValidationIssue[];
 };
 
-/** @public */
+/**
+ * An ExternalSecret read by the domain core: the object with ESO's defaults filled, plus its issues.
+ *
+ * @public
+ */
 export type ParsedExternalSecret = {
   /** Defaults filled in; `spec.data`/`spec.dataFrom` hold only the VALID entries, in order. */
   externalSecret: ExternalSecret;
@@ -48,10 +52,18 @@ export type ParsedExternalSecret = {
   issues: ValidationIssue[];
 };
 
-/** @public */
+/**
+ * The result of parsing a manifest: the parsed value, or the issues that name each bad field.
+ *
+ * @public
+ */
 export type ParseResult<T> =
   | { ok: true; value: T; issues: ValidationIssue[] }
   | { ok: false; issues: ValidationIssue[] };
 
-/** @public */
+/**
+ * A store read by the domain core.
+ *
+ * @public
+ */
 export type ParsedSecretStore = SecretStore;

@@ -69,7 +69,7 @@ function reasonOf(error: unknown): string {
  *
  * @param source - the expression as written in the manifest.
  * @returns `{ ok: true, regExp }` or `{ ok: false, reason }` with Go's reason
- * (e.g. ``missing closing ): `(` ``, ``invalid or unsupported Perl syntax: `(?=` ``).
+ * (e.g. `missing closing ): (`, `invalid or unsupported Perl syntax: (?=`).
  * @example
  * ```ts
  * const result = compileGoRegExp('(?i)^db-(?P<name>.+)$');
