@@ -4,6 +4,7 @@ import {
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
+import { kubernetesApiRef } from '@backstage/plugin-kubernetes-react';
 import { type SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
 import {
   TestApiProvider,
@@ -61,11 +62,28 @@ export function responseError(
 /** Renders inside a test app, an entity page context and the given API. */
 export function renderForEntity(
   element: ReactElement,
-  options: { entity: Entity; api: ExternalSecretsApi; signals?: SignalApi },
+  options: {
+    entity: Entity;
+    api: ExternalSecretsApi;
+    signals?: SignalApi;
+    /** Clusters the Kubernetes plugin knows (its API is absent when unset). */
+    kubernetesClusters?: string[];
+  },
 ) {
   const apis: TestApiProviderProps<any>['apis'] = [
     [externalSecretsApiRef, options.api],
     ...(options.signals ? ([[signalApiRef, options.signals]] as const) : []),
+    ...(options.kubernetesClusters
+      ? ([
+          [
+            kubernetesApiRef,
+            {
+              getClusters: async () =>
+                options.kubernetesClusters!.map(name => ({ name })),
+            },
+          ],
+        ] as const)
+      : []),
   ];
   return renderInTestApp(
     <TestApiProvider apis={apis}>

@@ -111,6 +111,7 @@ describe('EntityExternalSecretsCard', () => {
     await renderForEntity(<EntityExternalSecretsCard />, {
       entity: annotatedEntity,
       api,
+      kubernetesClusters: ['dev-cluster'],
     });
 
     const section = await screen.findByRole('region', {
@@ -144,7 +145,7 @@ describe('EntityExternalSecretsCard', () => {
     expect(card.getByText(/every 1h/)).toBeInTheDocument();
 
     expect(
-      card.getByRole('link', {
+      await card.findByRole('link', {
         name: 'Open dev-cluster/orders in the Kubernetes tab',
       }),
     ).toHaveAttribute(
@@ -258,6 +259,26 @@ describe('EntityExternalSecretsCard', () => {
     expect(
       screen.getByRole('status', { name: 'Key summary' }),
     ).toHaveTextContent('2 ExternalSecrets, 5 keys, 2 failing');
+  });
+
+  it("should show the location as text when the Kubernetes plugin does not know the cluster (the demo's simulated one)", async () => {
+    const api = mockExternalSecretsApi({
+      getEntityStatus: jest.fn(async () =>
+        statusResponse(syncedExternalSecret()),
+      ),
+    });
+
+    await renderForEntity(<EntityExternalSecretsCard />, {
+      entity: annotatedEntity,
+      api,
+      kubernetesClusters: ['some-other-cluster'],
+    });
+
+    expect(await screen.findByText('dev-cluster/orders')).toBeInTheDocument();
+    await new Promise(resolve => setTimeout(resolve, 100));
+    expect(
+      screen.queryByRole('link', { name: /Kubernetes tab/ }),
+    ).not.toBeInTheDocument();
   });
 
   it('should show the location as text when the entity has no Kubernetes tab', async () => {

@@ -31,7 +31,11 @@ async function renderTable() {
       entity={annotatedEntity}
       externalSecrets={[syncedExternalSecret(), failingExternalSecret()]}
     />,
-    { entity: annotatedEntity, api: mockExternalSecretsApi() },
+    {
+      entity: annotatedEntity,
+      api: mockExternalSecretsApi(),
+      kubernetesClusters: ['dev-cluster'],
+    },
   );
   return user;
 }
@@ -61,7 +65,9 @@ describe('KeyMappingTable', () => {
       ),
     ).toBeInTheDocument();
     expect(
-      within(paymentRow).getByRole('link', { name: /dev-cluster\/orders/ }),
+      await within(paymentRow).findByRole('link', {
+        name: /dev-cluster\/orders/,
+      }),
     ).toBeInTheDocument();
   });
 

@@ -1,5 +1,8 @@
 import type { Entity } from '@backstage/catalog-model';
 import { Link } from '@backstage/core-components';
+import { useApiHolder } from '@backstage/core-plugin-api';
+import { kubernetesApiRef } from '@backstage/plugin-kubernetes-react';
+import useAsync from 'react-use/esm/useAsync';
 import { useEntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   ANNOTATION_KUBERNETES_ID,
@@ -17,7 +20,9 @@ function hasKubernetesTab(entity: Entity): boolean {
 
 /**
  * `cluster/namespace`, linked to the entity's Kubernetes tab (where the target
- * Secret's workloads are shown) when the entity has one.
+ * Secret's workloads are shown) when the entity has one AND the Kubernetes
+ * plugin knows that cluster: elsewhere (e.g. the demo's simulated cluster) the
+ * tab could only say it cannot retrieve anything, so the location stays text.
  */
 export function KubernetesLocationLink(props: {
   entity: Entity;
@@ -26,8 +31,15 @@ export function KubernetesLocationLink(props: {
 }) {
   const { entity, cluster, namespace } = props;
   const entityLink = useEntityRefLink();
+  const kubernetesApi = useApiHolder().get(kubernetesApiRef);
+  const known = useAsync(async () => {
+    if (!kubernetesApi || !hasKubernetesTab(entity)) return false;
+    const clusters = await kubernetesApi.getClusters();
+    return clusters.some(c => c.name === cluster);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [kubernetesApi, cluster, entity.metadata.uid, entity.metadata.name]);
   const label = `${cluster}/${namespace}`;
-  if (!hasKubernetesTab(entity)) {
+  if (!known.value) {
     return <span>{label}</span>;
   }
   return (
