@@ -224,7 +224,7 @@ token="$(curl -s http://localhost:7007/api/auth/guest/refresh | node -pe 'JSON.p
 deadline=$((SECONDS + 180))
 until curl -s -H "Authorization: Bearer $token" \
   http://localhost:7007/api/external-secrets/entities/component/default/example-website/status |
-  grep -q '"state":"Synced"'; do
+  grep -Eq '"state": ?"Synced"'; do
   [ $SECONDS -lt $deadline ] || { tail -n 40 "$logs/backend.log"; fail "example-website was not synced within 180 s"; }
   sleep 3
 done
