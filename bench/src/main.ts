@@ -252,12 +252,19 @@ async function runSize(
       'eventLatency',
       { samples: EVENT_SAMPLES },
     );
-    const load = async (db: 'sqlite' | 'postgres', url: string) => {
-      log(`${workload.entities} entities: status API load (${db})`);
-      await ipc.call('profile', { label: `api-${db}` });
+    const load = async (
+      db: 'sqlite' | 'postgres',
+      url: string,
+      conditional = false,
+    ) => {
+      const name = `${db}${conditional ? ', If-None-Match' : ''}`;
+      log(`${workload.entities} entities: status API load (${name})`);
+      await ipc.call('profile', {
+        label: `api-${db}${conditional ? '-conditional' : ''}`,
+      });
       try {
         return await within(
-          `status API load (${db})`,
+          `status API load (${name})`,
           left(),
           loadTestStatusApi({
             baseUrl: url,
@@ -265,6 +272,7 @@ async function runSize(
             connections: options.apiConnections,
             durationSeconds: options.apiSeconds,
             backendCpuMs: () => ipc.call<number>('cpuMs'),
+            conditional,
           }),
         );
       } finally {
@@ -272,6 +280,7 @@ async function runSize(
       }
     };
     result.api.sqlite = await load('sqlite', baseUrl);
+    result.api.sqliteConditional = await load('sqlite', baseUrl, true);
     if (options.propagationAt === workload.entities) {
       result.propagationModes = [];
       for (const mode of PROPAGATION_MODES) {
@@ -295,6 +304,11 @@ async function runSize(
         ...(await load('postgres', moved.baseUrl)),
         fill: moved.fill,
       };
+      result.api.postgresConditional = await load(
+        'postgres',
+        moved.baseUrl,
+        true,
+      );
     }
   } catch (e) {
     result.incomplete = (e as Error).message;

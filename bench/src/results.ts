@@ -70,6 +70,9 @@ export type SizeResult = {
   api: {
     sqlite?: LoadResult;
     postgres?: LoadResult & { fill: CycleMeasurement };
+    /** The same load polling with If-None-Match, as the page does. */
+    sqliteConditional?: LoadResult;
+    postgresConditional?: LoadResult;
   };
   eso: EsoCalls;
   /** Watches on, tick at 10 minutes: kubectl-style apply → Secret, and deleted Secret → healed. */

@@ -34,12 +34,14 @@ function worstLoop(s: SizeResult) {
   )}`;
 }
 
-function api(s: SizeResult, db: 'sqlite' | 'postgres') {
+function api(s: SizeResult, db: keyof SizeResult['api']) {
   const a = s.api[db];
   if (!a) return undefined;
   return `${a.latencyMs.p50} / ${a.latencyMs.p95} / ${a.latencyMs.p99} ms, ${
     a.requestsPerSecond
-  }/s${a.non2xx ? ` (${a.non2xx} non-2xx)` : ''}`;
+  }/s${a.notModified !== undefined ? `, ${a.notModified} × 304` : ''}${
+    a.non2xx ? ` (${a.non2xx} non-2xx)` : ''
+  }`;
 }
 
 const ROWS: Row[] = [
@@ -112,6 +114,11 @@ const ROWS: Row[] = [
   ],
   ['Status API p50 / p95 / p99, SQLite', s => api(s, 'sqlite')],
   ['Status API p50 / p95 / p99, PostgreSQL', s => api(s, 'postgres')],
+  ['… polling with If-None-Match, SQLite', s => api(s, 'sqliteConditional')],
+  [
+    '… polling with If-None-Match, PostgreSQL',
+    s => api(s, 'postgresConditional'),
+  ],
   [
     'Status API backend CPU per request, ms: SQLite / PostgreSQL',
     s =>

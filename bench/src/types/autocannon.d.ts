@@ -15,7 +15,17 @@ declare module 'autocannon' {
     duration?: number;
     headers?: Record<string, string>;
     requests?: (RequestParams & {
-      setupRequest?: (request: RequestParams) => RequestParams;
+      /** `context` is per connection and kept across its requests. */
+      setupRequest?: (
+        request: RequestParams,
+        context: Record<string, unknown>,
+      ) => RequestParams;
+      onResponse?: (
+        status: number,
+        body: string,
+        context: Record<string, unknown>,
+        headers: Record<string, string | string[]>,
+      ) => void;
     })[];
   };
 
