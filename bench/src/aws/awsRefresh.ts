@@ -9,7 +9,7 @@ import awsModule from '@external-secrets-backstage/backstage-plugin-external-sec
 import {
   AwsSecretsManagerSimulator,
   startAwsSimulatorServer,
-} from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-aws/simulator';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import { startKubernetesSimulator } from '@external-secrets-backstage/backstage-plugin-external-secrets-backend/testUtils';
 import { randomBytes } from 'node:crypto';
 import { startBenchBackend } from '../runner/startBenchBackend';

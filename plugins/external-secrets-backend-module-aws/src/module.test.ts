@@ -8,7 +8,7 @@ import { AwsSecretsManagerProvider } from './provider/AwsSecretsManagerProvider'
 import {
   AwsSecretsManagerSimulator,
   startAwsSimulatorServer,
-} from './simulator';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import {
   awsStore,
   createCapturingLogger,

@@ -8,5 +8,6 @@
  */
 
 export * from './infisical';
+export * from './aws';
 export * from './tls';
 export * from './localFileUrlReader';

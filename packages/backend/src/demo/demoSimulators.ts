@@ -11,7 +11,7 @@ import {
 import {
   AwsSecretsManagerSimulator,
   startAwsSimulatorServer,
-} from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-aws/simulator';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import { readFile } from 'node:fs/promises';
 import { startDemoRolloutController } from './demoRolloutController';
 import { resolve } from 'node:path';

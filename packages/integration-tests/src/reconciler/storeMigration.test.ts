@@ -3,7 +3,7 @@ import {
   AwsSecretsManagerSimulator,
   startAwsSimulatorServer,
   type AwsSimulatorServer,
-} from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-aws/simulator';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import infisicalModule from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical';
 import type { JsonObject } from '@backstage/types';
 import request from 'supertest';

@@ -18,11 +18,11 @@ import { CredentialCache } from './CredentialCache';
 import { StoreSession, type ProviderState } from './StoreSession';
 import { PROVIDER_NAME } from './toProviderError';
 
-/** @public */
+/** Per-request timeout when `requestTimeout` is not configured. @public */
 export const DEFAULT_AWS_REQUEST_TIMEOUT_MS = 10_000;
-/** @public */
+/** SDK attempts per call (first try plus retries) when `maxRetries` is not configured. @public */
 export const DEFAULT_AWS_MAX_ATTEMPTS = 3;
-/** @public */
+/** How long reads of one store wait to join one BatchGetSecretValue when `batchWindow` is not configured. @public */
 export const DEFAULT_AWS_BATCH_WINDOW_MS = 10;
 
 /**
@@ -58,7 +58,9 @@ export type AwsSecretsManagerProviderOptions = {
  * @public
  */
 export class AwsSecretsManagerProvider implements SecretsProvider {
+  /** The provider key in a store's `spec.provider` (`aws`). */
   readonly name = PROVIDER_NAME;
+  /** What ExternalSecrets on this provider may use: versions, and find by path, name regexp and tags. */
   readonly capabilities: ProviderCapabilities = {
     readScope: false,
     versions: true,
@@ -90,6 +92,7 @@ export class AwsSecretsManagerProvider implements SecretsProvider {
     };
   }
 
+  /** Checks a store's `spec.provider.aws` without calling AWS. */
   validateStoreSpec(store: SecretStore): ValidationIssue[] {
     return parseAwsStoreSpec(store).issues;
   }
@@ -143,6 +146,7 @@ export class AwsSecretsManagerProvider implements SecretsProvider {
     }
   }
 
+  /** A client for one store and the namespace its credentials resolve in. */
   async newClient(
     store: SecretStore,
     context: StoreContext,
@@ -152,6 +156,7 @@ export class AwsSecretsManagerProvider implements SecretsProvider {
     );
   }
 
+  /** Forgets the cached credentials and role sessions. */
   async shutdown(): Promise<void> {
     this.#state.credentials.clear();
   }

@@ -3,7 +3,7 @@ import {
   AwsSecretsManagerSimulator,
   startAwsSimulatorServer,
   type AwsSimulatorServer,
-} from '../simulator';
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import {
   awsStore,
   createCapturingLogger,

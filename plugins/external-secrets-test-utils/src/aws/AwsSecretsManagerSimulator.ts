@@ -14,8 +14,8 @@ type Secret = {
   versions: Version[];
 };
 
-/** One answer of the simulator: HTTP status and JSON body. */
-export type SimulatorResponse = { status: number; body: unknown };
+/** One answer of the simulator: HTTP status and JSON body. @public */
+export type AwsSimulatorResponse = { status: number; body: unknown };
 
 const ACCOUNT = '123456789012';
 
@@ -33,7 +33,12 @@ export class AwsSecretsManagerSimulator {
   readonly #calls = new Map<string, number>();
   #clock = Date.now;
 
-  constructor(readonly region = 'eu-west-1') {}
+  /** The region the simulated secrets' ARNs name. */
+  readonly region: string;
+
+  constructor(region = 'eu-west-1') {
+    this.region = region;
+  }
 
   /** Creates a secret or puts a new current version (the old one becomes AWSPREVIOUS). */
   setSecret(
@@ -64,6 +69,7 @@ export class AwsSecretsManagerSimulator {
     return id;
   }
 
+  /** Removes the secret and its versions, as a ForceDeleteWithoutRecovery would. */
   deleteSecret(name: string): void {
     this.#secrets.delete(name);
   }
@@ -74,7 +80,7 @@ export class AwsSecretsManagerSimulator {
   }
 
   /** Serves one request: `target` is the X-Amz-Target header, e.g. `secretsmanager.ListSecrets`. */
-  handle(target: string, body: Record<string, unknown>): SimulatorResponse {
+  handle(target: string, body: Record<string, unknown>): AwsSimulatorResponse {
     const op = target.replace(/^secretsmanager\./, '');
     this.#calls.set(op, (this.#calls.get(op) ?? 0) + 1);
     switch (op) {
@@ -93,7 +99,7 @@ export class AwsSecretsManagerSimulator {
     }
   }
 
-  private createSecret(body: Record<string, unknown>): SimulatorResponse {
+  private createSecret(body: Record<string, unknown>): AwsSimulatorResponse {
     const name = String(body.Name ?? '');
     if (this.#secrets.has(name))
       return error(
@@ -113,7 +119,7 @@ export class AwsSecretsManagerSimulator {
     };
   }
 
-  private putSecretValue(body: Record<string, unknown>): SimulatorResponse {
+  private putSecretValue(body: Record<string, unknown>): AwsSimulatorResponse {
     const secret = this.find(String(body.SecretId ?? ''));
     if (!secret) return notFound();
     const stages = body.VersionStages as string[] | undefined;
@@ -160,7 +166,7 @@ export class AwsSecretsManagerSimulator {
     };
   }
 
-  private getSecretValue(body: Record<string, unknown>): SimulatorResponse {
+  private getSecretValue(body: Record<string, unknown>): AwsSimulatorResponse {
     const secret = this.find(String(body.SecretId ?? ''));
     if (!secret) return notFound();
     const stage = (body.VersionStage as string | undefined) ?? 'AWSCURRENT';
@@ -176,7 +182,7 @@ export class AwsSecretsManagerSimulator {
 
   private batchGetSecretValue(
     body: Record<string, unknown>,
-  ): SimulatorResponse {
+  ): AwsSimulatorResponse {
     const ids = (body.SecretIdList as string[] | undefined) ?? [];
     if (ids.length > 20)
       return error('ValidationException', 'SecretIdList has more than 20 ids');
@@ -198,7 +204,7 @@ export class AwsSecretsManagerSimulator {
     return { status: 200, body: { SecretValues, Errors, NextToken: null } };
   }
 
-  private listSecrets(body: Record<string, unknown>): SimulatorResponse {
+  private listSecrets(body: Record<string, unknown>): AwsSimulatorResponse {
     const filters =
       (body.Filters as { Key: string; Values: string[] }[] | undefined) ?? [];
     const matches = (s: Secret) =>
@@ -241,7 +247,7 @@ function wireValue(body: Record<string, unknown>): string | Uint8Array {
     : String(body.SecretString ?? '');
 }
 
-function error(type: string, message: string): SimulatorResponse {
+function error(type: string, message: string): AwsSimulatorResponse {
   return { status: 400, body: { __type: type, message } };
 }
 

@@ -1,11 +1,9 @@
 /**
  * An in-memory AWS Secrets Manager (JSON wire protocol) for demos and tests.
- *
- * @packageDocumentation
  */
 export {
   AwsSecretsManagerSimulator,
-  type SimulatorResponse,
+  type AwsSimulatorResponse,
 } from './AwsSecretsManagerSimulator';
 export {
   startAwsSimulatorServer,

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AwsSecretsManagerSimulator } from './AwsSecretsManagerSimulator';
 
-/** @public */
+/** A running simulator server; `close()` stops it. @public */
 export type AwsSimulatorServer = {
   /** `http://127.0.0.1:PORT`: the module's `endpoints.secretsManager`. */
   url: string;

@@ -1,4 +1,8 @@
-import { AwsSecretsManagerProvider } from '../provider/AwsSecretsManagerProvider';
+import {
+  AwsSecretsManagerSimulator,
+  startAwsSimulatorServer,
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
+import { AwsSecretsManagerProvider } from './AwsSecretsManagerProvider';
 import {
   createSecret,
   putValue,
@@ -11,8 +15,6 @@ import {
   credentialSecrets,
   storeContext,
 } from '../__testUtils__/awsWorld';
-import { AwsSecretsManagerSimulator } from './AwsSecretsManagerSimulator';
-import { startAwsSimulatorServer } from './startAwsSimulatorServer';
 
 jest.setTimeout(120_000);
 
