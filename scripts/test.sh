@@ -63,6 +63,8 @@ else
 fi
 run_step "browser test (demo portal in headless Chromium)" \
   bash scripts/browser-test.sh "$results/browser.json"
+run_step "adoption test (yarn test:adopt: the packages in a new create-app app, from their READMEs)" \
+  bash scripts/adopt-test.sh "$results/adopt.json"
 
 step "summary"
 node scripts/summarize-tests.js "$results" || failed_steps+=("summary")
