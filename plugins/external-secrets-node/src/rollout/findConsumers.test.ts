@@ -252,4 +252,27 @@ describe('findConsumer: how a workload reads the Secret', () => {
       'StatefulSet/c',
     ]);
   });
+
+  // Reloader's PerformAction (internal/pkg/handler/upgrade.go) restarts a
+  // workload whose `secret.reloader.stakater.com/reload` names the Secret
+  // whether or not a container reads it, so that workload is a consumer too.
+  it('a workload that only names the Secret in secret.reloader.stakater.com/reload is a consumer needing a restart', () => {
+    const named = workload([envRef('other')], { name: 'reloads' });
+    named.metadata.annotations = {
+      'secret.reloader.stakater.com/reload': 'unrelated, db-credentials',
+    };
+    const unnamed = workload([envRef('other')], { name: 'ignores' });
+    unnamed.metadata.annotations = {
+      'secret.reloader.stakater.com/reload': 'db-credentials-old',
+    };
+
+    expect(findConsumer(named, SECRET)).toEqual({
+      kind: 'Deployment',
+      name: 'reloads',
+      uses: [],
+      updates: 'restart',
+      paused: false,
+    });
+    expect(findConsumer(unnamed, SECRET)).toBeUndefined();
+  });
 });

@@ -1,3 +1,5 @@
+import { podTemplateOf } from './podTemplate';
+import { namesSecretForReload } from './reloaderAnnotations';
 import {
   ContainerLike,
   PodTemplateLike,
@@ -7,19 +9,6 @@ import {
   VolumeLike,
   WorkloadObject,
 } from './types';
-
-/**
- * The pod template of a workload (a CronJob's is inside its job template).
- *
- * @public
- */
-export function podTemplateOf(
-  workload: WorkloadObject,
-): PodTemplateLike | undefined {
-  return workload.kind === 'CronJob'
-    ? workload.spec?.jobTemplate?.spec?.template
-    : workload.spec?.template;
-}
 
 /** Names of the pod's volumes that carry the Secret, and how. */
 function secretVolumes(
@@ -118,11 +107,14 @@ export function updateModeOf(
   uses: SecretUse[],
 ): UpdateMode {
   if (workload.kind === 'CronJob') return 'next-run';
+  if (uses.length === 0) return 'restart'; // named for a Reloader restart only
   return uses.every(updatesInPlace) ? 'in-place' : 'restart';
 }
 
 /**
- * The workload as a consumer of the Secret, or undefined when it does not read it.
+ * The workload as a consumer of the Secret, or undefined when it neither reads
+ * it nor names it in `secret.reloader.stakater.com/reload` (Reloader restarts
+ * such a workload on the Secret's change even though no container reads it).
  *
  * @public
  */
@@ -131,7 +123,9 @@ export function findConsumer(
   secretName: string,
 ): SecretConsumer | undefined {
   const uses = findSecretUses(podTemplateOf(workload), secretName);
-  if (uses.length === 0) return undefined;
+  if (uses.length === 0 && !namesSecretForReload(workload, secretName)) {
+    return undefined;
+  }
   return {
     kind: workload.kind,
     name: workload.metadata.name,

@@ -3,15 +3,12 @@ export {
   findConsumer,
   findConsumers,
   findSecretUses,
-  podTemplateOf,
   updateModeOf,
 } from './findConsumers';
+export { podTemplateOf } from './podTemplate';
+export { RELOADER_ANNOTATIONS } from './reloaderAnnotations';
 export { consumerVerdict } from './consumerVerdict';
-export {
-  ANNOTATION_RESTART_ON_CHANGE,
-  RELOADER_ANNOTATIONS,
-  restartOptIn,
-} from './restartOptIn';
+export { ANNOTATION_RESTART_ON_CHANGE, restartOptIn } from './restartOptIn';
 export type { RestartOptIn } from './restartOptIn';
 export {
   alreadyRestartedFor,

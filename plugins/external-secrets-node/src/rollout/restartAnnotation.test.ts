@@ -3,7 +3,7 @@ import {
   lastReloadedFrom,
   restartAnnotation,
 } from './restartAnnotation';
-import { RELOADER_ANNOTATIONS } from './restartOptIn';
+import { RELOADER_ANNOTATIONS } from './reloaderAnnotations';
 import { WorkloadObject } from './types';
 
 const NOW = new Date('2026-12-06T14:02:30.900Z');

@@ -1,5 +1,5 @@
-import { RELOADER_ANNOTATIONS } from './restartOptIn';
-import { podTemplateOf } from './findConsumers';
+import { RELOADER_ANNOTATIONS } from './reloaderAnnotations';
+import { podTemplateOf } from './podTemplate';
 import { SecretUse, WorkloadObject } from './types';
 
 /**

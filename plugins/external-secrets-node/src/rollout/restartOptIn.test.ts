@@ -1,8 +1,5 @@
-import {
-  ANNOTATION_RESTART_ON_CHANGE,
-  RELOADER_ANNOTATIONS as R,
-  restartOptIn,
-} from './restartOptIn';
+import { RELOADER_ANNOTATIONS as R } from './reloaderAnnotations';
+import { ANNOTATION_RESTART_ON_CHANGE, restartOptIn } from './restartOptIn';
 import { SecretUse, WorkloadObject } from './types';
 
 const SECRET = 'db-credentials';

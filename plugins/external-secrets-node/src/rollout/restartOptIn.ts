@@ -1,25 +1,9 @@
-import { compileGoRegexp, goRegexpMatches } from '../reconcile/goRegexp';
-import { podTemplateOf } from './findConsumers';
+import {
+  namedForReload,
+  reloaderAnnotations,
+  RELOADER_ANNOTATIONS,
+} from './reloaderAnnotations';
 import { SecretUse, WorkloadObject } from './types';
-
-/**
- * Stakater Reloader's annotations (internal/pkg/options and
- * internal/pkg/handler/upgrade.go, PerformAction), honoured so teams keep the
- * opt-in they already use.
- * @public
- */
-export const RELOADER_ANNOTATIONS = {
-  auto: 'reloader.stakater.com/auto',
-  secretAuto: 'secret.reloader.stakater.com/auto',
-  secretReload: 'secret.reloader.stakater.com/reload',
-  search: 'reloader.stakater.com/search',
-  /** On the Secret: workloads with `search: "true"` reload on its change. */
-  match: 'reloader.stakater.com/match',
-  /** On the Secret: Reloader ignores its changes. */
-  ignore: 'reloader.stakater.com/ignore',
-  /** On the pod template: what the last restart was for (annotation strategy). */
-  lastReloadedFrom: 'reloader.stakater.com/last-reloaded-from',
-} as const;
 
 /**
  * Our own opt-in, on the ExternalSecret: `"true"` restarts every workload that
@@ -37,41 +21,9 @@ export type RestartOptIn =
   | typeof RELOADER_ANNOTATIONS.search
   | typeof ANNOTATION_RESTART_ON_CHANGE;
 
-const WORKLOAD_KEYS = [
-  RELOADER_ANNOTATIONS.auto,
-  RELOADER_ANNOTATIONS.secretAuto,
-  RELOADER_ANNOTATIONS.secretReload,
-  RELOADER_ANNOTATIONS.search,
-];
-
 /** Go's strconv.ParseBool true values, as Reloader parses `auto`. */
 function parseBool(value: string | undefined): boolean {
   return ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value ?? '');
-}
-
-/**
- * Reloader reads the workload's own annotations and, only when none of its
- * keys is there, the pod template's.
- */
-function reloaderAnnotations(workload: WorkloadObject): Record<string, string> {
-  const own = workload.metadata.annotations ?? {};
-  if (WORKLOAD_KEYS.some(key => key in own)) return own;
-  return podTemplateOf(workload)?.metadata?.annotations ?? {};
-}
-
-/** `secret.reloader.stakater.com/reload`: comma-separated, each anchored (`^name$`). */
-function namedForReload(list: string | undefined, secretName: string): boolean {
-  if (!list) return false;
-  return list
-    .split(',')
-    .map(v => v.trim())
-    .some(pattern => {
-      try {
-        return goRegexpMatches(compileGoRegexp(`^${pattern}$`), secretName);
-      } catch {
-        return false; // Reloader's MustCompile would crash; we skip the entry
-      }
-    });
 }
 
 /**
