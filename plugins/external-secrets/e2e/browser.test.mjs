@@ -203,6 +203,12 @@ async function checkEntityCard(page) {
   const card = page.locator('.MuiCard-root', {
     has: page.locator('section[aria-label^="ExternalSecret "]'),
   });
+  const box = await card.first().boundingBox();
+  const viewport = page.viewportSize();
+  assert(
+    box !== null && viewport !== null && box.y < viewport.height,
+    `the card starts below the Overview's first screen (top at ${box?.y} px of ${viewport?.height})`,
+  );
   await screenshot(page, 'card.png', card);
 }
 
