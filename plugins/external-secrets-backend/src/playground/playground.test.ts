@@ -40,6 +40,9 @@ async function startPluginBackend(externalSecrets: JsonObject) {
           externalSecrets: {
             ...externalSecrets,
             api: { validateResponses: true },
+            // runCycle() runs one cycle; with watches a run holds its cluster
+            // for the whole `frequency` and the test would wait it out.
+            watch: { enabled: false },
           },
         },
       }),

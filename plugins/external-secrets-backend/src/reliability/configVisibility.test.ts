@@ -11,8 +11,8 @@ const PLUGINS_DIR = resolve(__dirname, '../../..');
 /** Key names that hold, or point at, credential material. */
 const CREDENTIAL_LIKE =
   /(token|secret|password|passwd|credential|apikey|privatekey|clientid|cadata|cafile|certificate)/i;
-/** Names that contain a credential word without being one. */
-const NOT_CREDENTIAL = /externalsecret/i;
+/** Names that contain a credential word without being one (the ExternalSecret kind, the AWS service name). */
+const NOT_CREDENTIAL = /externalsecret|secretsmanager/i;
 
 type SchemaKey = {
   file: string;
