@@ -125,6 +125,9 @@ app_git() { (cd "$app" && GIT_DIR="$app/.git" GIT_WORK_TREE="$app" git "$@"); }
 
 phase "create (or reset) the app"
 export YARN_ENABLE_GLOBAL_CACHE=false YARN_CACHE_FOLDER="$cache/yarn-cache"
+# Yarn 4 turns on immutable installs when CI is set; the new app has no lockfile
+# yet (create-app writes it, and every README `yarn add` changes it).
+export YARN_ENABLE_IMMUTABLE_INSTALLS=false
 if [ ! -f "$app/.adopt-test-created" ] || [ ! -d "$app/.git" ]; then
   if [ -e "$app" ]; then # deleting a whole app takes minutes: out of the way now, deleted after the run
     mv "$app" "$cache/trash-$$"
