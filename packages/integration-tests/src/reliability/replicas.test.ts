@@ -175,9 +175,13 @@ describe('two backend replicas on one PostgreSQL', () => {
     );
     const [held] = secretWrites(world.kubernetes);
 
-    // The slow cycle's claim expires after 2 s. A replica starting now frees
-    // the expired claim (its scheduler's janitor), claims the task and writes
-    // the same Secret.
+    // The slow cycle's claim expires `timeout` + `frequency` (3 s) after its
+    // run began, which was before this write. A replica starting after that
+    // frees the expired claim at startup (its scheduler's janitor, which then
+    // sleeps a minute), claims the task and writes the same Secret. Started
+    // earlier, its janitor finds nothing to free and the slow replica keeps
+    // the task.
+    await new Promise(resolve => setTimeout(resolve, 3_500));
     const takeover = await startReplica('takeover', {
       schedule: { frequency: { seconds: 1 }, timeout: { seconds: 2 } },
     });
