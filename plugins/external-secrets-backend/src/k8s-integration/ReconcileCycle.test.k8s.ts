@@ -73,10 +73,10 @@ function describeEvent(e: AuditEvent): string {
 }
 
 /** The object a write is about: an Event `my-secret.1a2b...` is about `my-secret`. */
-function involvedName(e: AuditEvent): string | undefined {
-  const name = e.objectRef?.name;
+function involvedName(e: AuditEvent): string {
+  const name = e.objectRef?.name ?? '';
   return e.objectRef?.resource === 'events'
-    ? name?.replace(/\.[0-9a-f]+$/, '')
+    ? name.replace(/\.[0-9a-f]+$/, '')
     : name;
 }
 
