@@ -969,7 +969,17 @@ export const spec = {
             },
           },
           '429': {
-            description: 'Error',
+            description:
+              'Rate limited, the sync-now budget for this user and entity is spent.',
+            headers: {
+              'Retry-After': {
+                description: 'Seconds until the next request is admitted.',
+                schema: {
+                  type: 'integer',
+                  minimum: 1,
+                },
+              },
+            },
             content: {
               'application/json': {
                 schema: {
@@ -1243,7 +1253,17 @@ export const spec = {
             },
           },
           '429': {
-            description: 'Error',
+            description:
+              'Rate limited, the key-listing budget for this user and store is spent.',
+            headers: {
+              'Retry-After': {
+                description: 'Seconds until the next request is admitted.',
+                schema: {
+                  type: 'integer',
+                  minimum: 1,
+                },
+              },
+            },
             content: {
               'application/json': {
                 schema: {
