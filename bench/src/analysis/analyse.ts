@@ -27,7 +27,7 @@ export const FREE_PLAN: PerMinute = {
   total: 600,
 };
 export const TARGET_ENTITIES = 1000;
-const WALL_TIME_TARGET_MS = 5000;
+export const WALL_TIME_TARGET_MS = 5000;
 const STALL_TARGET_MS = 100;
 const RSS_TARGET_MB = 400;
 const API_P95_TARGET_MS = 50;
@@ -323,7 +323,17 @@ function targets(results: BenchResults): Verdict[] {
         results.parameters.latencyMs
       } ms latency (${describe})`,
       met: c ? c.wallMs < WALL_TIME_TARGET_MS : undefined,
-      measured: bySize(results, s => secondsOf(s.cycles[label]?.wallMs)),
+      // The CPU seconds beside the wall time: on a loaded machine the wall
+      // time stretches, the plugin's CPU time much less.
+      measured: bySize(results, s => {
+        const measured = s.cycles[label];
+        return measured
+          ? `${secondsOf(measured.wallMs)} (${round(
+              measured.cpuMs / 1000,
+              2,
+            )} CPU s)`
+          : 'n/a';
+      }),
       cause:
         c && c.wallMs >= WALL_TIME_TARGET_MS
           ? label === 'cold'

@@ -216,7 +216,9 @@ Options: \`--sizes\`, \`--latency <ms>\`, \`--api-seconds\`, \`--connections\`, 
 (one refresh through the AWS Secrets Manager module, default: the hour's size), \`--changes <n>\` (remote
 changes in each, default 6), \`--k8s-concurrency <n>\`, \`--budget-minutes\` (default 10: a size that no longer fits is reported, not run),
 \`--max-old-space <MB>\` (the runner's heap cap, default 256: what the plugin README recommends; 0 for none), \`--out\`; \`--render-only\` rewrites this README and the chart from
-\`results.json\`. \`BENCH_PROFILE=<cold|idle|refresh|change|takeover|takeover-<mode>|api-sqlite|api-postgres>\` writes a CPU profile of that
+\`results.json\`; \`--cold-only\` boots each size and runs its first (cold) cycle only, then prints its wall time against the
+5 s target and the CPU seconds of the plugin's process (the simulators run in their own), writing no files. Every run
+prints that cold-cycle line as soon as the cycle ends. \`BENCH_PROFILE=<cold|idle|refresh|change|takeover|takeover-<mode>|api-sqlite|api-postgres>\` writes a CPU profile of that
 step (\`BENCH_PROFILE_DIR\`, default the temp folder).
 
 ## Latest run
