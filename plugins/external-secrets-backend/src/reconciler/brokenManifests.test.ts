@@ -275,6 +275,37 @@ describe('broken declared manifests', () => {
     expect(events.body.events[0].message).toContain('data unchanged');
   });
 
+  it('should advance the last attempt of a manifest that keeps failing the same way, on the tab and the admin page, and let a sync-now land', async () => {
+    const b = await start(manifest({ 7: '  refreshInterval: every hour' }));
+    const [first] = await statusAfterCycle(b);
+    expect(first.state).toBe('Error');
+    const sync = await request(b.server)
+      .post(
+        '/api/external-secrets/entities/component/default/orders-service/sync',
+      )
+      .send({});
+    expect(sync.status).toBe(202);
+    await new Promise(resolve => setTimeout(resolve, 5));
+
+    const [again] = await statusAfterCycle(b);
+
+    // The page polls until lastAttemptAt passes the sync-now request.
+    expect(Date.parse(again.lastAttemptAt)).toBeGreaterThan(
+      Date.parse(first.lastAttemptAt),
+    );
+    const overview = await request(b.server).get(
+      '/api/external-secrets/overview',
+    );
+    expect(overview.body.failing).toEqual([
+      expect.objectContaining({
+        externalSecret: expect.objectContaining({
+          name: 'my-secret',
+          lastAttemptAt: again.lastAttemptAt,
+        }),
+      }),
+    ]);
+  });
+
   it('should name a missing store once, not once per key', async () => {
     const [es] = await statusAfterCycle(
       await start(manifest({ 9: '    name: no-such-store' })),

@@ -59,14 +59,16 @@ export function failed(
     consecutiveFailures: (previous?.consecutiveFailures ?? 0) + 1,
     keys: parsed ? declaredKeys(parsed, 'error', message) : sketch?.keys ?? [],
   };
-  const changed =
+  const newFailure =
     !previous ||
     previous.message !== message ||
     previous.state !== record.state;
+  // Every attempt is saved, so the tab's and the admin page's "last attempt"
+  // advance and a sync-now lands; an event only when the failure is new.
   return {
     record,
-    changed,
-    events: changed ? [event(item, 'error', message, ctx.now)] : [],
+    changed: true,
+    events: newFailure ? [event(item, 'error', message, ctx.now)] : [],
   };
 }
 
