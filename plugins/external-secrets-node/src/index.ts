@@ -16,6 +16,7 @@ export {
   computeCreatedByLabel,
 } from './reconcile/computeDataHash';
 export { syncedResourceVersion } from './reconcile/syncedResourceVersion';
+export { isUnchanged } from './reconcile/desiredSecret';
 export { isDue } from './reconcile/isDue';
 export type { DueDecision, DueReason, IsDueInput } from './reconcile/isDue';
 export { planReads, storeRefKey } from './reconcile/planReads';

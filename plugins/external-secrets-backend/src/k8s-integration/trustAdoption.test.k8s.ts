@@ -168,13 +168,15 @@ spec:
       'reconcile.external-secrets.io/created-by':
         expect.stringMatching(/^[0-9a-f]{56}$/),
     });
+    // A target Secret is written as its ExternalSecret's own field manager,
+    // as ESO writes it (fqdnFor, pkg/controllers/externalsecret/util.go).
     expect(managers(secret!.metadata!.managedFields)).toContain(
-      `${FIELD_MANAGER} Update`,
+      'externalsecrets.external-secrets.io/web-tls Update',
     );
     expect((await b.status('web'))[0]).toMatchObject({ state: 'Synced' });
   });
 
-  it(`should write an ExternalSecret CR's Secret and status as ${FIELD_MANAGER}, never as node-fetch`, async () => {
+  it(`should write an ExternalSecret CR's Secret as its own field manager (ESO's name) and its status as ${FIELD_MANAGER}, never as node-fetch`, async () => {
     const app = uniqueName('app');
     await admin.create({
       apiVersion: 'external-secrets.io/v1',
@@ -205,9 +207,10 @@ spec:
       metadata: { name: 'db', namespace: ns },
     });
     // The test's admin created the ExternalSecret (as node-fetch); everything
-    // the plugin wrote carries its own name.
+    // the plugin wrote carries a name: the Secret the ExternalSecret's own
+    // (ESO's fqdnFor), so managedFields say which ExternalSecret wrote it.
     expect(managers(secret!.metadata!.managedFields)).toEqual([
-      `${FIELD_MANAGER} Update`,
+      'externalsecrets.external-secrets.io/db Update',
     ]);
     const esFields = (es.metadata as { managedFields?: V1ManagedFieldsEntry[] })
       .managedFields;

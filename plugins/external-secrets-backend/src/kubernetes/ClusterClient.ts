@@ -38,6 +38,16 @@ export type DeleteSecretOptions = {
   resourceVersion?: string;
 };
 
+/** @public */
+export type SecretWriteOptions = {
+  /**
+   * The field manager the write is recorded under in `managedFields`: the
+   * ExternalSecret's own (ESO's `externalsecrets.external-secrets.io/<name>`)
+   * for its target Secret; the plugin's shared name when absent.
+   */
+  fieldManager?: string;
+};
+
 /** `{namespace, name, key}` of a Secret or ConfigMap key. @public */
 export type ObjectKeyRef = {
   namespace: string;
@@ -110,13 +120,19 @@ export interface ClusterClient {
   ): Promise<ObjectMetadata | undefined>;
 
   /** Creates a Secret; CONFLICT (`alreadyExists`) when it exists. */
-  createSecret(secret: KubernetesSecret): Promise<KubernetesSecret>;
+  createSecret(
+    secret: KubernetesSecret,
+    options?: SecretWriteOptions,
+  ): Promise<KubernetesSecret>;
 
   /**
    * Replaces a Secret. `metadata.resourceVersion` is required: a stale one is a
    * CONFLICT, so a concurrent writer is never overwritten.
    */
-  replaceSecret(secret: KubernetesSecret): Promise<KubernetesSecret>;
+  replaceSecret(
+    secret: KubernetesSecret,
+    options?: SecretWriteOptions,
+  ): Promise<KubernetesSecret>;
 
   /** Deletes a Secret; resolves false when it was already gone. */
   deleteSecret(

@@ -23,6 +23,7 @@ import {
   ListExternalSecretsOptions,
   ListSecretsMetadataOptions,
   ObjectKeyRef,
+  SecretWriteOptions,
 } from './ClusterClient';
 import { ClusterConfig } from './ClusterConfig';
 import { ClusterRequests } from './ClusterRequests';
@@ -188,12 +189,18 @@ export class KubernetesClusterClient implements ClusterClient {
 
   // Writes (KubernetesWrites.ts)
 
-  createSecret(secret: KubernetesSecret): Promise<KubernetesSecret> {
-    return this.writes.createSecret(secret);
+  createSecret(
+    secret: KubernetesSecret,
+    options?: SecretWriteOptions,
+  ): Promise<KubernetesSecret> {
+    return this.writes.createSecret(secret, options);
   }
 
-  replaceSecret(secret: KubernetesSecret): Promise<KubernetesSecret> {
-    return this.writes.replaceSecret(secret);
+  replaceSecret(
+    secret: KubernetesSecret,
+    options?: SecretWriteOptions,
+  ): Promise<KubernetesSecret> {
+    return this.writes.replaceSecret(secret, options);
   }
 
   deleteSecret(

@@ -10,7 +10,7 @@ import {
   CoreV1Event,
   CustomObjectsApi,
 } from '@kubernetes/client-node';
-import { DeleteSecretOptions } from './ClusterClient';
+import { DeleteSecretOptions, SecretWriteOptions } from './ClusterClient';
 import {
   ClusterRequests,
   coreTarget,
@@ -28,7 +28,9 @@ import { KubernetesSecret, UnparsedKubernetesObject } from './types';
 /**
  * Every write to a cluster: Secrets (create, replace with optimistic
  * concurrency, delete with preconditions), the ExternalSecret status
- * subresource and its annotations. Each names itself as FIELD_MANAGER.
+ * subresource and its annotations. Each names itself as FIELD_MANAGER, but
+ * a target Secret, written as its ExternalSecret's own field manager as ESO
+ * does (SecretWriteOptions).
  */
 export class KubernetesWrites {
   constructor(
@@ -38,7 +40,10 @@ export class KubernetesWrites {
     private readonly reads: KubernetesReads,
   ) {}
 
-  async createSecret(secret: KubernetesSecret): Promise<KubernetesSecret> {
+  async createSecret(
+    secret: KubernetesSecret,
+    options: SecretWriteOptions = {},
+  ): Promise<KubernetesSecret> {
     const { namespace, name } = secret.metadata;
     const created = await this.requests.call(
       secretTarget('create', namespace, name),
@@ -47,7 +52,7 @@ export class KubernetesWrites {
           {
             namespace,
             body: toV1Secret(secret, { withResourceVersion: false }),
-            fieldManager: FIELD_MANAGER,
+            fieldManager: options.fieldManager ?? FIELD_MANAGER,
           },
           opts,
         ),
@@ -55,7 +60,10 @@ export class KubernetesWrites {
     return fromV1Secret(created);
   }
 
-  async replaceSecret(secret: KubernetesSecret): Promise<KubernetesSecret> {
+  async replaceSecret(
+    secret: KubernetesSecret,
+    options: SecretWriteOptions = {},
+  ): Promise<KubernetesSecret> {
     const { namespace, name, resourceVersion } = secret.metadata;
     const target = secretTarget('update', namespace, name);
     if (!resourceVersion) {
@@ -70,7 +78,7 @@ export class KubernetesWrites {
           namespace,
           name,
           body: toV1Secret(secret, { withResourceVersion: true }),
-          fieldManager: FIELD_MANAGER,
+          fieldManager: options.fieldManager ?? FIELD_MANAGER,
         },
         opts,
       ),

@@ -9,7 +9,12 @@ export type {
   ListExternalSecretsOptions,
   ListSecretsMetadataOptions,
   ObjectKeyRef,
+  SecretWriteOptions,
 } from './ClusterClient';
+export type {
+  ManagedKeys,
+  ManagedKeysByManager,
+} from './externalSecretFieldManager';
 export type {
   ClusterWatcher,
   ResourceWatch,

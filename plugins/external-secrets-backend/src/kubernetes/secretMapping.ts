@@ -4,6 +4,7 @@
  */
 import { SecretValue } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import type { V1ObjectMeta, V1Secret } from '@kubernetes/client-node';
+import { managedKeysOf } from './externalSecretFieldManager';
 import { KubernetesSecret, ObjectMetadata } from './types';
 
 /** RFC 3339 without milliseconds, as the apiserver writes timestamps. */
@@ -53,11 +54,13 @@ export function fromV1Secret(secret: V1Secret): KubernetesSecret {
   for (const [key, value] of Object.entries(secret.data ?? {})) {
     data[key] = SecretValue.fromBase64(value);
   }
+  const managedKeys = managedKeysOf(secret.metadata?.managedFields);
   return {
     metadata: { ...metadata, namespace: metadata.namespace ?? '' },
     ...(secret.type !== undefined && { type: secret.type }),
     data,
     ...(secret.immutable !== undefined && { immutable: secret.immutable }),
+    ...(Object.keys(managedKeys).length > 0 && { managedKeys }),
   };
 }
 

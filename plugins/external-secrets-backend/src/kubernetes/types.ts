@@ -6,6 +6,7 @@
  */
 import type { KubernetesObjectMeta } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import type { SecretValue } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
+import type { ManagedKeysByManager } from './externalSecretFieldManager';
 
 /** Object metadata as the plugin reads it. @public */
 export type ObjectMetadata = KubernetesObjectMeta & {
@@ -40,6 +41,11 @@ export type KubernetesSecret = {
   type?: string;
   data: Record<string, SecretValue>;
   immutable?: boolean;
+  /**
+   * Read only: the label, annotation and data key names each ExternalSecret
+   * field manager owns (`metadata.managedFields`), never sent on a write.
+   */
+  managedKeys?: ManagedKeysByManager;
 };
 
 /** Labels of a Namespace (for ClusterSecretStore `namespaceSelector`s). @public */

@@ -24,6 +24,12 @@ export type ClusterInventory = {
   config: ClusterConfig;
   client: ClusterClient;
   externalSecrets: UnparsedKubernetesObject[];
+  /**
+   * Every ExternalSecret listed, also those a small cycle does not handle
+   * (its due namespaces' lists): who else writes a shared Secret. Defaults
+   * to `externalSecrets`.
+   */
+  listedExternalSecrets?: UnparsedKubernetesObject[];
   stores: SecretStore[];
   invalidStores: InvalidStore[];
   namespaces: Map<string, NamespaceInfo | undefined>;
@@ -67,14 +73,16 @@ export async function readDueInventory(
       client.listClusterSecretStores(),
     ]);
     return [
-      perNamespace
-        .flatMap(([externalSecrets]) => externalSecrets)
-        .filter(es =>
-          due.has(`${es.metadata.namespace ?? ''}/${es.metadata.name}`),
-        ),
+      perNamespace.flatMap(([externalSecrets]) => externalSecrets),
       perNamespace.flatMap(([, stores]) => stores),
       clusterSecretStores,
     ];
+  }).then(inventory => {
+    inventory.listedExternalSecrets = inventory.externalSecrets;
+    inventory.externalSecrets = inventory.externalSecrets.filter(es =>
+      due.has(`${es.metadata.namespace ?? ''}/${es.metadata.name}`),
+    );
+    return inventory;
   });
 }
 

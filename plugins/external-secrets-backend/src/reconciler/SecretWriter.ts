@@ -18,11 +18,20 @@ import {
   syncedResourceVersion,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { ClusterError } from '../kubernetes/ClusterError';
+import {
+  externalSecretFieldManager,
+  ManagedKeysByManager,
+} from '../kubernetes/externalSecretFieldManager';
 import { KubernetesSecret } from '../kubernetes/types';
 import { CycleContext } from './CycleContext';
 import { WorkItem } from './WorkItem';
 
 const MAX_CONFLICT_RETRIES = 3;
+
+/** The target Secret as read, with the keys each ExternalSecret field manager owns. */
+export type TargetSecret = CurrentSecret & {
+  managedKeys?: ManagedKeysByManager;
+};
 
 /** What became of the write: done, refused (nothing written) or failed. */
 export type WriteOutcome = {
@@ -43,8 +52,8 @@ export async function writeSecret(
   item: WorkItem,
   ctx: CycleContext,
   targetName: string,
-  current: CurrentSecret | undefined,
-  compute: (current: CurrentSecret | undefined) => ReconcileResult,
+  current: TargetSecret | undefined,
+  compute: (current: TargetSecret | undefined) => ReconcileResult,
 ): Promise<WriteOutcome> {
   let latest = current;
   let result = compute(asSeenByCore(item, latest));
@@ -120,8 +129,8 @@ function createdByLabel(item: WorkItem): string {
  */
 function asSeenByCore(
   item: WorkItem,
-  current: CurrentSecret | undefined,
-): CurrentSecret | undefined {
+  current: TargetSecret | undefined,
+): TargetSecret | undefined {
   if (item.origin !== 'manifest' || !current?.metadata.labels) return current;
   const { [LABEL_CREATED_BY]: _ours, ...labels } = current.metadata.labels;
   return { ...current, metadata: { ...current.metadata, labels } };
@@ -154,9 +163,12 @@ async function applyResult(
       immutable: desired.immutable || undefined,
       data: desired.data,
     };
+    // As ESO writes it (client.FieldOwner(fqdnFor(es.Name))): managedFields
+    // then say which labels, annotations and keys this ExternalSecret owns.
+    const options = { fieldManager: externalSecretFieldManager(item.name) };
     await (current
-      ? client.replaceSecret(secret)
-      : client.createSecret(secret));
+      ? client.replaceSecret(secret, options)
+      : client.createSecret(secret, options));
     await audit(
       ctx,
       item,
@@ -362,7 +374,7 @@ function ownedBy(
 
 export function toCurrent(
   secret: KubernetesSecret | undefined,
-): CurrentSecret | undefined {
+): TargetSecret | undefined {
   if (!secret) return undefined;
   return {
     metadata: {
@@ -378,5 +390,6 @@ export function toCurrent(
     type: secret.type,
     immutable: secret.immutable,
     data: secret.data,
+    managedKeys: secret.managedKeys,
   };
 }

@@ -4,49 +4,76 @@ import {
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
   computeDataHash,
-  CurrentSecret,
+  isUnchanged,
   ReconcileResult,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
+import { externalSecretFieldManager } from '../kubernetes/externalSecretFieldManager';
+import { TargetSecret } from './SecretWriter';
 
-type Writer = { name: string; created: string };
+/** A creationPolicy Merge ExternalSecret of a shared Secret. */
+export type MergeWriter = {
+  name: string;
+  /** metadata.creationTimestamp, as listed ('' when unknown: counts as newest). */
+  created: string;
+};
+
+export type MergeInput = {
+  /** `cluster/namespace/secret`. */
+  target: string;
+  es: ExternalSecret;
+  /** metadata.creationTimestamp of `es`, as listed. */
+  created: string | undefined;
+  result: ReconcileResult;
+  /** The Secret as read, with who manages which key. */
+  current: TargetSecret | undefined;
+  /**
+   * The other ExternalSecrets that write this Secret with creationPolicy
+   * Merge, as listed this cycle: only they can hold a key against `es`.
+   */
+  coWriters: MergeWriter[];
+};
 
 /**
  * Which creationPolicy Merge ExternalSecret writes each key of a shared
- * Secret, remembered across cycles by this replica. Two of them producing
- * the same key made the Secret flip every cycle; the one created first
- * (creationTimestamp, then name) keeps the key, both report the conflict.
+ * Secret. Two of them producing the same key made the Secret flip every
+ * cycle; the one created first (creationTimestamp, then name) keeps the key,
+ * both report the conflict. A key's writer is read from the Secret itself:
+ * each ExternalSecret writes as its own field manager (ESO's fqdnFor), so
+ * `managedFields` names it, on every replica and after a restart. What this
+ * process saw in earlier cycles only adds rivals that have not written yet.
  */
 export class MergeClaims {
-  /** `cluster/namespace/secret` → key → writers seen producing it. */
-  private readonly claims = new Map<string, Map<string, Map<string, Writer>>>();
+  /** `cluster/namespace/secret` → key → names of the writers seen producing it. */
+  private readonly claims = new Map<string, Map<string, Set<string>>>();
 
   /**
    * Takes the keys another, older writer holds out of `result` (their
    * current value stays) and names the rival on both sides' key status.
    */
-  resolve(
-    target: string,
-    es: ExternalSecret,
-    result: ReconcileResult,
-    current: CurrentSecret | undefined,
-    /** metadata.creationTimestamp of the ExternalSecret, as listed. */
-    created: string | undefined,
-  ): ReconcileResult {
+  resolve(input: MergeInput): ReconcileResult {
+    const { es, result, current, target } = input;
     if (es.spec.target.creationPolicy !== 'Merge' || !result.desired) {
       return result;
     }
-    const me: Writer = { name: es.metadata.name, created: created ?? '' };
+    const me: MergeWriter = {
+      name: es.metadata.name,
+      created: input.created ?? '',
+    };
+    const live = new Map(input.coWriters.map(w => [w.name, w]));
     const byKey = this.claimsOf(target);
-    const lost = new Map<string, Writer>();
-    const rivals = new Map<string, Writer[]>();
+    const lost = new Map<string, MergeWriter>();
+    const rivals = new Map<string, MergeWriter[]>();
     for (const key of producedKeys(result)) {
-      const writers = byKey.get(key) ?? new Map<string, Writer>();
-      writers.set(me.name, me);
-      byKey.set(key, writers);
-      const others = [...writers.values()].filter(w => w.name !== me.name);
-      if (others.length === 0) continue;
-      rivals.set(key, others);
-      const first = [...writers.values()].sort(olderFirst)[0];
+      const seen = byKey.get(key) ?? new Set<string>();
+      seen.add(me.name);
+      byKey.set(key, seen);
+      const others = new Set([...seen].filter(name => live.has(name)));
+      const owner = ownerOf(key, current, input.coWriters);
+      if (owner) others.add(owner.name);
+      if (others.size === 0) continue;
+      const writers = [...others].map(name => live.get(name)!);
+      rivals.set(key, writers);
+      const first = [...writers, me].sort(olderFirst)[0];
       if (first.name !== me.name) lost.set(key, first);
     }
     if (rivals.size === 0) return result;
@@ -76,7 +103,24 @@ export class MergeClaims {
   }
 }
 
-function olderFirst(a: Writer, b: Writer): number {
+/**
+ * The co-writer whose field manager last wrote `key`, per the Secret's
+ * managedFields (ESO's getManagedDataKeys). A writer no longer listed (deleted,
+ * retargeted) holds nothing: its key goes to whoever produces it now.
+ */
+function ownerOf(
+  key: string,
+  current: TargetSecret | undefined,
+  coWriters: MergeWriter[],
+): MergeWriter | undefined {
+  const managed = current?.managedKeys;
+  if (!managed) return undefined;
+  return coWriters.find(w =>
+    managed[externalSecretFieldManager(w.name)]?.data.includes(key),
+  );
+}
+
+function olderFirst(a: MergeWriter, b: MergeWriter): number {
   if (a.created !== b.created) {
     if (!a.created) return 1;
     if (!b.created) return -1;
@@ -93,9 +137,9 @@ function producedKeys(result: ReconcileResult): string[] {
 
 function withConflicts(
   result: ReconcileResult,
-  current: CurrentSecret | undefined,
-  lost: Map<string, Writer>,
-  rivals: Map<string, Writer[]>,
+  current: TargetSecret | undefined,
+  lost: Map<string, MergeWriter>,
+  rivals: Map<string, MergeWriter[]>,
   target: string,
 ): ReconcileResult {
   const desired = result.desired!;
@@ -105,49 +149,51 @@ function withConflicts(
     else delete data[key];
   }
   const dataHash = computeDataHash(data);
-  const names = (ws: Writer[]) =>
-    ws.map(w => `ExternalSecret ${w.name}`).join(', ');
-  const secret = target.split('/').slice(1).join('/');
-  return {
-    ...result,
-    dataHash,
-    changedKeys: result.changedKeys.filter(k => !lost.has(k)),
-    desired: {
-      ...desired,
-      data,
-      metadata: {
-        ...desired.metadata,
-        annotations: {
-          ...desired.metadata.annotations,
-          [ANNOTATION_DATA_HASH]: dataHash,
-        },
+  const resolved = {
+    ...desired,
+    data,
+    metadata: {
+      ...desired.metadata,
+      annotations: {
+        ...desired.metadata.annotations,
+        [ANNOTATION_DATA_HASH]: dataHash,
       },
     },
-    keys: result.keys.map(k => {
-      const others = k.secretKey !== undefined && rivals.get(k.secretKey);
-      if (k.state !== 'synced' || !others) return k;
-      const winner = lost.get(k.secretKey!);
-      return winner
-        ? {
-            ...k,
-            state: 'error',
-            reason: 'DuplicateKey',
-            message: `key "${
-              k.secretKey
-            }" of Secret ${secret} (creationPolicy Merge) is also written by ${names(
-              others,
-            )}; ExternalSecret ${
-              winner.name
-            } was created first and keeps it: give one of them another key`,
-          }
-        : {
-            ...k,
-            message: `key "${
-              k.secretKey
-            }" of Secret ${secret} (creationPolicy Merge) is also produced by ${names(
-              others,
-            )}; this ExternalSecret was created first and keeps it`,
-          };
-    }),
   };
+  // Keeping the older writer's value may leave nothing to write: no request.
+  const unchanged =
+    result.action === 'update' && current && isUnchanged(current, resolved);
+  return {
+    ...result,
+    action: unchanged ? 'none' : result.action,
+    dataHash,
+    changedKeys: result.changedKeys.filter(k => !lost.has(k)),
+    removedKeys: unchanged ? [] : result.removedKeys,
+    desired: resolved,
+    keys: result.keys.map(k => conflictStatus(k, rivals, lost, target)),
+  };
+}
+
+function conflictStatus(
+  k: ReconcileResult['keys'][number],
+  rivals: Map<string, MergeWriter[]>,
+  lost: Map<string, MergeWriter>,
+  target: string,
+): ReconcileResult['keys'][number] {
+  const others = k.secretKey !== undefined && rivals.get(k.secretKey);
+  if (k.state !== 'synced' || !others) return k;
+  const names = others.map(w => `ExternalSecret ${w.name}`).join(', ');
+  const secret = target.split('/').slice(1).join('/');
+  const winner = lost.get(k.secretKey!);
+  return winner
+    ? {
+        ...k,
+        state: 'error',
+        reason: 'DuplicateKey',
+        message: `key "${k.secretKey}" of Secret ${secret} (creationPolicy Merge) is also written by ${names}; ExternalSecret ${winner.name} was created first and keeps it: give one of them another key`,
+      }
+    : {
+        ...k,
+        message: `key "${k.secretKey}" of Secret ${secret} (creationPolicy Merge) is also produced by ${names}; this ExternalSecret was created first and keeps it`,
+      };
 }

@@ -3,7 +3,6 @@ import {
   ParsedExternalSecret,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
-  CurrentSecret,
   reconcileExternalSecret,
   ReconcileResult,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
@@ -18,11 +17,14 @@ import {
   lastStatus,
   reportFailure,
 } from './externalSecretStatus';
+import { externalSecretFieldManager } from '../kubernetes/externalSecretFieldManager';
 import { recordSyncEvent } from './KubernetesEvents';
+import { mergeCoWriters } from './mergeCoWriters';
 import { reconcileRecord } from './reconcileRecord';
 import { deleteRenamedFrom } from './renamedTarget';
 import {
   adoptionRefusal,
+  TargetSecret,
   toCurrent,
   writeSecret,
   writeStatus,
@@ -51,7 +53,7 @@ export async function reconcileTarget(
 ): Promise<SyncOutcome> {
   const es = parsed.externalSecret;
   const targetName = es.spec.target.name;
-  let current: CurrentSecret | undefined;
+  let current: TargetSecret | undefined;
   try {
     current = toCurrent(await ctx.currentSecret(item, targetName));
   } catch (e) {
@@ -154,7 +156,7 @@ function computeTarget(options: {
   ctx: CycleContext;
   storeReads: StoreReads;
   templateSources: Awaited<ReturnType<typeof readTemplateSources>>;
-  fresh: CurrentSecret | undefined;
+  fresh: TargetSecret | undefined;
 }): ReconcileResult {
   const { item, parsed, previous, ctx, storeReads, fresh } = options;
   const es = parsed.externalSecret;
@@ -168,17 +170,28 @@ function computeTarget(options: {
       templateSources: options.templateSources,
     }),
     fresh,
-    staleKeys(previous?.writtenMetadata, producedMetadataKeys(es)),
+    staleKeys(
+      previous?.writtenMetadata,
+      producedMetadataKeys(es),
+      fresh?.managedKeys?.[externalSecretFieldManager(item.name)],
+    ),
   );
+  const targetName = es.spec.target.name;
   return (
-    ctx.mergeClaims?.resolve(
-      `${item.inventory.config.name}/${item.namespace}/${es.spec.target.name}`,
+    ctx.mergeClaims?.resolve({
+      target: `${item.inventory.config.name}/${item.namespace}/${targetName}`,
       es,
-      computed,
-      fresh,
-      (item.raw as { metadata?: { creationTimestamp?: string } })?.metadata
-        ?.creationTimestamp,
-    ) ?? computed
+      created: (item.raw as { metadata?: { creationTimestamp?: string } })
+        ?.metadata?.creationTimestamp,
+      result: computed,
+      current: fresh,
+      coWriters: mergeCoWriters(
+        item.inventory,
+        item.namespace,
+        targetName,
+        item.name,
+      ),
+    }) ?? computed
   );
 }
 

@@ -8,6 +8,7 @@ import {
   CurrentSecret,
   ReconcileResult,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
+import { ManagedKeys } from '../kubernetes/externalSecretFieldManager';
 
 /** Label and annotation keys (names, never values). */
 export type MetadataKeys = { labels: string[]; annotations: string[] };
@@ -34,16 +35,28 @@ export function producedMetadataKeys(es: ExternalSecret): MetadataKeys {
   };
 }
 
-/** Keys written last time and no longer produced. */
+/**
+ * Keys this ExternalSecret wrote and no longer produces: those its field
+ * manager owns in the Secret's managedFields (what ESO reads, so a Secret ESO
+ * wrote is covered), and those our database recorded (Secrets written before
+ * we wrote as the ExternalSecret's own field manager).
+ */
 export function staleKeys(
   written: MetadataKeys | undefined,
   produced: MetadataKeys,
+  managed?: ManagedKeys,
 ): MetadataKeys {
-  const gone = (before: string[] | undefined, now: string[]) =>
-    (before ?? []).filter(k => !now.includes(k) && !BOOKKEEPING.has(k));
+  const gone = (before: string[], now: string[]) =>
+    [...new Set(before)].filter(k => !now.includes(k) && !BOOKKEEPING.has(k));
   return {
-    labels: gone(written?.labels, produced.labels),
-    annotations: gone(written?.annotations, produced.annotations),
+    labels: gone(
+      [...(written?.labels ?? []), ...(managed?.labels ?? [])],
+      produced.labels,
+    ),
+    annotations: gone(
+      [...(written?.annotations ?? []), ...(managed?.annotations ?? [])],
+      produced.annotations,
+    ),
   };
 }
 

@@ -147,7 +147,11 @@ describe('hole 12: the Kubernetes write path reports what happened', () => {
     ).toBe('v2');
   });
 
-  it(`should send fieldManager=${FIELD_MANAGER} with every create, update and status write`, async () => {
+  // The target Secret is written as its ExternalSecret's own field manager,
+  // named as ESO names it (fqdnFor, pkg/controllers/externalsecret/util.go):
+  // managedFields then tell which ExternalSecret wrote which key. Every other
+  // write names the plugin.
+  it(`should send a named fieldManager with every write: the ExternalSecret's own on its Secret, ${FIELD_MANAGER} elsewhere`, async () => {
     sim.seed(store('v1'), externalSecret('db'));
     const b = await start();
     await b.runCycle();
@@ -166,7 +170,11 @@ describe('hole 12: the Kubernetes write path reports what happened', () => {
       ]),
     );
     expect(writes.map(w => w.query.fieldManager)).toEqual(
-      writes.map(() => FIELD_MANAGER),
+      writes.map(w =>
+        w.resource === 'secrets'
+          ? 'externalsecrets.external-secrets.io/db'
+          : FIELD_MANAGER,
+      ),
     );
   });
 });

@@ -119,7 +119,11 @@ export function sameData(
   );
 }
 
-/** True when writing `desired` would change nothing in `current`. */
+/**
+ * True when writing `desired` would change nothing in `current`.
+ *
+ * @public
+ */
 export function isUnchanged(
   current: CurrentSecret,
   desired: DesiredSecret,
