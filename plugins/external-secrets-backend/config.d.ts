@@ -85,6 +85,12 @@ export interface Config {
       /** Listings per user (or calling service) and store per minute, across replicas. Default 30. */
       maxPerUserPerMinute?: number;
       /**
+       * Key names one listing carries at most; a store that can read more is
+       * listed as incomplete (`complete: false` with a message), and pickers
+       * still accept typed keys. Default 1000.
+       */
+      maxKeys?: number;
+      /**
        * How long listed key NAMES are reused per store scope, e.g. '60s', 'PT1M'
        * or { seconds: 60 }. Default 60s.
        */

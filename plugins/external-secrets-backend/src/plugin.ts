@@ -230,6 +230,7 @@ export const externalSecretsPlugin = createBackendPlugin({
               logger,
               cache: deps.cache,
               cacheTtlMs: storeKeysConfig.cacheTtlMs,
+              maxKeys: storeKeysConfig.maxKeys,
             }),
             storeKeysGate: new StoreKeysGate({
               permissions: deps.permissions,

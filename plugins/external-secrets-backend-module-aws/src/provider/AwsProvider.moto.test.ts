@@ -299,22 +299,24 @@ describe('AwsSecretsManagerProvider against moto', () => {
     const store = awsStore({ aws: { prefix: 'team-a/' } });
     const client = await provider.newClient(store, context());
     const secret = await client.getSecret({ key: 'SMTP_PASSWORD' });
-    const names = await client.listKeyNames!();
+    const { keys: names, complete } = await client.listKeyNames!();
     await client.close();
 
     expect(secret.value.text()).toBe(CANARY.smtp);
     expect(names).toEqual(['SMTP_PASSWORD']);
+    expect(complete).toBe(true);
   });
 
   it('lists key names for the picker with ListSecrets only: names, never a value', async () => {
     const provider = newProvider();
     const client = await provider.newClient(awsStore(), context());
-    const names = await client.listKeyNames!();
+    const { keys: names, complete } = await client.listKeyNames!();
     await client.close();
 
     expect(names).toEqual(
       expect.arrayContaining(['app/db', 'bin/cert', 'versioned']),
     );
+    expect(complete).toBe(true);
     expect(calls(provider)).toEqual({ 'ListSecrets/success': 1 });
   });
 

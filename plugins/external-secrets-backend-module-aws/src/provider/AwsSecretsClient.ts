@@ -10,6 +10,7 @@ import {
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
   SecretValue,
+  type KeyNameListing,
   type RemoteSecret,
   type SecretsClient,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
@@ -104,17 +105,22 @@ export class AwsSecretsClient implements SecretsClient {
 
   /**
    * Names only (ListSecrets never returns values): the keys under the store's
-   * `prefix`, prefix removed, as `remoteRef.key` takes them.
+   * `prefix`, prefix removed, as `remoteRef.key` takes them. Every page is
+   * read, so the list is complete: the reconciler reads `prefix + key` and
+   * nothing outside the prefix. (The `name` filter matches prefixes without
+   * regard to case; the exact-case check below drops what getSecret would not
+   * read.)
    */
-  async listKeyNames(): Promise<string[]> {
+  async listKeyNames(): Promise<KeyNameListing> {
     const { prefix } = this.session.spec;
     const filters: Filter[] = prefix ? [{ Key: 'name', Values: [prefix] }] : [];
     const listed = await this.list(filters, 'listing key names');
-    return listed
+    const keys = listed
       .map(s => s.Name!)
       .filter(name => name.startsWith(prefix))
       .map(name => name.slice(prefix.length))
       .sort();
+    return { keys, complete: true };
   }
 
   async close(): Promise<void> {

@@ -126,7 +126,9 @@ export class AwsSecretsManagerProvider implements SecretsProvider {
     let session: StoreSession | undefined;
     try {
       session = await StoreSession.open(store, context, this.#state);
-      const names = await new AwsSecretsClient(session).listKeyNames();
+      const { keys: names } = await new AwsSecretsClient(
+        session,
+      ).listKeyNames();
       const { region, prefix } = session.spec;
       return {
         ready: true,

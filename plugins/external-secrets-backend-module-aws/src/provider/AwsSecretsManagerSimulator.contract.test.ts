@@ -89,7 +89,7 @@ async function scenario(endpoint: string) {
         })
       ).keys(),
     ],
-    keyNames: await client.listKeyNames!(),
+    keyNames: (await client.listKeyNames!()).keys,
   };
   await client.close();
   const prefixed = await provider.newClient(
@@ -98,7 +98,7 @@ async function scenario(endpoint: string) {
   );
   const prefix = {
     value: (await prefixed.getSecret({ key: 'SMTP' })).value.text(),
-    names: await prefixed.listKeyNames!(),
+    names: (await prefixed.listKeyNames!()).keys,
   };
   await prefixed.close();
   return { ...result, prefix };

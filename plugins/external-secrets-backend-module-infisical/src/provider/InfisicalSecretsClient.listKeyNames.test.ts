@@ -36,25 +36,67 @@ function setup(scope: StoreOptions['scope'] = {}) {
 }
 
 describe('InfisicalSecretsClient.listKeyNames', () => {
-  it('should list the names of the scope folder with one list call', async () => {
+  it('should list every folder the reconciler can read, with one recursive list call from the root', async () => {
     const { client, simulator, lines } = setup();
-    const names = await (await client()).listKeyNames!();
+    const listing = await (await client()).listKeyNames!();
 
-    expect(names).toEqual(['DB_USER', 'MY_SECRET_NAME']);
+    // A non-recursive store at / still reads /app/TOKEN through an absolute
+    // key (resolveSecretAddress), so the listing offers it.
+    expect(listing).toEqual({
+      keys: ['/app/TOKEN', '/app/db/PASSWORD', 'DB_USER', 'MY_SECRET_NAME'],
+      complete: true,
+    });
     expect(simulator.requests('listSecretsV4')).toHaveLength(1);
-    expect(leakedCanaries([JSON.stringify(names), ...lines])).toEqual([]);
+    expect(simulator.requests('listSecretsV4')[0].query).toMatchObject({
+      secretPath: '/',
+      recursive: 'true',
+    });
+    expect(leakedCanaries([JSON.stringify(listing), ...lines])).toEqual([]);
   });
 
   it.each([
-    ['/', ['DB_USER', 'MY_SECRET_NAME', 'app/TOKEN', 'app/db/PASSWORD']],
-    ['/app', ['TOKEN', 'db/PASSWORD']],
+    [
+      '/',
+      true,
+      ['/app/TOKEN', '/app/db/PASSWORD', 'DB_USER', 'MY_SECRET_NAME'],
+    ],
+    [
+      '/app',
+      false,
+      ['/DB_USER', '/MY_SECRET_NAME', '/app/db/PASSWORD', 'TOKEN'],
+    ],
+    [
+      '/app',
+      true,
+      ['/DB_USER', '/MY_SECRET_NAME', '/app/db/PASSWORD', 'TOKEN'],
+    ],
   ])(
-    'should address subfolders of a recursive scope at %s relative to it, as remoteRef.key reads them',
-    async (secretsPath, expected) => {
-      const { client } = setup({ secretsPath, recursive: true });
-      await expect((await client()).listKeyNames!()).resolves.toEqual(expected);
+    'should name keys outside the scope folder %s (recursive %s) by absolute path, which every ESO version reads',
+    async (secretsPath, recursive, expected) => {
+      const { client } = setup({ secretsPath, recursive });
+      await expect((await client()).listKeyNames!()).resolves.toEqual({
+        keys: expected,
+        complete: true,
+      });
     },
   );
+
+  it('should fall back to the store scope, marked incomplete, when the identity may not list the whole environment', async () => {
+    const { client, simulator } = setup({ secretsPath: '/app' });
+    simulator.injectFault({
+      route: 'listSecretsV4',
+      status: 403,
+      error: 'PermissionDenied',
+      message: 'You are not allowed to read on secrets',
+    });
+
+    const listing = await (await client()).listKeyNames!();
+
+    expect(listing.keys).toEqual(['TOKEN']);
+    expect(listing.complete).toBe(false);
+    expect(listing.incompleteReason).toMatch(/HTTP 403/);
+    expect(listing.incompleteReason).toMatch(/\/folder\/KEY/);
+  });
 
   it('should leave out secrets the identity may list but not read', async () => {
     const { provider, simulator, logger } = setup();
@@ -72,6 +114,9 @@ describe('InfisicalSecretsClient.listKeyNames', () => {
       }),
     );
 
-    await expect(client.listKeyNames!()).resolves.toEqual([]);
+    await expect(client.listKeyNames!()).resolves.toEqual({
+      keys: [],
+      complete: true,
+    });
   });
 });

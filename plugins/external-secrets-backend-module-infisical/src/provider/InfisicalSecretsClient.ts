@@ -1,10 +1,10 @@
-import { posix } from 'node:path';
 import {
   compileGoRegExp,
   type ExternalSecretFind,
   type GoRegExp,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import type {
+  KeyNameListing,
   RemoteSecret,
   SecretsClient,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
@@ -196,19 +196,39 @@ export class InfisicalSecretsClient implements SecretsClient {
   }
 
   /**
-   * The names of the secrets this identity can read in the store's scope, as
-   * `remoteRef.key` addresses them: a bare name in the scope folder, `sub/NAME`
-   * below it (recursive scopes). One list call (the reconciler's, so an
-   * unchanged scope costs a 304); the values it carries stay in the snapshot.
-   * Secrets whose value the identity may not read are left out.
+   * The names of the secrets the reconciler can read through this store, as
+   * `remoteRef.key` addresses them (see resolveSecretAddress): a bare name in
+   * the scope folder, an absolute `/folder/NAME` anywhere else. ESO reads any
+   * folder through an absolute key whatever `secretsPath` and `recursive`
+   * say, so the listing is one recursive list from the environment's root
+   * (cached with an ETag like every list). The absolute form reads the same
+   * secret in every ESO version, where a relative `sub/NAME` needs v2.5+.
+   * An identity that may not list the root gets the store scope only, marked
+   * incomplete. Secrets whose value the identity may not read are left out.
    */
-  async listKeyNames(): Promise<string[]> {
-    const snapshot = await this.readStoreScope();
+  async listKeyNames(): Promise<KeyNameListing> {
     const scopeFolder = normalizeFolderPath(this.session.scope.secretsPath);
-    const names = snapshot.entries
-      .filter(entry => !entry.hidden)
-      .map(entry => keyNameOf(entry, scopeFolder));
-    return [...new Set(names)].sort();
+    const root: ListScope = { folder: '/', recursive: true };
+    const context = this.session.errorContext(
+      'listing key names',
+      undefined,
+      '/',
+    );
+    try {
+      const snapshot = await this.#reader.list(root);
+      return { keys: keyNamesOf(snapshot, scopeFolder), complete: true };
+    } catch (error) {
+      const cause = toProviderError(error, context);
+      if (cause.errorType !== 'PERMISSION_DENIED') throw cause;
+      const scope = this.scopeList();
+      const snapshot = await this.readStoreScope();
+      const listed = `${scope.folder}${scope.recursive ? ' and below' : ''}`;
+      return {
+        keys: keyNamesOf(snapshot, scopeFolder),
+        complete: false,
+        incompleteReason: `the identity may not list the whole environment (${cause.message}); only ${listed} is listed. Keys in other folders can still be typed as /folder/KEY.`,
+      };
+    }
   }
 
   async close(): Promise<void> {
@@ -383,11 +403,18 @@ function remoteOf(entry: SnapshotEntry): RemoteSecret {
   return { value: entry.value, version: entry.version, path: entry.path };
 }
 
-/** `NAME` in the scope folder, `sub/NAME` below it (as resolveSecretAddress reads it back). */
+/** Unique, sorted key names of the readable entries of `snapshot`. */
+function keyNamesOf(snapshot: ScopeSnapshot, scopeFolder: string): string[] {
+  const names = snapshot.entries
+    .filter(entry => !entry.hidden)
+    .map(entry => keyNameOf(entry, scopeFolder));
+  return [...new Set(names)].sort();
+}
+
+/** `NAME` in the scope folder, `/folder/NAME` elsewhere (as resolveSecretAddress reads it back). */
 function keyNameOf(entry: SnapshotEntry, scopeFolder: string): string {
   if (entry.path === scopeFolder) return entry.key;
-  const relative = posix.relative(scopeFolder, entry.path);
-  return `${relative}/${entry.key}`;
+  return entry.path === '/' ? `/${entry.key}` : `${entry.path}/${entry.key}`;
 }
 
 function entryId(entry: SnapshotEntry): string {

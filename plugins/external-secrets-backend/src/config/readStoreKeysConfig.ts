@@ -1,6 +1,9 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { DEFAULT_KEY_NAMES_TTL_MS } from '../service/StoreKeyLister';
+import {
+  DEFAULT_KEY_NAMES_TTL_MS,
+  DEFAULT_MAX_KEY_NAMES,
+} from '../service/StoreKeyLister';
 import { readOptionalDurationMs } from './readDurationMs';
 
 const KEY = 'externalSecrets.storeKeys';
@@ -11,6 +14,8 @@ export type StoreKeysConfig = {
   cacheTtlMs: number;
   /** Key listings per user (or service) and store per minute. */
   maxPerUserPerMinute: number;
+  /** Names one listing carries at most; beyond it the listing is incomplete. */
+  maxKeys: number;
 };
 
 /** Reads `externalSecrets.storeKeys` (the `GET /stores/.../keys` limits). */
@@ -24,7 +29,14 @@ export function readStoreKeysConfig(root: Config): StoreKeysConfig {
       `${KEY}.maxPerUserPerMinute: must be a whole number of at least 1, got ${max}`,
     );
   }
+  const maxKeys = config?.getOptionalNumber('maxKeys') ?? DEFAULT_MAX_KEY_NAMES;
+  if (!Number.isInteger(maxKeys) || maxKeys < 1) {
+    throw new InputError(
+      `${KEY}.maxKeys: must be a whole number of at least 1, got ${maxKeys}`,
+    );
+  }
   return {
+    maxKeys,
     cacheTtlMs:
       readOptionalDurationMs(config, 'cacheTtl', `${KEY}.cacheTtl`) ??
       DEFAULT_KEY_NAMES_TTL_MS,

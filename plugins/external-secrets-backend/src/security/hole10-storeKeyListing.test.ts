@@ -45,7 +45,10 @@ function countingModule(listings: string[]) {
         findSecrets: async () => new Map(),
         listKeyNames: async () => {
           listings.push(store.metadata.name);
-          return [`${store.metadata.name.toUpperCase()}_KEY`];
+          return {
+            keys: [`${store.metadata.name.toUpperCase()}_KEY`],
+            complete: true,
+          };
         },
         close: async () => {},
       };

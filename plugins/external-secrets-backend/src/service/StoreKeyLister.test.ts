@@ -69,9 +69,14 @@ function lister(client: Partial<SecretsClient>, maxKeys?: number) {
 }
 
 describe('StoreKeyLister', () => {
-  it('should cap the names at maxKeys and say the list is truncated', async () => {
+  it('should cap the names at maxKeys and say the list is truncated and incomplete, and why', async () => {
     const { keys } = lister(
-      { listKeyNames: async () => ['D', 'B', 'A', 'C', 'B'] },
+      {
+        listKeyNames: async () => ({
+          keys: ['D', 'B', 'A', 'C', 'B'],
+          complete: true,
+        }),
+      },
       3,
     );
 
@@ -79,6 +84,29 @@ describe('StoreKeyLister', () => {
       store: ADDRESS,
       keys: ['A', 'B', 'C'],
       truncated: true,
+      complete: false,
+      message:
+        'ClusterSecretStore vault (app-config) can read 4 keys; the first 3 are listed (externalSecrets.storeKeys.maxKeys). Other keys can still be typed.',
+    });
+  });
+
+  it('should call a listing complete only when the provider says it is', async () => {
+    const reason =
+      'the identity may not list the whole environment; only /app is listed';
+    const { keys } = lister({
+      listKeyNames: async () => ({
+        keys: ['A'],
+        complete: false,
+        incompleteReason: reason,
+      }),
+    });
+
+    await expect(keys.listKeyNames(ADDRESS)).resolves.toEqual({
+      store: ADDRESS,
+      keys: ['A'],
+      truncated: false,
+      complete: false,
+      message: `ClusterSecretStore vault (app-config): ${reason}`,
     });
   });
 
@@ -94,6 +122,7 @@ describe('StoreKeyLister', () => {
     const body = await keys.listKeyNames(ADDRESS);
 
     expect(body.keys).toEqual(['A', 'B']);
+    expect(body.complete).toBe(true);
     expect(JSON.stringify(body)).not.toContain(CANARY);
     expect(close).toHaveBeenCalledTimes(1);
   });

@@ -11,6 +11,7 @@ import {
   StoreKeysResponse,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
+  KeyNameListing,
   SecretsClient,
   SecretsProvider,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
@@ -75,15 +76,18 @@ export class StoreKeyLister {
     }
     const store = await this.loadStore(record, label);
     const provider = this.providerOf(store, label);
-    const unique = await this.cached(address, store, async () => [
-      ...new Set(await this.readNames(provider, store, record, label)),
-    ]);
-    unique.sort();
+    const listing = await this.cached(address, store, async () => {
+      const listed = await this.readNames(provider, store, record, label);
+      return { ...listed, keys: [...new Set(listed.keys)].sort() };
+    });
     const max = this.options.maxKeys ?? DEFAULT_MAX_KEY_NAMES;
+    const truncated = listing.keys.length > max;
     return {
       store: { ...address },
-      keys: unique.slice(0, max),
-      truncated: unique.length > max,
+      keys: listing.keys.slice(0, max),
+      truncated,
+      complete: listing.complete && !truncated,
+      ...incompleteMessage(listing, { label, max, truncated }),
     };
   }
 
@@ -95,15 +99,15 @@ export class StoreKeyLister {
   private async cached(
     address: StoreAddress,
     store: SecretStore,
-    read: () => Promise<string[]>,
-  ): Promise<string[]> {
+    read: () => Promise<KeyNameListing>,
+  ): Promise<KeyNameListing> {
     const { cache, logger } = this.options;
     if (!cache) return read();
-    const key = `store-key-names:${createHash('sha256')
+    const key = `store-key-listing:${createHash('sha256')
       .update(JSON.stringify([address, store.spec.provider]))
       .digest('hex')}`;
-    const hit = await cache.get<string[]>(key).catch(() => undefined);
-    if (hit) return [...hit];
+    const hit = await cache.get<KeyNameListing>(key).catch(() => undefined);
+    if (hit?.keys) return { ...hit, keys: [...hit.keys] };
     const names = await read();
     await cache
       .set(key, names, {
@@ -196,7 +200,7 @@ export class StoreKeyLister {
     store: SecretStore,
     record: StoreStatusRecord,
     label: string,
-  ): Promise<string[]> {
+  ): Promise<KeyNameListing> {
     const context = createStoreContext({
       credentials: this.options.credentials,
       cluster:
@@ -227,15 +231,38 @@ async function namesOf(
   client: SecretsClient,
   provider: SecretsProvider,
   label: string,
-): Promise<string[]> {
+): Promise<KeyNameListing> {
   if (client.listKeyNames) return client.listKeyNames();
   if (client.readScope) {
     // Only the keys survive this line: the map (and its values) is dropped.
-    return [...(await client.readScope()).keys()];
+    // readScope is every secret the store's scope holds, so the list is complete.
+    return { keys: [...(await client.readScope()).keys()], complete: true };
   }
   throw new NotImplementedError(
     `${label}: provider "${provider.name}" cannot list key names`,
   );
+}
+
+/** Why a listing is not the full set of keys the store can read, for the picker and the action. */
+function incompleteMessage(
+  listing: KeyNameListing,
+  options: { label: string; max: number; truncated: boolean },
+): { message?: string } {
+  const { label, max, truncated } = options;
+  if (truncated) {
+    return {
+      message: `${label} can read ${listing.keys.length} keys; the first ${max} are listed (externalSecrets.storeKeys.maxKeys). Other keys can still be typed.`,
+    };
+  }
+  if (!listing.complete) {
+    return {
+      message: `${label}: ${
+        listing.incompleteReason ??
+        'its provider cannot tell whether this is every key it can read'
+      }`,
+    };
+  }
+  return {};
 }
 
 /** `ClusterSecretStore demo (app-config)`, `SecretStore ns/name (cluster c)`. */

@@ -250,10 +250,21 @@ export type StoresResponse = {
  */
 export type StoreKeysResponse = {
   store: { cluster: string; kind: string; namespace: string; name: string };
-  /** Sorted, unique names as `data[].remoteRef.key` accepts them. */
+  /**
+   * Sorted, unique names exactly as `data[].remoteRef.key` reads them: every
+   * key the reconciler can read through the store (for Infisical, every
+   * folder: `NAME` in `secretsPath`, `/folder/NAME` elsewhere).
+   */
   keys: string[];
-  /** True when the store holds more keys than the response carries. */
+  /** True when the store holds more keys than the response carries (the cap). */
   truncated: boolean;
+  /**
+   * True only when `keys` is every key the store can read. A key outside a
+   * complete list is a likely typo; outside an incomplete one, unknown.
+   */
+  complete: boolean;
+  /** Why the list is not complete, and that other keys can still be typed. */
+  message?: string;
 };
 
 /**

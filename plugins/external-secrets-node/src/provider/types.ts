@@ -110,6 +110,24 @@ export type AddressGuard = {
 };
 
 /**
+ * The key names a store can read (`SecretsClient.listKeyNames`). Names only,
+ * never values.
+ *
+ * @public
+ */
+export type KeyNameListing = {
+  /** Unique names, each exactly as a `remoteRef.key` reads it. */
+  keys: string[];
+  /**
+   * True only when `keys` holds every key the reconciler can read through the
+   * store; a picker may then treat a key outside the list as a likely typo.
+   */
+  complete: boolean;
+  /** Why the listing is not complete, and what a user can still type. */
+  incompleteReason?: string;
+};
+
+/**
  * A connection to one store for ONE reconcile cycle. Reads within one client may be
  * served from a single scope snapshot: the reconciler creates one client per
  * store (and identity) per cycle and closes it at the end. Failures are thrown
@@ -125,12 +143,13 @@ export interface SecretsClient {
   /** Every secret of the store's scope in one call (see capabilities.readScope). */
   readScope?(): Promise<Map<string, RemoteSecret>>;
   /**
-   * The NAMES of the keys this store can read, as `data[].remoteRef.key`
-   * accepts them (for pickers and scaffolder checks). Optional: the backend
-   * falls back to `readScope()` and drops the values at once. Implementations
-   * should not keep values around for this call.
+   * The NAMES of the keys the reconciler can read through this store, as
+   * `data[].remoteRef.key` takes them (for pickers and scaffolder checks),
+   * and whether that is all of them. Optional: the backend falls back to
+   * `readScope()` and drops the values at once. Implementations should not
+   * keep values around for this call.
    */
-  listKeyNames?(): Promise<string[]>;
+  listKeyNames?(): Promise<KeyNameListing>;
   /** Ends the cycle's use of the client (does NOT revoke cached tokens). */
   close(): Promise<void>;
 }

@@ -201,6 +201,7 @@ export function storeKeysResponse(
     },
     keys: ['API_TOKEN', 'DB_PASSWORD', 'DB_USER', 'orders/db'],
     truncated: false,
+    complete: true,
     ...overrides,
   };
 }

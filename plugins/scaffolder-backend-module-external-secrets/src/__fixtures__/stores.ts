@@ -47,8 +47,9 @@ export const INFISICAL_KEYS: StoreKeysResponse = {
     namespace: '',
     name: 'infisical-archon-platform',
   },
-  keys: ['DB_PASSWORD', 'MY_SECRET_NAME', 'payments/DB_USER'],
+  keys: ['/payments/DB_PASSWORD', '/payments/DB_USER', 'MY_SECRET_NAME'],
   truncated: false,
+  complete: true,
 };
 
 /** A Ready AWS Secrets Manager store: its key names are literal secret names. */
@@ -74,4 +75,5 @@ export const AWS_KEYS: StoreKeysResponse = {
   },
   keys: ['checkout/db', 'checkout/payment-gateway'],
   truncated: false,
+  complete: true,
 };

@@ -145,13 +145,11 @@ describe('createFakeProvider', () => {
     ]);
   });
 
-  it('should list each key name once, sorted, whatever its versions', async () => {
-    await expect((await client()).listKeyNames!()).resolves.toEqual([
-      'DB_PASS',
-      'DB_USER',
-      'MY_SECRET_NAME',
-      'app/config',
-    ]);
+  it('should list each key name once, sorted, whatever its versions, as the complete list', async () => {
+    await expect((await client()).listKeyNames!()).resolves.toEqual({
+      keys: ['DB_PASS', 'DB_USER', 'MY_SECRET_NAME', 'app/config'],
+      complete: true,
+    });
   });
 
   it('should let a later entry with the same key and version win, as ESO does', async () => {

@@ -7,6 +7,7 @@ import type {
 import { closestNames } from '../../provider/closestNames';
 import { ProviderError } from '../../provider/ProviderError';
 import type {
+  KeyNameListing,
   RemoteSecret,
   SecretsClient,
   SecretsProvider,
@@ -156,8 +157,11 @@ class FakeClient implements SecretsClient {
   }
 
   /** Every key of `spec.provider.fake.data`, once, whatever its versions. */
-  async listKeyNames(): Promise<string[]> {
-    return [...latestByKey(this.entries).keys()].sort();
+  async listKeyNames(): Promise<KeyNameListing> {
+    return {
+      keys: [...latestByKey(this.entries).keys()].sort(),
+      complete: true,
+    };
   }
 
   async close(): Promise<void> {}

@@ -556,15 +556,29 @@ export const spec = {
           },
           keys: {
             type: 'array',
+            description:
+              'Every key the reconciler can read through the store, exactly as remoteRef.key takes them (Infisical - NAME in secretsPath, /folder/NAME elsewhere), sorted and capped.',
             items: {
               type: 'string',
             },
           },
           truncated: {
             type: 'boolean',
+            description:
+              'More keys exist than the cap (externalSecrets.storeKeys.maxKeys) lets through.',
+          },
+          complete: {
+            type: 'boolean',
+            description:
+              'True only when keys is every key the store can read; a key outside a complete list is a likely typo.',
+          },
+          message: {
+            type: 'string',
+            description:
+              'Why the list is not complete; other keys can still be typed.',
           },
         },
-        required: ['store', 'keys', 'truncated'],
+        required: ['store', 'keys', 'truncated', 'complete'],
         additionalProperties: false,
       },
       Overview: {
@@ -1152,7 +1166,7 @@ export const spec = {
       get: {
         operationId: 'ListStoreKeys',
         description:
-          'The remote key NAMES a store can read (never values), sorted and capped; `truncated` says when more exist. `cluster` is `-` for app-config stores and `namespace` is `-` for ClusterSecretStores. 403 without external-secrets.stores.keys.read for this store (a resource permission on `external-secrets-store`, resourceRef `<cluster>/<kind>/<namespace>/<name>` as in this path), 404 for an unknown store, 409 when the store is not Ready, 429 with Retry-After beyond the per-user and store limit, 503 when the provider cannot be listed now. Names are cached briefly per store scope.',
+          'The remote key NAMES the reconciler can read through a store (never values), sorted and capped; `truncated` says when more exist, `complete` whether the list is every key (with `message` saying why not). `cluster` is `-` for app-config stores and `namespace` is `-` for ClusterSecretStores. 403 without external-secrets.stores.keys.read for this store (a resource permission on `external-secrets-store`, resourceRef `<cluster>/<kind>/<namespace>/<name>` as in this path), 404 for an unknown store, 409 when the store is not Ready, 429 with Retry-After beyond the per-user and store limit, 503 when the provider cannot be listed now. Names are cached briefly per store scope.',
         parameters: [
           {
             name: 'cluster',

@@ -10,6 +10,20 @@ import { StoreKeysStore } from '../models/StoreKeysStore.model';
  */
 export interface StoreKeys {
   store: StoreKeysStore;
+  /**
+   * Every key the reconciler can read through the store, exactly as remoteRef.key takes them (Infisical - NAME in secretsPath, /folder/NAME elsewhere), sorted and capped.
+   */
   keys: Array<string>;
+  /**
+   * More keys exist than the cap (externalSecrets.storeKeys.maxKeys) lets through.
+   */
   truncated: boolean;
+  /**
+   * True only when keys is every key the store can read; a key outside a complete list is a likely typo.
+   */
+  complete: boolean;
+  /**
+   * Why the list is not complete; other keys can still be typed.
+   */
+  message?: string;
 }
