@@ -267,4 +267,44 @@ describe('ESO fidelity lifecycle (issue #17) against a real kube-apiserver', () 
     });
     expect(key('a-first')?.message).toContain('ExternalSecret b-second');
   });
+
+  // ESO's mutationFunc (externalsecret_controller.go) deletes the data keys
+  // its ExternalSecret's field manager owns (getManagedDataKeys) before it
+  // applies the template: a creationPolicy Merge ExternalSecret that stops
+  // producing a key removes it, and the keys others wrote stay.
+  it('merge: a key the ExternalSecret wrote and no longer produces is removed, foreign keys stay', async () => {
+    await admin.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'merged', namespace: ns },
+      data: { other: Buffer.from('kept').toString('base64') },
+    });
+    await admin.create(
+      externalSecret('trimmed', {
+        target: { name: 'merged', creationPolicy: 'Merge' },
+        data: [
+          { secretKey: 'password', remoteRef: { key: 'DB_PASSWORD' } },
+          { secretKey: 'extra', remoteRef: { key: 'OTHER_PASSWORD' } },
+        ],
+      }),
+    );
+    const b = await start();
+    await b.runCycle();
+    expect(secretText(await admin.secret(ns, 'merged'), 'extra')).toBe(
+      'second',
+    );
+
+    await admin.update<ExternalSecretObject>(header('trimmed'), es => ({
+      ...es,
+      spec: { ...es.spec, data: es.spec.data?.slice(0, 1) },
+    }));
+    await b.runCycle();
+
+    const secret = await admin.secret(ns, 'merged');
+    expect(Object.keys(secret?.data ?? {}).sort()).toEqual([
+      'other',
+      'password',
+    ]);
+    expect(secretText(secret, 'other')).toBe('kept');
+  });
 });

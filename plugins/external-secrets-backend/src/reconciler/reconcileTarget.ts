@@ -34,6 +34,7 @@ import {
   staleKeys,
   withoutStaleMetadata,
 } from './staleMetadata';
+import { withoutStaleDataKeys } from './staleDataKeys';
 import { readThroughStores, StoreReads } from './storeReads';
 import { eventsFor, failed } from './syncRecords';
 import { readTemplateSources } from './templateSources';
@@ -148,7 +149,7 @@ export async function reconcileTarget(
   };
 }
 
-/** The core's decision on the Secret as it is now, then the stale-metadata and Merge-conflict rules. */
+/** The core's decision on the Secret as it is now, then the stale-key and Merge-conflict rules. */
 function computeTarget(options: {
   item: WorkItem;
   parsed: ParsedExternalSecret;
@@ -160,21 +161,19 @@ function computeTarget(options: {
 }): ReconcileResult {
   const { item, parsed, previous, ctx, storeReads, fresh } = options;
   const es = parsed.externalSecret;
+  const managed = fresh?.managedKeys?.[externalSecretFieldManager(item.name)];
+  const core = reconcileExternalSecret({
+    parsed,
+    reads: storeReads.reads,
+    storeStatus: storeReads.storeStatus,
+    current: fresh,
+    now: ctx.now,
+    templateSources: options.templateSources,
+  });
   const computed = withoutStaleMetadata(
-    reconcileExternalSecret({
-      parsed,
-      reads: storeReads.reads,
-      storeStatus: storeReads.storeStatus,
-      current: fresh,
-      now: ctx.now,
-      templateSources: options.templateSources,
-    }),
+    withoutStaleDataKeys(core, fresh, managed, es.spec.target.creationPolicy),
     fresh,
-    staleKeys(
-      previous?.writtenMetadata,
-      producedMetadataKeys(es),
-      fresh?.managedKeys?.[externalSecretFieldManager(item.name)],
-    ),
+    staleKeys(previous?.writtenMetadata, producedMetadataKeys(es), managed),
   );
   const targetName = es.spec.target.name;
   return (
