@@ -8,6 +8,7 @@ import { ExternalSecretTables } from './ExternalSecretTables';
 import { ProviderChangeTables } from './ProviderChangeTables';
 import { RateLimitTable } from './RateLimitTable';
 import {
+  EntityStatusSnapshot,
   ExternalSecretClaims,
   ExternalSecretId,
   ExternalSecretRecord,
@@ -80,6 +81,16 @@ export class DatabaseStatusStore implements StatusStore {
 
   entityStatusVersion(entityRef: string): Promise<string> {
     return this.externalSecrets.entityStatusVersion(entityRef);
+  }
+
+  readEntityStatuses(
+    entityRefs: string[],
+  ): Promise<Map<string, EntityStatusSnapshot>> {
+    return this.externalSecrets.readEntityStatuses(entityRefs);
+  }
+
+  entityStatusVersions(entityRefs: string[]): Promise<Map<string, string>> {
+    return this.externalSecrets.entityStatusVersions(entityRefs);
   }
 
   listAll(): Promise<ExternalSecretRecord[]> {

@@ -38,6 +38,13 @@ export type KeyStatusRecord = {
   remoteVersion?: string;
 };
 
+/** An entity's status as the status route answers it: its claimed rows and their version. */
+export type EntityStatusSnapshot = {
+  /** See `StatusStore.entityStatusVersion`. */
+  version: string;
+  records: ExternalSecretRecord[];
+};
+
 export type ExternalSecretRecord = ExternalSecretId & {
   /**
    * The first entity that claims it (in entity-ref order), named in messages.
@@ -184,6 +191,16 @@ export interface StatusStore {
    * a change recorded by any replica shows. Carries no status field.
    */
   entityStatusVersion(entityRef: string): Promise<string>;
+  /**
+   * `listByEntity` and `entityStatusVersion` of several entities in one query
+   * (the status route batches concurrent requests); every asked entity is in
+   * the answer, with no records when it claims none.
+   */
+  readEntityStatuses(
+    entityRefs: string[],
+  ): Promise<Map<string, EntityStatusSnapshot>>;
+  /** `entityStatusVersion` of several entities in one query. */
+  entityStatusVersions(entityRefs: string[]): Promise<Map<string, string>>;
   /** Every row, without keys: what the reconciler needs to decide what is due. */
   listAll(): Promise<ExternalSecretRecord[]>;
   /** Removes rows of ExternalSecrets that no longer exist (entity or CR gone), with their claims and events. */

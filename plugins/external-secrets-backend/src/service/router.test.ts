@@ -351,6 +351,111 @@ describe.each(databases.eachSupportedId())(
         expect(payments.status).toBe(200);
       });
 
+      it('should answer concurrent status requests with at most one shared database query each, each with its own entity (issue #22: status API at 50 clients)', async () => {
+        const paths = Array.from({ length: 20 }, (_, i) =>
+          i % 2 ? `${ORDERS_PATH}/status` : `${PAYMENTS_PATH}/status`,
+        );
+        const single = await request(backend.server).get(
+          `${ORDERS_PATH}/status`,
+        );
+        const queries: string[] = [];
+        const onQuery = (q: { sql: string }) => {
+          if (q.sql.includes('es_entity_claims')) queries.push(q.sql);
+        };
+        knex.on('query', onQuery);
+        let answers: request.Response[];
+        try {
+          answers = await Promise.all(
+            paths.map((path, i) =>
+              i % 4 === 1
+                ? request(backend.server)
+                    .get(path)
+                    .set('If-None-Match', single.headers.etag)
+                : request(backend.server).get(path),
+            ),
+          );
+        } finally {
+          knex.off('query', onQuery);
+        }
+
+        answers.forEach((res, i) => {
+          const orders = paths[i].startsWith(ORDERS_PATH);
+          if (i % 4 === 1) {
+            // Orders' own ETag: unchanged, so 304.
+            expect(res.status).toBe(304);
+            return;
+          }
+          expect(res.status).toBe(200);
+          expect(res.body.entityRef).toBe(
+            orders
+              ? 'component:default/orders-service'
+              : 'component:default/payments-service',
+          );
+          expect(res.headers.etag).toEqual(
+            orders ? single.headers.etag : expect.any(String),
+          );
+          if (orders) expect(res.body).toEqual(single.body);
+        });
+        // At most one query per request, fewer when they arrive together
+        // (QueryBatcher.test.ts); a plain GET used to cost two: 35 here.
+        expect(queries.length).toBeLessThanOrEqual(paths.length);
+      });
+
+      it('should not hand a batched status answer to a caller the catalog hides the entity from or without the read permission (issue #22)', async () => {
+        const mallory = 'user:default/mallory';
+        permissions.authorize.mockImplementation(async (requests, options) =>
+          requests.map(() => ({
+            result:
+              (options?.credentials.principal as { userEntityRef?: string })
+                .userEntityRef === mallory
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW,
+          })),
+        );
+        const allowed = await request(backend.server).get(
+          `${ORDERS_PATH}/status`,
+        );
+        try {
+          const attempts = await Promise.all(
+            Array.from({ length: 12 }, (_, i) => {
+              if (i % 3 === 0) {
+                return request(backend.server).get(`${ORDERS_PATH}/status`);
+              }
+              const attempt =
+                i % 3 === 1
+                  ? request(backend.server)
+                      .get(`${ORDERS_PATH}/status`)
+                      .set('Authorization', mockCredentials.user.header(mallory))
+                  : request(backend.server).get(
+                      `${API}/entities/component/default/hidden-service/status`,
+                    );
+              return attempt.set('If-None-Match', allowed.headers.etag);
+            }),
+          );
+
+          attempts.forEach((res, i) => {
+            if (i % 3 === 0) {
+              expect(res.status).toBe(200);
+              expect(res.body).toEqual(allowed.body);
+              return;
+            }
+            expect(res.status).toBe(i % 3 === 1 ? 403 : 404);
+            expect(res.headers.etag).not.toBe(allowed.headers.etag);
+            expect(JSON.stringify(res.body)).not.toMatch(
+              /orders-db|orders-broken|hidden-db|api-key/,
+            );
+          });
+        } finally {
+          permissions.authorize.mockImplementation(async requests =>
+            requests.map(r => ({
+              result: denied.has(r.permission.name)
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW,
+            })),
+          );
+        }
+      });
+
       it('should answer the events of an entity, newest first, limited by limit', async () => {
         const all = await request(backend.server).get(`${ORDERS_PATH}/events`);
         const one = await request(backend.server).get(

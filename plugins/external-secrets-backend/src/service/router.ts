@@ -24,6 +24,7 @@ import {
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import express from 'express';
 import { statusETag } from './statusETag';
+import { QueryBatcher } from './QueryBatcher';
 import { StatusStore } from '../database/StatusStore';
 import { createOpenApiRouter } from '../schema/openapi';
 import { EntityAccess } from './EntityAccess';
@@ -82,6 +83,14 @@ export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { httpAuth, auditor, access, statusStore, syncRequester } = options;
+  // Concurrent status requests share their database queries (each request is
+  // authorized on its own first; answers go only to the entity's callers).
+  const statusVersions = new QueryBatcher(refs =>
+    statusStore.entityStatusVersions(refs),
+  );
+  const statusSnapshots = new QueryBatcher(refs =>
+    statusStore.readEntityStatuses(refs),
+  );
   const router = await createOpenApiRouter({
     validatorOptions: { validateResponses: options.validateResponses ?? false },
     middleware: [jsonBody()],
@@ -102,17 +111,19 @@ export async function createRouter(
     const entityRef = stringifyEntityRef(entity);
     const setup = options.setup();
     // Polling clients revalidate (the browser does it for them with
-    // no-cache); an unchanged status costs a version query and a 304.
+    // no-cache); an unchanged status costs a share of a version query and
+    // a 304.
     res.setHeader('Cache-Control', 'private, no-cache');
-    res.setHeader(
-      'ETag',
-      statusETag(await statusStore.entityStatusVersion(entityRef), setup),
-    );
-    if (req.fresh) {
-      res.status(304).end();
-      return;
+    if (req.headers['if-none-match']) {
+      const version = await statusVersions.load(entityRef);
+      res.setHeader('ETag', statusETag(version, setup));
+      if (req.fresh) {
+        res.status(304).end();
+        return;
+      }
     }
-    const records = await statusStore.listByEntity(entityRef);
+    const { version, records } = await statusSnapshots.load(entityRef);
+    res.setHeader('ETag', statusETag(version, setup));
     const body: EntityStatusResponse = {
       entityRef,
       externalSecrets: records.map(externalSecretToDto),
