@@ -154,10 +154,10 @@ export class ExternalSecretTables
       }
     }
     const statuses = new Map<string, EntityStatusSnapshot>();
-    for (const [entityRef, claimed] of byEntity) {
+    for (const [entityRef, found] of byEntity) {
       statuses.set(entityRef, {
-        version: versionOf(claimed.map(c => c.row)),
-        records: claimed.map(c => c.record),
+        version: versionOf(found.map(c => c.row)),
+        records: found.map(c => c.record),
       });
     }
     return statuses;
