@@ -2,7 +2,8 @@
  * `yarn bench [--sizes 100,1000,5000] [--latency 20] [--api-seconds 10]
  *             [--connections 50] [--hour-at 1000|none] [--budget-minutes 10]
  *             [--k8s-concurrency 8] [--max-old-space <MB>] [--out docs/benchmarks]
- *             [--propagation-at 1000|none] [--changes 6] [--cold-only]`
+ *             [--propagation-at 1000|none] [--changes 6] [--cold-only]
+ *             [--replicas-at 1000|none]`
  * `yarn bench --render-only` rewrites chart.svg and README.md from results.json.
  *
  * Drives the real reconciler (the External Secrets backend plugin and the
@@ -17,6 +18,8 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { esoRefreshCalls } from './analysis/esoPattern';
 import { runAwsRefresh } from './aws/awsRefresh';
+import { replicaSplitVerdict } from './analysis/replicaSplit';
+import { runReplicaSplit, SPLIT_CLUSTERS } from './replicas/replicaSplit';
 import { analyse, WALL_TIME_TARGET_MS } from './analysis/analyse';
 import { ipcClient } from './ipc';
 import { loadTestStatusApi } from './loadTest';
@@ -44,6 +47,8 @@ type Options = {
   propagationAt?: number;
   /** Size of the AWS Secrets Manager refresh; undefined: not run. */
   awsAt?: number;
+  /** ExternalSecrets over the 4 clusters of the replica split; undefined: not run. */
+  replicasAt?: number;
   changes: number;
   budgetMinutes: number;
   kubernetesConcurrency?: number;
@@ -59,6 +64,8 @@ const CHANGED_KEY = 7;
 /** Apply and delete probes per size for the watch latency figures. */
 const EVENT_SAMPLES = 5;
 const DEFAULT_MAX_OLD_SPACE_MB = 256;
+/** Cycles each cluster runs in the replica split: the cold one and two resyncs. */
+const REPLICA_SPLIT_ROUNDS = 3;
 const PROPAGATION_MODES: PropagationModeRun['mode'][] = [
   'none',
   'webhook',
@@ -98,6 +105,10 @@ function parseArgs(argv: string[]): Options {
       value('aws-at') === 'none'
         ? undefined
         : Number(value('aws-at') ?? hourDefault ?? sizes[0]),
+    replicasAt:
+      value('replicas-at') === 'none'
+        ? undefined
+        : Number(value('replicas-at') ?? hourDefault ?? sizes[0]),
     changes: Number(value('changes') ?? 6),
     budgetMinutes: Number(value('budget-minutes') ?? 10),
     kubernetesConcurrency: value('k8s-concurrency')
@@ -393,6 +404,7 @@ async function main() {
       propagationChanges: options.propagationAt ? options.changes : undefined,
       kubernetesConcurrency: options.kubernetesConcurrency,
       maxOldSpaceMb: options.maxOldSpaceMb,
+      replicasAtExternalSecrets: pg ? options.replicasAt : undefined,
     },
     sizes: [],
     growth: {},
@@ -463,6 +475,26 @@ async function main() {
         results.aws.requests,
       )}); ESO's pattern: ${results.aws.esoGetSecretValue} GetSecretValue`,
     );
+  }
+  if (options.replicasAt && pg) {
+    const perCluster = Math.ceil(options.replicasAt / SPLIT_CLUSTERS.length);
+    log(
+      `two replicas × ${SPLIT_CLUSTERS.length} clusters (${perCluster} ExternalSecrets each) on PostgreSQL`,
+    );
+    results.replicas = await runReplicaSplit({
+      workload: {
+        entities: perCluster,
+        scopes: results.parameters.scopes,
+        keysPerEntity: results.parameters.keysPerEntity,
+        secretsPerScope: results.parameters.secretsPerScope,
+        entitiesPerNamespace: results.parameters.entitiesPerNamespace,
+        latencyMs: options.latencyMs,
+      },
+      connectionString: pg,
+      rounds: REPLICA_SPLIT_ROUNDS,
+      timeoutMs: 5 * 60_000,
+    });
+    log(`replicas: ${replicaSplitVerdict(results.replicas, true).measured}`);
   }
   results.machine.loadAverageAfter = os
     .loadavg()

@@ -1,4 +1,5 @@
 import type { AwsRefreshResult } from './aws/awsRefresh';
+import type { ReplicaSplitResult } from './replicas/replicaSplit';
 import type { EsoCalls } from './analysis/esoPattern';
 import type { LoadResult } from './loadTest';
 import type { CycleMeasurement } from './runner/measureCycle';
@@ -117,6 +118,8 @@ export type BenchResults = {
     kubernetesConcurrency?: number;
     /** The runner's --max-old-space-size, when set. */
     maxOldSpaceMb?: number;
+    /** ExternalSecrets in all four clusters of the replica split (`--replicas-at`). */
+    replicasAtExternalSecrets?: number;
   };
   sizes: SizeResult[];
   growth: {
@@ -130,6 +133,8 @@ export type BenchResults = {
   propagation?: PropagationComparison;
   /** `--aws-at`: one refresh through the AWS Secrets Manager module. */
   aws?: AwsRefreshResult;
+  /** `--replicas-at`: two replicas on one PostgreSQL sharing four clusters. */
+  replicas?: ReplicaSplitResult;
   targets: Verdict[];
 };
 

@@ -17,6 +17,7 @@ import {
   esoValidationCallsPerMinute,
   ESO_STORE_VALIDATION_INTERVAL_MINUTES,
 } from './esoPattern';
+import { replicaSplitVerdict } from './replicaSplit';
 import { logLogFit, round } from './stats';
 
 /** Infisical Cloud Free plan, per client IP per minute (docs: rate limits). */
@@ -452,10 +453,10 @@ function targets(results: BenchResults): Verdict[] {
         api && api.latencyMs.p95 >= API_P95_TARGET_MS
           ? `one event loop at ~${api.requestsPerSecond} req/s: with ${
               results.parameters.apiConnections
-            } closed-loop clients the latency is queueing (≈ clients / throughput). Per request: Express + OpenAPI validation, permission check, ${
+            } closed-loop clients the latency is queueing (≈ clients / throughput). Per request: Express + OpenAPI validation, catalog lookup and permission check, a share of one batched ${
               db.startsWith('postgres')
-                ? 'one PostgreSQL query (a round trip through knex and pg, on a machine whose 2 cores also run PostgreSQL, autocannon and the simulators)'
-                : 'two in-process SQLite queries'
+                ? 'PostgreSQL query (concurrent requests share a round trip through knex and pg, on a machine whose 2 cores also run PostgreSQL, autocannon and the simulators)'
+                : 'SQLite query'
             }; see Findings`
           : undefined,
     });
@@ -532,6 +533,9 @@ function targets(results: BenchResults): Verdict[] {
         : undefined,
   });
   verdicts.push(...eventLatencyVerdicts(results));
+  verdicts.push(
+    replicaSplitVerdict(results.replicas, results.parameters.postgres),
+  );
   return verdicts;
 }
 

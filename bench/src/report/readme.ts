@@ -5,6 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { summariseReplicaSplit } from '../analysis/replicaSplit';
+import { statusApiFinding } from './statusApiFinding';
 import { round } from '../analysis/stats';
 import { SCHEDULER_WORK_CHECK_MS } from '../analysis/analyse';
 import type { BenchResults, SizeResult } from '../results';
@@ -153,6 +155,64 @@ function missing5000Note(results: BenchResults): string {
   return `\nThe 5,000 size was not part of this run. Its last figures, from the \`yarn bench\` run of ${LAST_5000_RUN.at} (before this round's changes): ${LAST_5000_RUN.summary}. Findings that quote 5,000 refer to that run.\n`;
 }
 
+/** `--replicas-at`: which replica ran which cluster, and how long its cycles took. */
+function replicaSection(results: BenchResults): string {
+  const r = results.replicas;
+  if (!r) {
+    return `### Two replicas × 4 clusters\n\n(not run: ${
+      results.parameters.postgres ? '`--replicas-at none`' : 'needs PostgreSQL'
+    })`;
+  }
+  const s = summariseReplicaSplit(r);
+  const rows = s.replicas
+    .map(
+      x =>
+        `| ${x.replica} | ${Object.entries(x.clusters)
+          .map(([c, n]) => `${c} (${n})`)
+          .join(', ')} | ${
+          Object.entries(x.coldCycleMs)
+            .map(([c, ms]) => `${c}: ${ms.toLocaleString('en-US')}`)
+            .join(', ') || '–'
+        } | ${x.laterCycleMedianMs ?? '–'} | ${x.busyMs.toLocaleString(
+          'en-US',
+        )} |`,
+    )
+    .join('\n');
+  return `### Two replicas × 4 clusters on one PostgreSQL
+
+Two backend replicas (own processes, Backstage's real scheduler and database service) on one PostgreSQL, four
+clusters (Kubernetes simulators) of ${
+    r.externalSecretsPerCluster
+  } ExternalSecrets each, every cluster its own global task
+\`external-secrets-reconcile:<cluster>\` (frequency ${
+    r.schedule.frequency.seconds
+  } s, no watches: one full cycle per run), until every cluster had run
+its cold cycle and the resyncs after it (${r.cycles.length} cycles in ${(
+    r.windowMs / 1000
+  ).toFixed(1)} s${r.incomplete ? `; incomplete: ${r.incomplete}` : ''}).
+
+| replica | clusters (cycles) | cold cycle, ms | later cycles, median ms | busy, ms |
+| --- | --- | --- | ---: | ---: |
+${rows}
+
+First split: ${Object.entries(s.firstRound)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([c, replica]) => `${c} → ${replica}`)
+    .join(', ')}. Clusters covered: ${s.covered.length}/${
+    r.clusters.length
+  }; cycles of one cluster overlapping on two replicas: ${s.overlapping}${
+    s.moved.length
+      ? `; ${s.moved.join(
+          ', ',
+        )} ran on both replicas at different times (whichever replica claims a cluster's next run does it)`
+      : ''
+  }.${
+    r.problems.length
+      ? ` Problems logged: ${r.problems.map(p => `\`${p}\``).join('; ')}.`
+      : ''
+  }`;
+}
+
 /** `--aws-at`: requests per refresh through the AWS Secrets Manager module, beside ESO's. */
 function awsSection(results: BenchResults): string {
   const a = results.aws;
@@ -213,7 +273,8 @@ eval "$(bash scripts/postgres.sh start)"    # optional: the status API on Postgr
 
 Options: \`--sizes\`, \`--latency <ms>\`, \`--api-seconds\`, \`--connections\`, \`--hour-at <entities>|none\`,
 \`--propagation-at <entities>|none\` (the three propagation hours, default: the hour's size), \`--aws-at <entities>|none\`
-(one refresh through the AWS Secrets Manager module, default: the hour's size), \`--changes <n>\` (remote
+(one refresh through the AWS Secrets Manager module, default: the hour's size), \`--replicas-at <ExternalSecrets>|none\`
+(two replicas on PostgreSQL sharing four clusters, default: the hour's size), \`--changes <n>\` (remote
 changes in each, default 6), \`--k8s-concurrency <n>\`, \`--budget-minutes\` (default 10: a size that no longer fits is reported, not run),
 \`--max-old-space <MB>\` (the runner's heap cap, default 256: what the plugin README recommends; 0 for none), \`--out\`; \`--render-only\` rewrites this README and the chart from
 \`results.json\`; \`--cold-only\` boots each size and runs its first (cold) cycle only, then prints its wall time against the
@@ -268,6 +329,8 @@ ${propagationSection(results)}
 
 ${awsSection(results)}
 
+${replicaSection(results)}
+
 ## Targets
 
 ${targetsTable(results)}
@@ -275,6 +338,8 @@ ${targetsTable(results)}
 ## Findings
 
 ${issue11Findings(results)}
+
+${statusApiFinding(results)}
 
 ### Fixed in the previous round (plugins/external-secrets-backend/src/reconciler, 2026-11-23)
 
