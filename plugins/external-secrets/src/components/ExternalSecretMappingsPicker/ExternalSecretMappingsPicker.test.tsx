@@ -319,20 +319,69 @@ describe('ExternalSecretMappingsPicker', () => {
     expect(lastValue()?.data?.[0].remoteRef.key).toBe('NOT_LISTED');
   });
 
-  it('should keep the remote key to listed names when the list is complete', async () => {
+  it('should accept a typed key that is not in the complete list, with a "not in the list" warning that is not an error', async () => {
     const user = userEvent.setup();
-    const { onValue } = await renderField(apiWithStores());
+    const { lastValue } = await renderField(apiWithStores());
     await user.selectOptions(await storeSelect(), READY_STORE);
     await screen.findByRole('group', { name: 'Mapping 1' });
-    onValue.mockClear();
+    const input = mapping(1).getByRole('textbox', { name: /^Remote key/ });
+
+    await user.type(input, '/payments/DB_PASSWORD');
+    await user.tab();
+
+    expect(lastValue()?.data?.[0].remoteRef.key).toBe('/payments/DB_PASSWORD');
+    expect(
+      mapping(1).getByText(
+        'Not in the list of keys ClusterSecretStore infisical can read: check the name',
+      ),
+    ).toBeInTheDocument();
+    expect(input).not.toHaveAttribute('aria-invalid', 'true');
+  });
+
+  it('should not warn about a key from the list', async () => {
+    const user = userEvent.setup();
+    await renderField(apiWithStores());
+    await user.selectOptions(await storeSelect(), READY_STORE);
+    await screen.findByRole('group', { name: 'Mapping 1' });
 
     await user.type(
       mapping(1).getByRole('textbox', { name: /^Remote key/ }),
-      'NOT_LISTED',
+      'DB_USER',
     );
 
-    expect(onValue).not.toHaveBeenCalled();
-    expect(screen.getByText('No options')).toBeInTheDocument();
+    expect(mapping(1).queryByText(/Not in the list/)).not.toBeInTheDocument();
+  });
+
+  it('should show why the list is incomplete and say a typed key is not in that partial list', async () => {
+    const user = userEvent.setup();
+    const { lastValue } = await renderField(
+      apiWithStores({
+        listStoreKeys: jest.fn(async () =>
+          storeKeysResponse({
+            complete: false,
+            message:
+              'ClusterSecretStore infisical: the identity may not list the whole environment; only / is listed.',
+          }),
+        ),
+      }),
+    );
+    await user.selectOptions(await storeSelect(), READY_STORE);
+
+    expect(
+      await screen.findByText(
+        'ClusterSecretStore infisical: the identity may not list the whole environment; only / is listed. You may type any key.',
+      ),
+    ).toBeInTheDocument();
+    await user.type(
+      mapping(1).getByRole('textbox', { name: /^Remote key/ }),
+      '/payments/DB_PASSWORD',
+    );
+    expect(lastValue()?.data?.[0].remoteRef.key).toBe('/payments/DB_PASSWORD');
+    expect(
+      mapping(1).getByText(
+        'Not in the partial list of keys ClusterSecretStore infisical can read',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('should show the server message when the store key names cannot be read', async () => {

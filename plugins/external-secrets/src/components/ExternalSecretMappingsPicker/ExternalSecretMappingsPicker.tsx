@@ -36,7 +36,8 @@ function isBlank(mapping: ExternalSecretMapping): boolean {
 
 /**
  * The `ExternalSecretMappingsPicker` scaffolder field: choose a Ready store,
- * then map remote keys (autocompleted from the store's key NAMES) to Secret
+ * then map remote keys (suggested from the key NAMES the store can read; any
+ * key may be typed, one outside the list is flagged with a warning) to Secret
  * keys, validated while typing. Its value is
  * `{ store: { kind, name, namespace?, cluster? }, data: [{ secretKey, remoteRef: { key, property? } }] }`.
  */
@@ -68,8 +69,9 @@ export function ExternalSecretMappingsPicker(
 
   const choices: RemoteKeyChoices = {
     options: keysState.value?.keys ?? [],
-    freeText:
-      !keysState.loading && (!keysState.value || keysState.value.truncated),
+    listed: !keysState.loading && !!keysState.value,
+    complete: keysState.value?.complete === true,
+    store: selected ? storeLabel(selected, false) : '',
     loading: keysState.loading,
   };
   const idPrefix = props.idSchema?.$id ?? 'external-secret-mappings';
@@ -110,6 +112,15 @@ export function ExternalSecretMappingsPicker(
           store={storeLabel(selected, false)}
           error={keysState.error}
           truncated={keysState.value?.truncated === true}
+          incomplete={
+            keysState.value && !keysState.value.complete
+              ? keysState.value.message ??
+                `${storeLabel(
+                  selected,
+                  false,
+                )} may hold keys that are not listed.`
+              : undefined
+          }
           unavailable={
             !keysState.loading &&
             !keysState.error &&
@@ -187,11 +198,13 @@ function StoresProblem(props: {
   return null;
 }
 
-/** Where the remote key suggestions come from, and why free text is allowed. */
+/** Where the remote key suggestions come from, and why they may not be all the keys. */
 function KeysNotice(props: {
   store: string;
   error?: Error;
   truncated: boolean;
+  /** Why the list is not every key the store can read (the server's message). */
+  incomplete?: string;
   unavailable: boolean;
 }) {
   if (props.error && statusCodeOf(props.error) === 403) {
@@ -215,6 +228,11 @@ function KeysNotice(props: {
       <Alert severity="info">
         {props.store} has more keys than are suggested: you may type any key.
       </Alert>
+    );
+  }
+  if (props.incomplete) {
+    return (
+      <Alert severity="info">{props.incomplete} You may type any key.</Alert>
     );
   }
   if (props.unavailable) {

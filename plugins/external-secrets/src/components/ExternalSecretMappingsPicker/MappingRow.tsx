@@ -1,6 +1,7 @@
 import Grid from '@material-ui/core/Grid';
 import IconButton from '@material-ui/core/IconButton';
 import TextField from '@material-ui/core/TextField';
+import { makeStyles } from '@material-ui/core/styles';
 import DeleteIcon from '@material-ui/icons/Delete';
 import Autocomplete, {
   createFilterOptions,
@@ -12,13 +13,38 @@ import type { MappingRowIssues } from './validateMappings';
 /** Long key lists: render the best matches only, the user narrows by typing. */
 const filterKeys = createFilterOptions<string>({ limit: 100 });
 
-/** What the remote key input offers: the store's key names, or free text. */
+const useStyles = makeStyles(theme => ({
+  // A warning, not an error: the key may exist (created since the listing,
+  // or outside a partial list); the action checks it as the reconciler would.
+  notListed: { color: theme.palette.warning.dark },
+}));
+
+/**
+ * What the remote key input offers: the store's key names as suggestions.
+ * Any key may be typed; one outside the list gets a "not in the list" warning.
+ */
 export type RemoteKeyChoices = {
   options: string[];
-  /** Whether keys outside `options` may be typed (list truncated or unavailable). */
-  freeText: boolean;
+  /** Whether a key list was obtained (no warning without one). */
+  listed: boolean;
+  /** Whether `options` is every key the store can read. */
+  complete: boolean;
+  /** The store as the warning names it, e.g. `ClusterSecretStore infisical`. */
+  store: string;
   loading: boolean;
 };
+
+/** The "not in the list" warning for `key`, or undefined when it is listed or nothing is known. */
+function notListedWarning(
+  key: string,
+  choices: RemoteKeyChoices,
+): string | undefined {
+  if (!key || !choices.listed || choices.options.includes(key))
+    return undefined;
+  return choices.complete
+    ? `Not in the list of keys ${choices.store} can read: check the name`
+    : `Not in the partial list of keys ${choices.store} can read`;
+}
 
 /**
  * One `data[]` mapping: remote key (autocompleted from the store's key names),
@@ -40,6 +66,7 @@ export function MappingRow(props: {
   onRemove: () => void;
 }) {
   const { index, mapping, issues, choices, showAllErrors, disabled } = props;
+  const classes = useStyles();
   const [touched, setTouched] = useState({
     remoteKey: false,
     secretKey: false,
@@ -47,6 +74,7 @@ export function MappingRow(props: {
   const number = index + 1;
   const remoteKeyError =
     touched.remoteKey || showAllErrors ? issues.remoteKey : undefined;
+  const remoteKeyWarning = notListedWarning(mapping.remoteRef.key, choices);
   const secretKeyError =
     mapping.secretKey || touched.secretKey || showAllErrors
       ? issues.secretKey
@@ -62,12 +90,6 @@ export function MappingRow(props: {
         ...(property ? { property } : {}),
       },
     });
-  // Keep a key that came in with the value selectable even if the store lacks it.
-  const options =
-    mapping.remoteRef.key && !choices.options.includes(mapping.remoteRef.key)
-      ? [mapping.remoteRef.key, ...choices.options]
-      : choices.options;
-
   return (
     <Grid
       container
@@ -79,15 +101,15 @@ export function MappingRow(props: {
       <Grid item xs={12} sm={5}>
         <Autocomplete<string, false, false, boolean>
           id={`${props.id}-remote-key`}
-          freeSolo={choices.freeText}
-          options={options}
+          freeSolo
+          options={choices.options}
           filterOptions={filterKeys}
           loading={choices.loading}
           disabled={disabled}
           value={mapping.remoteRef.key || null}
           onChange={(_event, value) => setRemoteKey(value ?? '')}
           onInputChange={(_event, value, reason) => {
-            if (choices.freeText && reason === 'input') setRemoteKey(value);
+            if (reason === 'input') setRemoteKey(value);
           }}
           onBlur={() => setTouched(t => ({ ...t, remoteKey: true }))}
           renderInput={params => (
@@ -98,7 +120,14 @@ export function MappingRow(props: {
               variant="outlined"
               margin="dense"
               error={Boolean(remoteKeyError)}
-              helperText={remoteKeyError ?? ' '}
+              helperText={
+                remoteKeyError ??
+                (remoteKeyWarning ? (
+                  <span className={classes.notListed}>{remoteKeyWarning}</span>
+                ) : (
+                  ' '
+                ))
+              }
             />
           )}
         />

@@ -90,12 +90,14 @@ describe('validateExternalSecretMappings', () => {
     await expect(errorsOf(draft)).resolves.toEqual(expected);
   });
 
-  it('should reject a remote key the store does not hold when its list is complete', async () => {
+  it("should not block a remote key outside the store's key list: the picker warns, the action checks it as the reconciler reads it", async () => {
     await expect(
-      errorsOf(value([{ secretKey: 'X', remoteRef: { key: 'MISSING' } }])),
-    ).resolves.toEqual([
-      'Mapping 1: remote key "MISSING" is not in ClusterSecretStore infisical',
-    ]);
+      errorsOf(
+        value([
+          { secretKey: 'X', remoteRef: { key: '/payments/DB_PASSWORD' } },
+        ]),
+      ),
+    ).resolves.toEqual([]);
   });
 
   it('should leave unknown keys to the action when the key list is truncated', async () => {

@@ -11,9 +11,10 @@ import {
 /**
  * The field's `validation`: run by the scaffolder before the next step and the
  * Review step. Adds one error per problem: a missing or not Ready store, no
- * mapping, a missing remote key, an invalid or repeated secret key, and a
- * remote key the store does not hold (checked only when the store's full key
- * list can be read; otherwise the action checks it at run time).
+ * mapping, a missing remote key, an invalid or repeated secret key. A remote
+ * key outside the store's key list does not block the form: the list is a
+ * cached snapshot, the field shows a "not in the list" warning, and the
+ * action's validateRemoteKeys resolves each key as the reconciler does.
  *
  * @public
  */
@@ -44,18 +45,7 @@ async function checkAgainstStore(
     if (!store.ready) {
       return [`Store ${store.kind} ${store.name} is ${notReadyText(store)}`];
     }
-    const { keys, truncated } = await api.listStoreKeys(store);
-    if (truncated) return [];
-    const known = new Set(keys);
-    return (value.data ?? [])
-      .map((mapping, index) =>
-        known.has(mapping.remoteRef.key)
-          ? undefined
-          : `Mapping ${index + 1}: remote key "${
-              mapping.remoteRef.key
-            }" is not in ${store.kind} ${store.name}`,
-      )
-      .filter((message): message is string => Boolean(message));
+    return [];
   } catch {
     // No permission or the backend is unreachable: the action validates again at run time.
     return [];
