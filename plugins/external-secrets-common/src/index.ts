@@ -1,7 +1,9 @@
 /**
  * Isomorphic types, manifest validation and constants shared by the External
- * Secrets plugins, and the REST client generated from the backend's
- * `openapi.yaml` (`src/schema/openapi/generated`, do not edit). No other I/O.
+ * Secrets plugins, and `ExternalSecretsBackendClient` for the backend's REST
+ * API. That client wraps the one generated from the backend's `openapi.yaml`
+ * (`src/schema/openapi/generated`, do not edit), which stays internal. No
+ * other I/O.
  *
  * @packageDocumentation
  */
@@ -14,5 +16,4 @@ export * from './annotations';
 export * from './permissions';
 export * from './signals';
 export * from './api/types';
-export { DefaultApiClient } from './schema/openapi';
-export type { TypedResponse } from './schema/openapi';
+export * from './api/ExternalSecretsBackendClient';

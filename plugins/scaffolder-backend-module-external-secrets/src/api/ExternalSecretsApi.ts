@@ -3,18 +3,13 @@ import {
   BackstageCredentials,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
-  DefaultApiClient,
+  ExternalSecretsBackendClient,
   StoreKeysResponse,
-  StoresResponse,
   StoreStatusDto,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 
 const PLUGIN_ID = 'external-secrets';
-
-/** Path segment the keys endpoint reads as "none" (app-config stores, ClusterSecretStores). */
-const NONE = '-';
 
 /**
  * The calls the scaffolder actions make to the external-secrets backend, on
@@ -32,24 +27,22 @@ export class ExternalSecretsApi {
       fetch?: typeof fetch;
     },
   ) {
-    this.client = new DefaultApiClient({
+    this.client = new ExternalSecretsBackendClient({
       discoveryApi: options.discovery,
       // read `fetch` per call, so a test's replacement of the global is seen
       fetchApi: { fetch: (url, init) => (options.fetch ?? fetch)(url, init) },
     });
   }
 
-  /** The client generated from the backend's `openapi.yaml`. */
-  private readonly client: DefaultApiClient;
+  /** The common package's REST client (wraps the one generated from `openapi.yaml`). */
+  private readonly client: ExternalSecretsBackendClient;
 
   /** `GET /stores` (permission `external-secrets.stores.read`). */
   async listStores(
     onBehalfOf: BackstageCredentials,
   ): Promise<StoreStatusDto[]> {
     const token = await this.tokenFor(onBehalfOf);
-    const body = await bodyOf<StoresResponse>(
-      this.client.listStores({}, { token }),
-    );
+    const body = await this.client.listStores({ token });
     return body.stores;
   }
 
@@ -59,20 +52,9 @@ export class ExternalSecretsApi {
     onBehalfOf: BackstageCredentials,
   ): Promise<StoreKeysResponse> {
     const token = await this.tokenFor(onBehalfOf);
-    return bodyOf<StoreKeysResponse>(
-      this.client.listStoreKeys(
-        {
-          path: {
-            cluster: store.cluster || NONE,
-            // the server answers 400 for any other kind
-            kind: store.kind as 'SecretStore' | 'ClusterSecretStore',
-            namespace: store.namespace || NONE,
-            name: store.name,
-          },
-        },
-        { token },
-      ),
-    );
+    // Non-2xx answers throw a `ResponseError` carrying the status and the
+    // backend's own message (which names the store).
+    return this.client.listStoreKeys(store, { token });
   }
 
   private async tokenFor(onBehalfOf: BackstageCredentials): Promise<string> {
@@ -82,16 +64,4 @@ export class ExternalSecretsApi {
     });
     return token;
   }
-}
-
-/** The JSON body of a 2xx answer; otherwise a `ResponseError`. */
-async function bodyOf<T>(
-  pending: Promise<Pick<Response, 'ok'> & { json(): Promise<unknown> }>,
-): Promise<T> {
-  const response = await pending;
-  if (!response.ok) {
-    // Carries the status and the backend's own message (which names the store).
-    throw await ResponseError.fromResponse(response as Response);
-  }
-  return (await response.json()) as T;
 }
