@@ -1,16 +1,11 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import infisicalModule from '@external-secrets-backstage/backstage-plugin-external-secrets-backend-module-infisical';
 import {
+  createProbeProviderModule,
   InfisicalSimulator,
   startInfisicalSimulatorServer,
   type InfisicalSimulatorServer,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
-import {
-  externalSecretsProvidersExtensionPoint,
-  SecretsProvider,
-  SecretValue,
-} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import request from 'supertest';
 import {
   KubernetesSimulator,
@@ -102,46 +97,6 @@ function externalSecret(
       data: [{ secretKey: 'token', remoteRef: { key: 'TOKEN' } }],
     },
   };
-}
-
-/** A provider that records every store it would contact (no real I/O). */
-function probeModule(contacted: string[]) {
-  const urlOf = (store: { spec: { provider: Record<string, unknown> } }) =>
-    (store.spec.provider.probe as { url: string }).url;
-  const provider: SecretsProvider = {
-    name: 'probe',
-    capabilities: {
-      readScope: false,
-      versions: false,
-      find: { path: false, nameRegexp: false, tags: false },
-    },
-    validateStoreSpec: () => [],
-    endpoints: store => [urlOf(store)],
-    async validateStore(store) {
-      contacted.push(urlOf(store));
-      return { ready: true, reason: 'Valid', message: 'reachable' };
-    },
-    async newClient(store) {
-      contacted.push(urlOf(store));
-      return {
-        getSecret: async () => ({ value: SecretValue.fromString('v') }),
-        findSecrets: async () => new Map(),
-        close: async () => {},
-      };
-    },
-  };
-  return createBackendModule({
-    pluginId: 'external-secrets',
-    moduleId: 'probe-provider',
-    register(env) {
-      env.registerInit({
-        deps: { providers: externalSecretsProvidersExtensionPoint },
-        async init({ providers }) {
-          providers.addProvider(provider);
-        },
-      });
-    },
-  });
 }
 
 describe('hole 11: SSRF guard checks resolved addresses, not only host names', () => {
@@ -248,7 +203,7 @@ describe('hole 11: SSRF guard checks resolved addresses, not only host names', (
       sim,
       entities: [ENTITY],
       config: { security: { namespacedStoreHosts: ['169.254.169.254'] } },
-      extraFeatures: [probeModule(contacted)],
+      extraFeatures: [createProbeProviderModule(contacted)],
     });
 
     await backend.runCycle();

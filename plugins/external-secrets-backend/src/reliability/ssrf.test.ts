@@ -1,10 +1,5 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import {
-  externalSecretsProvidersExtensionPoint,
-  SecretsProvider,
-  SecretValue,
-} from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
+import { createProbeProviderModule } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import request from 'supertest';
 import {
   KubernetesSimulator,
@@ -28,50 +23,6 @@ const ENTITY: Entity = {
   },
   spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
 };
-
-/**
- * A provider that "contacts" `spec.provider.probe.url`: every call that would
- * open a connection is recorded with that URL, so a test sees whether a
- * request would have reached the host.
- */
-function probeModule(contacted: string[]) {
-  const urlOf = (store: { spec: { provider: Record<string, unknown> } }) =>
-    (store.spec.provider.probe as { url: string }).url;
-  const provider: SecretsProvider = {
-    name: 'probe',
-    capabilities: {
-      readScope: false,
-      versions: false,
-      find: { path: false, nameRegexp: false, tags: false },
-    },
-    validateStoreSpec: () => [],
-    endpoints: store => [urlOf(store)],
-    async validateStore(store) {
-      contacted.push(urlOf(store));
-      return { ready: true, reason: 'Valid', message: 'reachable' };
-    },
-    async newClient(store) {
-      contacted.push(urlOf(store));
-      return {
-        getSecret: async () => ({ value: SecretValue.fromString('value-1') }),
-        findSecrets: async () => new Map(),
-        close: async () => {},
-      };
-    },
-  };
-  return createBackendModule({
-    pluginId: 'external-secrets',
-    moduleId: 'probe-provider',
-    register(env) {
-      env.registerInit({
-        deps: { providers: externalSecretsProvidersExtensionPoint },
-        async init({ providers }) {
-          providers.addProvider(provider);
-        },
-      });
-    },
-  });
-}
 
 const secretStore = (name: string, url: string) => ({
   apiVersion: 'external-secrets.io/v1',
@@ -136,7 +87,7 @@ describe('SSRF guard for namespaced SecretStores', () => {
       config: {
         security: { namespacedStoreHosts: ['infisical.example.com'] },
       },
-      extraFeatures: [probeModule(contacted)],
+      extraFeatures: [createProbeProviderModule(contacted)],
     });
 
     await backend.runCycle();
@@ -165,7 +116,7 @@ describe('SSRF guard for namespaced SecretStores', () => {
     backend = await startReconcilerTestBackend({
       sim,
       entities: [ENTITY],
-      extraFeatures: [probeModule(contacted)],
+      extraFeatures: [createProbeProviderModule(contacted)],
     });
 
     await backend.runCycle();
