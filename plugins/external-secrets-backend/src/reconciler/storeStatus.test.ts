@@ -1,4 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
+import request from 'supertest';
 import {
   KubernetesSimulator,
   startKubernetesSimulator,
@@ -93,6 +94,49 @@ describe('SecretStore status writes', () => {
 
     await backend.runCycle();
     expect(statusWrites()).toHaveLength(statusWritesAfterFirstCycle);
+  });
+
+  it('should advance the last validation when a sync reads through the store, as the events show', async () => {
+    // Validation not due again for an hour: only the reads can prove it.
+    sim.seed(store({ refreshInterval: 3600 }));
+    sim.seed({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: {
+        name: 'checkout-db',
+        namespace: NS,
+        labels: { 'backstage.io/kubernetes-id': 'checkout' },
+      },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRef: { kind: 'ClusterSecretStore', name: 'fake-store' },
+        target: { name: 'checkout-db' },
+        data: [{ secretKey: 'password', remoteRef: { key: 'DB_PASSWORD' } }],
+      },
+    } as any);
+    backend = await startReconcilerTestBackend({ sim, entities: [CHECKOUT] });
+    const b = backend;
+    const lastValidatedAt = async () =>
+      (await request(b.server).get('/api/external-secrets/stores')).body.stores
+        .filter((s: { name: string }) => s.name === 'fake-store')
+        .map((s: { lastValidatedAt?: string }) => s.lastValidatedAt);
+    await b.runCycle();
+    const [first] = await lastValidatedAt();
+    expect(first).toBeDefined();
+    await new Promise(resolve => setTimeout(resolve, 5));
+
+    const sync = await request(b.server)
+      .post('/api/external-secrets/entities/component/default/checkout/sync')
+      .send({});
+    expect(sync.status).toBe(202);
+    await b.runCycle();
+
+    const status = await request(b.server).get(
+      '/api/external-secrets/entities/component/default/checkout/status',
+    );
+    const attempt = status.body.externalSecrets[0].lastAttemptAt;
+    expect(Date.parse(attempt)).toBeGreaterThan(Date.parse(first));
+    expect(await lastValidatedAt()).toEqual([attempt]);
   });
 
   it('should show Ready False with InvalidProviderConfig for a store whose provider is not installed', async () => {

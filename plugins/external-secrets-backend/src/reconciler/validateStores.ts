@@ -71,12 +71,17 @@ export async function validateStores(options: {
     const due =
       !previous?.lastValidatedAt ||
       now.getTime() - previous.lastValidatedAt.getTime() >= interval;
-    if (!due) return;
+    const observed = Boolean(target.observed && target.store);
+    // Reads through the store this cycle validate it whenever they happen,
+    // so its "last validation" keeps up with the syncs the events show.
+    const proven = observed
+      ? undefined
+      : provenByCycleReads(target, previous, options);
+    if (!due && !proven) return;
     const result =
-      target.observed && target.store
+      observed && target.store
         ? observedStatus(target.store)
-        : provenByCycleReads(target, previous, options) ??
-          (await validateOne(target, options));
+        : proven ?? (await validateOne(target, options));
     const record: StoreStatusRecord = {
       ...target.record,
       ...result,
