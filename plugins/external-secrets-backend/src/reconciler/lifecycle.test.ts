@@ -259,6 +259,54 @@ describe('ExternalSecret lifecycle', () => {
     });
   });
 
+  // Both new in one cycle, the newer one listed first: run one after the
+  // other, oldest first, the older writes the key and the newer finds it
+  // taken (managedFields on a real apiserver, memory here). Concurrently, the
+  // newer wrote first and the older overwrote it: the key flipped once.
+  describe('two new Merge ExternalSecrets of one Secret in one cycle', () => {
+    it('should write the shared key once, as the one created first', async () => {
+      sim.seed({
+        ...STORE,
+        spec: {
+          provider: {
+            fake: {
+              data: [
+                { key: 'OLD_PASSWORD', value: 'from-older' },
+                { key: 'NEW_PASSWORD', value: 'from-newer' },
+              ],
+            },
+          },
+        },
+      });
+      sim.seed({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'shared', namespace: NS },
+        data: { other: Buffer.from('kept').toString('base64') },
+      });
+      const merging = (name: string, remote: string) =>
+        externalSecret(name, {
+          target: { name: 'shared', creationPolicy: 'Merge' },
+          data: [{ secretKey: 'password', remoteRef: { key: remote } }],
+        });
+      sim.seed(merging('z-older', 'OLD_PASSWORD'));
+      // creationTimestamp has whole seconds: make the newer one really newer.
+      await new Promise(r => setTimeout(r, 1100));
+      sim.seed(merging('a-newer', 'NEW_PASSWORD'));
+      const b = await start();
+      await b.runCycle();
+
+      expect(decoded('shared', 'password')).toBe('from-older');
+      const writes = sim.requests.filter(
+        r =>
+          r.resource === 'secrets' &&
+          r.name === 'shared' &&
+          (r.verb === 'update' || r.verb === 'create'),
+      );
+      expect(writes.map(w => w.status)).toEqual([200]);
+    });
+  });
+
   describe('a store whose last validation failed (ESO: flood gate, assertStoreIsUsable)', () => {
     const markStore = (ready: boolean) =>
       knex('es_stores')

@@ -34,19 +34,36 @@ function indexMergeWriters(
 ): Map<string, MergeWriter[]> {
   const index = new Map<string, MergeWriter[]>();
   for (const raw of listed) {
-    const target = (
-      raw.spec as { target?: Record<string, unknown> } | undefined
-    )?.target;
-    if (target?.creationPolicy !== 'Merge') continue;
-    const { name, namespace = '', creationTimestamp = '' } = raw.metadata;
-    // ESO: an empty target.name names the Secret after the ExternalSecret.
-    const secret =
-      typeof target.name === 'string' && target.name ? target.name : name;
-    const key = `${namespace}/${secret}`;
-    index.set(key, [
-      ...(index.get(key) ?? []),
-      { name, created: creationTimestamp },
-    ]);
+    const merge = mergeTargetOf(raw);
+    if (!merge) continue;
+    const key = `${merge.namespace}/${merge.secret}`;
+    index.set(key, [...(index.get(key) ?? []), merge.writer]);
   }
   return index;
+}
+
+/**
+ * The Secret an ExternalSecret (as listed, or a declared manifest) writes
+ * with creationPolicy Merge, and who it is; undefined for any other policy or
+ * an object too broken to tell.
+ */
+export function mergeTargetOf(
+  raw: unknown,
+): { namespace: string; secret: string; writer: MergeWriter } | undefined {
+  const object = raw as
+    | {
+        metadata?: Partial<UnparsedKubernetesObject['metadata']>;
+        spec?: { target?: Record<string, unknown> };
+      }
+    | undefined;
+  const target = object?.spec?.target;
+  const name = object?.metadata?.name;
+  if (target?.creationPolicy !== 'Merge' || typeof name !== 'string') {
+    return undefined;
+  }
+  const { namespace = '', creationTimestamp = '' } = object!.metadata!;
+  // ESO: an empty target.name names the Secret after the ExternalSecret.
+  const secret =
+    typeof target.name === 'string' && target.name ? target.name : name;
+  return { namespace, secret, writer: { name, created: creationTimestamp } };
 }

@@ -120,7 +120,8 @@ function ownerOf(
   );
 }
 
-function olderFirst(a: MergeWriter, b: MergeWriter): number {
+/** Created first (creationTimestamp, then name); an unknown time counts as newest. */
+export function olderFirst(a: MergeWriter, b: MergeWriter): number {
   if (a.created !== b.created) {
     if (!a.created) return 1;
     if (!b.created) return -1;
