@@ -178,4 +178,40 @@ describe('MergeClaims', () => {
       ),
     });
   });
+
+  it('should forget a writer that stopped producing the key, so the other one takes it', () => {
+    const claims = new MergeClaims();
+    const current = currentSecret(undefined);
+    const resolveB = () =>
+      claims.resolve({
+        target: TARGET,
+        es: merging(B_SECOND),
+        created: B_SECOND.created,
+        result: produced(current, 'from-b'),
+        current,
+        coWriters: [A_FIRST],
+      });
+    claims.resolve({
+      target: TARGET,
+      es: merging(A_FIRST),
+      created: A_FIRST.created,
+      result: produced(current, 'from-a'),
+      current,
+      coWriters: [B_SECOND],
+    });
+    expect(resolveB().desired?.data.password.text()).toBe('from-a');
+
+    // a-first's spec no longer has the key: it produces nothing now.
+    claims.resolve({
+      target: TARGET,
+      es: merging(A_FIRST),
+      created: A_FIRST.created,
+      result: { ...produced(current, 'from-a'), keys: [] },
+      current,
+      coWriters: [B_SECOND],
+    });
+    const result = resolveB();
+    expect(result.desired?.data.password.text()).toBe('from-b');
+    expect(result.keys[0]).toMatchObject({ state: 'synced' });
+  });
 });

@@ -61,6 +61,7 @@ export class MergeClaims {
     };
     const live = new Map(input.coWriters.map(w => [w.name, w]));
     const byKey = this.claimsOf(target);
+    forgetDropped(byKey, me.name, result);
     const lost = new Map<string, MergeWriter>();
     const rivals = new Map<string, MergeWriter[]>();
     for (const key of producedKeys(result)) {
@@ -100,6 +101,27 @@ export class MergeClaims {
       this.claims.set(target, byKey);
     }
     return byKey;
+  }
+}
+
+/**
+ * Forgets `name` as a writer of the keys it no longer produces (its spec
+ * changed), so the other writer takes them; not while an entry failed before
+ * naming its keys (a failed dataFrom): what it produces is unknown then.
+ */
+function forgetDropped(
+  byKey: Map<string, Set<string>>,
+  name: string,
+  result: ReconcileResult,
+) {
+  if (
+    result.keys.some(k => k.secretKey === undefined && k.state !== 'synced')
+  ) {
+    return;
+  }
+  const still = new Set(result.keys.map(k => k.secretKey));
+  for (const [key, seen] of byKey) {
+    if (!still.has(key)) seen.delete(name);
   }
 }
 
