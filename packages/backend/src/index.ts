@@ -10,6 +10,8 @@ import './instrumentation';
 import { createBackend } from '@backstage/backend-defaults';
 import { externalSecretsDemoSimulators } from './demo/demoSimulators';
 import { externalSecretsDemoLocalFiles } from './demo/demoLocalFiles';
+import { demoPublishModule } from './demo/demoPublishModule';
+import { demoRepositories } from './demo/demoRepositories';
 
 const backend = createBackend();
 
@@ -83,6 +85,10 @@ backend.add(
 );
 backend.add(externalSecretsDemoSimulators);
 backend.add(externalSecretsDemoLocalFiles);
+// demo:publish:local, the template's offline publish target, and the
+// read-only pages of what it published (/api/demo-repos)
+backend.add(demoPublishModule);
+backend.add(demoRepositories);
 
 // user settings plugin
 backend.add(import('@backstage/plugin-user-settings-backend'));

@@ -1,5 +1,12 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { SchedulerServiceTaskFunction } from '@backstage/backend-plugin-api';
+import {
+  createBackendModule,
+  SchedulerServiceTaskFunction,
+} from '@backstage/backend-plugin-api';
+import {
+  createTemplateAction,
+  scaffolderActionsExtensionPoint,
+} from '@backstage/plugin-scaffolder-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { parseExternalSecret } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import externalSecretsPlugin from '@external-secrets-backstage/backstage-plugin-external-secrets-backend';
@@ -117,6 +124,30 @@ function storeConfig(hostAPI: string) {
   };
 }
 
+/**
+ * The demo backend's `demo:publish:local` (packages/backend/src/demo), as the
+ * template's last step names it; a dry run must skip it, never publish.
+ */
+const publish = jest.fn();
+const demoPublishStub = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'demo-publish-stub',
+  register(reg) {
+    reg.registerInit({
+      deps: { actions: scaffolderActionsExtensionPoint },
+      async init({ actions }) {
+        actions.addActions(
+          createTemplateAction({
+            id: 'demo:publish:local',
+            schema: { input: { repoName: z => z.string() } },
+            handler: publish,
+          }),
+        );
+      },
+    });
+  },
+});
+
 describe('example template "Service with secrets from Infisical"', () => {
   let infisical: InfisicalSimulatorServer;
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
@@ -138,6 +169,7 @@ describe('example template "Service with secrets from Infisical"', () => {
       features: [
         scaffolderPlugin,
         scaffolderModule,
+        demoPublishStub,
         externalSecretsPlugin,
         infisicalModule,
         scheduler.factory,
@@ -243,6 +275,10 @@ describe('example template "Service with secrets from Infisical"', () => {
       'backstage.io/kubernetes-namespace': 'my-namespace',
     });
     expect(log).toContain('All remote keys exist');
+    expect(log).toContain(
+      'Skipping because demo:publish:local does not support dry-run',
+    );
+    expect(publish).not.toHaveBeenCalled();
   });
 
   it('should fail the dry run naming a remote key Infisical does not have', async () => {
