@@ -10,7 +10,8 @@
  * "Secrets" tab (key table, events, "Sync now" and its result), the admin
  * page, restart on change (E2E_ROLLOUT_ENTITY_PATH) and the
  * ExternalSecretMappingsPicker scaffolder field (template E2E_TEMPLATE_PATH),
- * and saves docs/screenshots/{card,tab,rollout,admin,picker}.png
+ * create with a folder key and the published files, the template dry run,
+ * and saves docs/screenshots/{card,tab,rollout,admin,picker,create}.png
  * at the repository root.
  * Prints one line per check, then `N passed, N failed` alone on the last line;
  * exits non-zero when a check failed.
@@ -27,6 +28,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// The README's dry-run script, tested as users run it (repo root, not shipped).
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
+import { dryRunTemplate } from '../../../scripts/template-dry-run.mjs';
 
 const PORTAL_URL = (process.env.PORTAL_URL ?? 'http://localhost:3000').replace(
   /\/+$/,
@@ -44,6 +48,9 @@ const PICKER_STORE =
 const ROLLOUT_ENTITY_PATH =
   process.env.E2E_ROLLOUT_ENTITY_PATH ??
   '/catalog/payments/component/checkout-service';
+/** The folder-style Infisical key the create walk maps (the demo's checkout-db syncs it too). */
+const CREATE_REMOTE_KEY =
+  process.env.E2E_CREATE_REMOTE_KEY ?? '/payments/DB_PASSWORD';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 30_000);
 
@@ -398,6 +405,143 @@ async function checkMappingsPicker(page) {
 }
 
 /**
+ * Create, end to end (issue #19 item 4): a new service whose ExternalSecret
+ * maps the folder key CREATE_REMOTE_KEY, typed into the picker; the task
+ * publishes to the demo's local Git repository and its "Published files"
+ * link shows the ExternalSecret with that key.
+ * @param {import('playwright-core').Page} page
+ */
+async function checkCreateAndPublish(page) {
+  const name = `e2e-${Date.now().toString(36)}`;
+  await page.goto(`${PORTAL_URL}${TEMPLATE_PATH}`, {
+    waitUntil: 'domcontentloaded',
+  });
+  const nameField = page.getByLabel(/^Name/).first();
+  await nameField.waitFor({ state: 'visible' });
+  await nameField.fill(name);
+  await page
+    .getByLabel(/^Kubernetes namespace/)
+    .first()
+    .fill('payments');
+  await page.getByRole('button', { name: 'Next', exact: true }).click();
+
+  const store = page.getByRole('combobox', { name: /^Store/ });
+  await store.waitFor({ state: 'visible' });
+  const option = store
+    .locator('option:not([disabled])')
+    .filter({ hasText: PICKER_STORE })
+    .first();
+  await option.waitFor({ state: 'attached' });
+  await store.selectOption({
+    value: (await option.getAttribute('value')) ?? '',
+  });
+  const row = page.getByRole('group', { name: 'Mapping 1' });
+  const remoteKey = row.getByLabel(/^Remote key/);
+  await remoteKey.click();
+  await remoteKey.fill(CREATE_REMOTE_KEY);
+  const listed = page
+    .locator('.MuiAutocomplete-popper [role="option"]')
+    .filter({ hasText: new RegExp(`^${CREATE_REMOTE_KEY}$`) });
+  if ((await listed.count()) > 0) await listed.first().click();
+  else await remoteKey.press('Tab');
+  assert(
+    (await remoteKey.inputValue()) === CREATE_REMOTE_KEY,
+    `the remote key field does not keep ${CREATE_REMOTE_KEY}`,
+  );
+  await row.getByLabel(/^Secret key/).fill('DB_PASSWORD');
+
+  await page.getByRole('button', { name: 'Review', exact: true }).click();
+  const create = page.getByRole('button', { name: 'Create', exact: true });
+  await create.waitFor({ state: 'visible' });
+  await create.click();
+
+  const published = page.getByRole('link', { name: /Published files/ });
+  const finished = await published
+    .first()
+    .waitFor({ state: 'visible', timeout: 90_000 })
+    .then(
+      () => true,
+      () => false,
+    );
+  if (!finished) {
+    await page.screenshot({ path: join(tmpdir(), 'e2e-create-failed.png') });
+    const text = await page.locator('body').innerText();
+    throw new Error(
+      `the task did not finish with a "Published files" link: ${text
+        .split('\n')
+        .filter(Boolean)
+        .slice(-8)
+        .join(' | ')}`,
+    );
+  }
+  await screenshot(page, 'create.png');
+
+  const listUrl = await published.first().getAttribute('href');
+  assert(!!listUrl, 'the "Published files" link has no address');
+  const filesPage = await page.context().newPage();
+  try {
+    await filesPage.goto(listUrl, { waitUntil: 'domcontentloaded' });
+    const manifestLink = filesPage.getByRole('link', {
+      name: 'kubernetes/externalsecret.yaml',
+    });
+    await manifestLink.waitFor({ state: 'visible' });
+    assert(
+      (await filesPage
+        .getByRole('link', { name: 'catalog-info.yaml' })
+        .count()) > 0,
+      'the published repository lists no catalog-info.yaml',
+    );
+    await manifestLink.click();
+    await filesPage.waitForLoadState('domcontentloaded');
+    const manifest = await filesPage.locator('body').innerText();
+    observed.pages.push(manifest);
+    assert(
+      manifest.includes(`key: ${CREATE_REMOTE_KEY}`) &&
+        manifest.includes('secretKey: DB_PASSWORD') &&
+        manifest.includes(`name: ${name}`),
+      `the published ExternalSecret does not map DB_PASSWORD <- ${CREATE_REMOTE_KEY}`,
+    );
+    say(`# published ${listUrl}`);
+  } finally {
+    await filesPage.close();
+  }
+}
+
+/**
+ * The template dry run without the browser's folder picker
+ * (scripts/template-dry-run.mjs, documented in the README).
+ */
+async function checkTemplateDryRun() {
+  const backendUrl = process.env.BACKEND_URL ?? 'http://localhost:7007';
+  const { files, log } = await dryRunTemplate({
+    backendUrl,
+    values: {
+      name: 'dry-run-e2e',
+      owner: 'group:default/guests',
+      namespace: 'payments',
+      secrets: {
+        store: { kind: 'ClusterSecretStore', name: PICKER_STORE },
+        data: [
+          { secretKey: 'DB_PASSWORD', remoteRef: { key: CREATE_REMOTE_KEY } },
+        ],
+      },
+      validateRemoteKeys: true,
+    },
+  });
+  observed.answers.push(JSON.stringify({ files, log }));
+  assert(
+    (files['kubernetes/externalsecret.yaml'] ?? '').includes(
+      `key: ${CREATE_REMOTE_KEY}`,
+    ),
+    `the dry run made no ExternalSecret mapping ${CREATE_REMOTE_KEY}`,
+  );
+  assert(
+    log.some(line => line.includes('does not support dry-run')),
+    'the dry run did not skip publishing',
+  );
+}
+
+/**
  * Restart on change, end to end (issue #23): the demo's checkout-db changed on
  * the first cycle; checkout-worker (Reloader's auto annotation) was restarted
  * on change, checkout-api (env vars, no opt-in) needs a restart, and
@@ -529,6 +673,14 @@ async function main() {
       signedIn,
       'secret mappings picker suggests keys, validates and reaches Review',
       () => checkMappingsPicker(page),
+    );
+    await checkIf(
+      signedIn,
+      `create with the folder key ${CREATE_REMOTE_KEY}, then the published files`,
+      () => checkCreateAndPublish(page),
+    );
+    await check('template dry run without the folder picker', () =>
+      checkTemplateDryRun(),
     );
     await check('no demo secret value in any rendered page or API answer', () =>
       checkNoSecretValues(),
