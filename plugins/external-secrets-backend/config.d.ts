@@ -42,7 +42,10 @@ export interface Config {
     concurrency?: {
       /** Provider reads in flight at once. Default 8. */
       providerReads?: number;
-      /** Kubernetes requests in flight at once per cluster. Default 8. */
+      /**
+       * Kubernetes requests in flight at once per cluster (ExternalSecrets
+       * handled at once, and connections kept to each apiserver). Default 32.
+       */
       kubernetesRequests?: number;
     };
     /**

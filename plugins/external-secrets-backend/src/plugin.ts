@@ -117,7 +117,9 @@ export const externalSecretsPlugin = createBackendPlugin({
         for (const cluster of clusterConfigs.clusters) {
           clusters.add({
             config: cluster,
-            client: KubernetesClusterClient.fromConfig(cluster),
+            client: KubernetesClusterClient.fromConfig(cluster, {
+              maxConnections: config.concurrency.kubernetesRequests,
+            }),
           });
         }
         for (const unusable of clusterConfigs.unusable) {

@@ -12,7 +12,7 @@ describe('readExternalSecretsConfig', () => {
     expect(config).toMatchObject({
       schedule: DEFAULT_SCHEDULE,
       controllerClass: 'backstage',
-      concurrency: { providerReads: 8, kubernetesRequests: 8 },
+      concurrency: { providerReads: 8, kubernetesRequests: 32 },
       stores: [],
       syncNow: { maxPerEntityPerMinute: 6 },
       eventsPerExternalSecret: 50,

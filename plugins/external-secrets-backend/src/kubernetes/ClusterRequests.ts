@@ -95,13 +95,16 @@ export class ClusterRequests {
   readonly clusterName: string;
   readonly timeoutMs: number;
   readonly pageSize: number;
-  private readonly agents = new KeepAliveAgents();
+  private readonly agents: KeepAliveAgents;
 
   constructor(options: {
     clusterName: string;
     timeoutMs: number;
     pageSize: number;
+    /** Pooled connections, so requests in flight at once; default DEFAULT_MAX_SOCKETS. */
+    maxConnections?: number;
   }) {
+    this.agents = new KeepAliveAgents(options.maxConnections);
     this.clusterName = options.clusterName;
     this.timeoutMs = options.timeoutMs;
     this.pageSize = options.pageSize;

@@ -61,6 +61,33 @@ describe('KubernetesClusterClient connection reuse', () => {
     expect(sim.connections).toBe(1);
   });
 
+  it('should open up to maxConnections connections for concurrent requests, then queue', async () => {
+    sim = await startKubernetesSimulator();
+    client = KubernetesClusterClient.fromConfig(
+      {
+        name: 'sim',
+        connection: {
+          type: 'serviceAccount',
+          url: sim.url,
+          token: SecretValue.fromString(sim.token),
+          skipTLSVerify: false,
+        },
+      },
+      // The reconciler passes concurrency.kubernetesRequests: the pool, not a
+      // fixed 16, bounds the requests in flight to one apiserver.
+      { maxConnections: 24 },
+    );
+
+    await Promise.all(
+      Array.from({ length: 40 }, () =>
+        client!.listSecrets({ namespace: 'team-a' }),
+      ),
+    );
+
+    expect(sim.requests).toHaveLength(40);
+    expect(sim.connections).toBe(24);
+  });
+
   it('should still refuse a server its CA does not vouch for', async () => {
     sim = await startKubernetesSimulator({
       tls: { cert: tls('server.pem'), key: tls('server.key') },

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 
-/** Connections kept per cluster: bounded like the reconciler's request concurrency. */
-const MAX_SOCKETS = 16;
+/** Connections per cluster when not told (the reconciler passes concurrency.kubernetesRequests). */
+export const DEFAULT_MAX_SOCKETS = 32;
 /** Distinct TLS identities kept (client certificates rotate through exec plugins). */
 const MAX_AGENTS = 4;
 /** Exactly these classes: proxy agents subclass them and must stay as built. */
@@ -19,6 +19,9 @@ const POOLABLE = [https.Agent, http.Agent];
 export class KeepAliveAgents {
   private readonly agents = new Map<string, http.Agent>();
 
+  /** `maxSockets`: requests in flight to the apiserver at once; more queue here. */
+  constructor(private readonly maxSockets = DEFAULT_MAX_SOCKETS) {}
+
   reuse(agent: http.Agent | https.Agent | undefined) {
     if (!agent) return agent;
     const Kind = POOLABLE.find(kind => agent.constructor === kind);
@@ -30,7 +33,7 @@ export class KeepAliveAgents {
       pooled = new Kind({
         ...options,
         keepAlive: true,
-        maxSockets: MAX_SOCKETS,
+        maxSockets: this.maxSockets,
       });
       this.agents.set(key, pooled);
       this.evictOldest();

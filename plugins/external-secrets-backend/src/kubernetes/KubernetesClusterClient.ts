@@ -50,6 +50,12 @@ export type KubernetesClusterClientOptions = {
   requestTimeoutMs?: number;
   /** `limit` of each list page. Default 500. */
   pageSize?: number;
+  /**
+   * Connections kept to the apiserver, so requests in flight at once (more
+   * wait for a free one). Default 32; the plugin passes
+   * `externalSecrets.concurrency.kubernetesRequests`.
+   */
+  maxConnections?: number;
   /** Watch retry and timeout settings (defaults: client-go's reflector's). */
   watch?: WatchTuning;
 };
@@ -84,6 +90,7 @@ export class KubernetesClusterClient implements ClusterClient {
     options: {
       requestTimeoutMs?: number;
       pageSize?: number;
+      maxConnections?: number;
       watch?: WatchTuning;
     } = {},
   ): KubernetesClusterClient {
@@ -102,6 +109,7 @@ export class KubernetesClusterClient implements ClusterClient {
       clusterName: options.clusterName,
       timeoutMs: options.requestTimeoutMs ?? 10_000,
       pageSize: options.pageSize ?? 500,
+      maxConnections: options.maxConnections,
     });
     this.reads = new KubernetesReads(core, custom, this.requests);
     this.writes = new KubernetesWrites(core, custom, this.requests, this.reads);
