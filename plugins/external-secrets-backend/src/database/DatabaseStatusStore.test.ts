@@ -103,6 +103,122 @@ describe.each(databases.eachSupportedId())(
       expect(saved).toEqual(record());
     });
 
+    describe('saveSyncResults (a cycle saves its ExternalSecrets in groups, issue #22)', () => {
+      const named = (
+        name: string,
+        overrides: Partial<ExternalSecretRecord> = {},
+      ) => record({ name, targetSecret: name, ...overrides });
+
+      it('should save many ExternalSecrets as saving each one would: rows, keys, claims and events', async () => {
+        const rollout = {
+          mode: 'restart' as const,
+          consumers: [],
+        };
+        // Saved before: its keys and claimants are replaced, its rollout kept.
+        await store.saveExternalSecret(named('es-0'), [CHECKOUT, PLATFORM]);
+        await store.saveRollout(named('es-0'), rollout);
+        const entries = Array.from({ length: 40 }, (_, i) => ({
+          record: named(`es-${i}`, {
+            keys: record().keys.slice(0, 1 + (i % 2)),
+          }),
+          // Every third names its claimants: the first becomes the row's entityRef.
+          claimants: i % 3 === 0 ? [PLATFORM, CHECKOUT] : undefined,
+          events: [{ ...event('created'), name: `es-${i}` }],
+        }));
+
+        await store.saveSyncResults(entries, 50);
+
+        const byName = (list: ExternalSecretRecord[]) =>
+          new Map(list.map(r => [r.name, r]));
+        const checkout = byName(await store.listByEntity(CHECKOUT));
+        const platform = byName(await store.listByEntity(PLATFORM));
+        expect(checkout.size).toBe(40);
+        expect(platform.size).toBe(14);
+        for (const [i, entry] of entries.entries()) {
+          const saved = checkout.get(`es-${i}`)!;
+          const { rollout: savedRollout, ...rest } = saved;
+          expect(rest).toEqual({
+            ...entry.record,
+            entityRef: entry.claimants ? PLATFORM : CHECKOUT,
+          });
+          expect(savedRollout).toEqual(i === 0 ? rollout : undefined);
+        }
+        const events = await store.listEvents(CHECKOUT, 100);
+        expect(events.map(e => e.name).sort()).toEqual(
+          entries.map(e => e.record.name).sort(),
+        );
+      });
+
+      it('should write a group in a few statements, not a few per ExternalSecret', async () => {
+        const entries = Array.from({ length: 60 }, (_, i) => ({
+          record: named(`es-${i}`),
+          claimants: i % 2 === 0 ? [CHECKOUT] : undefined,
+          events: [{ ...event('created'), name: `es-${i}` }],
+        }));
+        let statements = 0;
+        const count = () => {
+          statements++;
+        };
+        knex.on('query', count);
+        try {
+          await store.saveSyncResults(entries, 50);
+        } finally {
+          knex.off('query', count);
+        }
+
+        // Before: a transaction of 6 to 8 statements per ExternalSecret and
+        // one more per event, about 500 here.
+        expect(statements).toBeLessThanOrEqual(20);
+        expect(await store.listByEntity(CHECKOUT)).toHaveLength(60);
+      });
+
+      it('should keep the last of two saves of one ExternalSecret in a group', async () => {
+        await store.saveSyncResults(
+          [
+            { record: named('es-1', { state: 'Error' }), events: [] },
+            { record: named('es-1', { state: 'Synced' }), events: [] },
+          ],
+          50,
+        );
+
+        const saved = await store.listByEntity(CHECKOUT);
+        expect(saved.map(r => [r.name, r.state])).toEqual([['es-1', 'Synced']]);
+      });
+
+      it('should keep only the newest events per ExternalSecret when a group adds more', async () => {
+        for (let i = 0; i < 3; i++) {
+          await store.addEvent(
+            {
+              ...event('synced'),
+              createdAt: new Date(Date.UTC(2026, 10, 23, 9, i)),
+            },
+            3,
+          );
+        }
+        await store.saveSyncResults(
+          [
+            {
+              record: record(),
+              events: [
+                {
+                  ...event('updated'),
+                  createdAt: new Date('2026-11-23T10:00:00.000Z'),
+                },
+                {
+                  ...event('error'),
+                  createdAt: new Date('2026-11-23T10:01:00.000Z'),
+                },
+              ],
+            },
+          ],
+          3,
+        );
+
+        const events = await store.listEvents(CHECKOUT, 10);
+        expect(events.map(e => e.type)).toEqual(['error', 'updated', 'synced']);
+      });
+    });
+
     it('should keep the rollout findings across syncs: saveRollout writes them, a sync never clears them (issue #23)', async () => {
       const changedAt = new Date('2026-11-23T14:02:00.000Z');
       await store.saveExternalSecret(record({ dataChangedAt: changedAt }));

@@ -3,7 +3,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
-import { EventTable } from './EventTable';
+import { DEFAULT_EVENTS_KEPT, EventTable, writeEvents } from './EventTable';
 import { ExternalSecretTables } from './ExternalSecretTables';
 import { ProviderChangeTables } from './ProviderChangeTables';
 import { RateLimitTable } from './RateLimitTable';
@@ -18,8 +18,10 @@ import {
   StatusStore,
   StoreStatusRecord,
   SyncEvent,
+  SyncResultSave,
 } from './StatusStore';
 import { StoreTable } from './StoreTable';
+import { writeExternalSecrets } from './writeExternalSecrets';
 
 const migrationsDir = resolvePackagePath(
   '@external-secrets-backstage/backstage-plugin-external-secrets-backend',
@@ -67,6 +69,21 @@ export class DatabaseStatusStore implements StatusStore {
     claimants?: string[],
   ): Promise<void> {
     return this.externalSecrets.saveExternalSecret(record, claimants);
+  }
+
+  async saveSyncResults(
+    entries: SyncResultSave[],
+    keepEventsPerExternalSecret = DEFAULT_EVENTS_KEPT,
+  ): Promise<void> {
+    if (entries.length === 0) return;
+    await this.db.transaction(async tx => {
+      await writeExternalSecrets(tx, entries);
+      await writeEvents(
+        tx,
+        entries.flatMap(entry => entry.events),
+        keepEventsPerExternalSecret,
+      );
+    });
   }
 
   getExternalSecret(

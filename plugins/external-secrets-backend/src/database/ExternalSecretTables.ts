@@ -21,11 +21,10 @@ import {
   RawExternalSecretRow,
   RawKeyRow,
   toDate,
-  toExternalSecretRow,
-  toKeyRow,
   toRolloutColumn,
   unpackKey,
 } from './rows';
+import { writeExternalSecrets } from './writeExternalSecrets';
 
 const ALL_STATES: ExternalSecretState[] = [
   'Synced',
@@ -66,26 +65,9 @@ export class ExternalSecretTables
     record: ExternalSecretRecord,
     claimants?: string[],
   ): Promise<void> {
-    await this.db.transaction(async tx => {
-      const row = toExternalSecretRow(record);
-      await tx('es_external_secrets')
-        .insert(row)
-        .onConflict(['cluster', 'namespace', 'name'])
-        .merge();
-      if (claimants) await replaceClaims(tx, record, claimants);
-      else await keepClaim(tx, record.entityRef, record);
-      const { id } = await tx('es_external_secrets')
-        .where(idFilter(record))
-        .first('id');
-      await tx('es_keys').where({ external_secret_id: id }).delete();
-      if (record.keys.length > 0) {
-        await tx.batchInsert(
-          'es_keys',
-          record.keys.map(key => toKeyRow(id, key)),
-          100,
-        );
-      }
-    });
+    await this.db.transaction(tx =>
+      writeExternalSecrets(tx, [{ record, claimants }]),
+    );
   }
 
   async getExternalSecret(
@@ -316,18 +298,6 @@ function versionOf(rows: { id: number; updated_at: Date | string }[]): string {
     hash.update(`${row.id}@${toDate(row.updated_at)?.getTime()};`);
   }
   return hash.digest('base64url');
-}
-
-/** Makes the entity a claimant of the ExternalSecret if it is not one yet. */
-async function keepClaim(
-  tx: Knex.Transaction,
-  entityRef: string,
-  id: ExternalSecretId,
-) {
-  await tx('es_entity_claims')
-    .insert({ entity_ref: entityRef, ...idFilter(id) })
-    .onConflict(['entity_ref', 'cluster', 'namespace', 'name'])
-    .ignore();
 }
 
 /** Replaces the claimants; the first becomes the row's entity_ref. */

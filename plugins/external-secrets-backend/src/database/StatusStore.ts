@@ -141,6 +141,14 @@ export type SyncEvent = ExternalSecretId & {
   createdAt: Date;
 };
 
+/** What a cycle saves about one ExternalSecret it handled. */
+export type SyncResultSave = {
+  record: ExternalSecretRecord;
+  /** Replaces its claimants (see saveExternalSecret); absent: kept. */
+  claimants?: string[];
+  events: SyncEvent[];
+};
+
 export type StoreStatusRecord = {
   /** '' for stores declared in app-config. */
   cluster: string;
@@ -178,6 +186,15 @@ export interface StatusStore {
   saveExternalSecret(
     record: ExternalSecretRecord,
     claimants?: string[],
+  ): Promise<void>;
+  /**
+   * A cycle's group commit: each entry saved as {@link saveExternalSecret}
+   * saves it (the last of an ExternalSecret wins) and its events added as
+   * {@link addEvent} adds them, all in one transaction of a few statements.
+   */
+  saveSyncResults(
+    entries: SyncResultSave[],
+    keepEventsPerExternalSecret?: number,
   ): Promise<void>;
   getExternalSecret(
     id: ExternalSecretId,

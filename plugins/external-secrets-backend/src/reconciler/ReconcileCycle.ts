@@ -29,7 +29,12 @@ import { SecretListings } from './SecretListings';
 import { lastStoreValidations } from './storeGate';
 import { MergeClaims } from './mergeConflicts';
 import { MergeWriterOrder } from './mergeWriterOrder';
-import { CycleContext, syncExternalSecret } from './syncExternalSecret';
+import {
+  CycleContext,
+  SyncOutcome,
+  syncExternalSecret,
+} from './syncExternalSecret';
+import { SyncResultSaves } from './SyncResultSaves';
 import { validateStores } from './validateStores';
 import { forgetVanished, markUnreadableClusters } from './vanishedRecords';
 import { WorkItem, workItemKey } from './WorkItem';
@@ -173,6 +178,10 @@ export class ReconcileCycle {
     };
     const itemLimit = pLimit(options.config.concurrency.kubernetesRequests);
     const mergeOrder = new MergeWriterOrder(items);
+    const saves = new SyncResultSaves(
+      options.statusStore,
+      options.config.eventsPerExternalSecret,
+    );
     try {
       await Promise.all(
         items.map(item =>
@@ -203,7 +212,7 @@ export class ReconcileCycle {
               }
               if (outcome.record.state === 'Error') report.failed++;
               else report.synced++;
-              await this.save(item, outcome, previousClaims);
+              await this.save(item, outcome, previousClaims, saves);
               if (outcome.changed) {
                 item.claimants.forEach(ref => changedEntities.add(ref));
               }
@@ -214,12 +223,6 @@ export class ReconcileCycle {
                 now,
                 listings: workloads,
               });
-              for (const event of outcome.events) {
-                await options.statusStore.addEvent(
-                  event,
-                  options.config.eventsPerExternalSecret,
-                );
-              }
               options.onOutcome?.(
                 outcome.record,
                 Date.now() - itemStarted,
@@ -279,23 +282,32 @@ export class ReconcileCycle {
   }
 
   /**
-   * Saves what changed: the status row, and who claims the ExternalSecret
-   * when that set changed (an entity's selector, a CR's labels).
+   * Saves what changed: the status row, who claims the ExternalSecret when
+   * that set changed (an entity's selector, a CR's labels), and its sync
+   * events. A changed row goes through the cycle's group commit.
    */
   private async save(
     item: WorkItem,
-    outcome: { record: ExternalSecretRecord; changed: boolean },
+    outcome: SyncOutcome,
     previousClaims: Map<string, string[]>,
+    saves: SyncResultSaves,
   ) {
-    const { statusStore } = this.options;
+    const { statusStore, config } = this.options;
     const key = workItemKey({ cluster: item.inventory.config.name, ...item });
     const claims = sameClaimants(previousClaims.get(key), item.claimants)
       ? undefined
       : item.claimants;
     if (outcome.changed) {
-      await statusStore.saveExternalSecret(outcome.record, claims);
-    } else if (claims) {
-      await statusStore.saveClaims(outcome.record, claims);
+      await saves.save({
+        record: outcome.record,
+        claimants: claims,
+        events: outcome.events,
+      });
+      return;
+    }
+    if (claims) await statusStore.saveClaims(outcome.record, claims);
+    for (const event of outcome.events) {
+      await statusStore.addEvent(event, config.eventsPerExternalSecret);
     }
   }
 
