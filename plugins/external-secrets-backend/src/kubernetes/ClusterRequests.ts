@@ -5,6 +5,7 @@ import {
 import { ClusterError, ClusterVerb } from './ClusterError';
 import { KeepAliveAgents } from './KeepAliveAgents';
 import { requestOptions } from './requestOptions';
+import { TimeoutSignals } from './timeoutSignal';
 import {
   ClusterRequest,
   requestDetails,
@@ -96,6 +97,7 @@ export class ClusterRequests {
   readonly timeoutMs: number;
   readonly pageSize: number;
   private readonly agents: KeepAliveAgents;
+  private readonly signals = new TimeoutSignals();
 
   constructor(options: {
     clusterName: string;
@@ -172,6 +174,7 @@ export class ClusterRequests {
     const options = requestOptions({
       timeoutMs: this.timeoutMs,
       agents: this.agents,
+      signals: this.signals,
       accept: target.accept,
       contentType: target.contentType,
     });

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 
@@ -17,7 +16,8 @@ const POOLABLE = [https.Agent, http.Agent];
  * set of options. Proxy agents are left alone.
  */
 export class KeepAliveAgents {
-  private readonly agents = new Map<string, http.Agent>();
+  /** Oldest first; a handful at most (MAX_AGENTS), so a linear search. */
+  private readonly agents: { identity: unknown[]; agent: http.Agent }[] = [];
 
   /** `maxSockets`: requests in flight to the apiserver at once; more queue here. */
   constructor(private readonly maxSockets = DEFAULT_MAX_SOCKETS) {}
@@ -27,37 +27,42 @@ export class KeepAliveAgents {
     const Kind = POOLABLE.find(kind => agent.constructor === kind);
     if (!Kind) return agent;
     const options = (agent as https.Agent).options ?? {};
-    const key = identity(Kind === https.Agent, options);
-    let pooled = this.agents.get(key);
-    if (!pooled) {
-      pooled = new Kind({
-        ...options,
-        keepAlive: true,
-        maxSockets: this.maxSockets,
-      });
-      this.agents.set(key, pooled);
-      this.evictOldest();
-    }
+    const wanted = identity(Kind === https.Agent, options);
+    const found = this.agents.find(entry =>
+      sameIdentity(entry.identity, wanted),
+    );
+    if (found) return found.agent;
+    const pooled = new Kind({
+      ...options,
+      keepAlive: true,
+      maxSockets: this.maxSockets,
+    });
+    this.agents.push({ identity: wanted, agent: pooled });
+    this.evictOldest();
     return pooled;
   }
 
   /** Closes idle connections (backend shutdown). */
   destroy(): void {
-    for (const agent of this.agents.values()) agent.destroy();
-    this.agents.clear();
+    for (const { agent } of this.agents) agent.destroy();
+    this.agents.length = 0;
   }
 
   private evictOldest() {
-    while (this.agents.size > MAX_AGENTS) {
-      const [oldestKey, oldest] = this.agents.entries().next().value!;
-      oldest.destroy();
-      this.agents.delete(oldestKey);
+    while (this.agents.length > MAX_AGENTS) {
+      this.agents.shift()!.agent.destroy();
     }
   }
 }
 
-function identity(tls: boolean, options: https.AgentOptions): string {
-  const fields = [
+/**
+ * What makes two agents interchangeable: their TLS options. Compared field by
+ * field (certificates byte for byte) on every request, which costs far less
+ * than hashing them did (the library builds a fresh agent, with fresh
+ * buffers, for each request).
+ */
+function identity(tls: boolean, options: https.AgentOptions): unknown[] {
+  return [
     tls,
     options.ca,
     options.cert,
@@ -66,8 +71,37 @@ function identity(tls: boolean, options: https.AgentOptions): string {
     options.passphrase,
     options.rejectUnauthorized,
     options.servername,
-  ].map(value =>
-    Buffer.isBuffer(value) ? value.toString('base64') : String(value),
-  );
-  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+  ];
+}
+
+function sameIdentity(a: unknown[], b: unknown[]): boolean {
+  return a.length === b.length && a.every((value, i) => sameValue(value, b[i]));
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return a.equals(b);
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((v, i) => sameValue(v, b[i]));
+  }
+  if (
+    typeof a === 'object' &&
+    a !== null &&
+    typeof b === 'object' &&
+    b !== null
+  ) {
+    // A PxfObject ({ buf, passphrase }) or a KeyObject-like value.
+    const keysA = Object.keys(a);
+    const keysB = Object.keys(b);
+    return (
+      keysA.length === keysB.length &&
+      keysA.every(k =>
+        sameValue(
+          (a as Record<string, unknown>)[k],
+          (b as Record<string, unknown>)[k],
+        ),
+      )
+    );
+  }
+  return false;
 }

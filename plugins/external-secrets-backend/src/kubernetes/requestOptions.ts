@@ -15,6 +15,7 @@
  */
 import { Observable } from '@kubernetes/client-node';
 import { KeepAliveAgents } from './KeepAliveAgents';
+import { TimeoutSignals } from './timeoutSignal';
 import type {
   ConfigurationOptions,
   ObservableMiddleware,
@@ -36,6 +37,8 @@ export type RequestOptions = {
   timeoutMs: number;
   /** Swaps the per-request agent for a pooled keep-alive one. */
   agents?: KeepAliveAgents;
+  /** Shares timeout signals between requests started together (see TimeoutSignals). */
+  signals?: TimeoutSignals;
   accept?: string;
   contentType?: string;
 };
@@ -54,7 +57,10 @@ export function requestOptions(options: RequestOptions): ConfigurationOptions {
       if (options.contentType) {
         context.setHeaderParam('Content-Type', options.contentType);
       }
-      context.setSignal(AbortSignal.timeout(options.timeoutMs));
+      context.setSignal(
+        options.signals?.signal(options.timeoutMs) ??
+          AbortSignal.timeout(options.timeoutMs),
+      );
       const agent = options.agents?.reuse(context.getAgent());
       if (agent) context.setAgent(agent);
       return new Observable(Promise.resolve(context));
