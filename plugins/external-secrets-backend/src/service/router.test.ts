@@ -306,6 +306,27 @@ describe.each(databases.eachSupportedId())(
         expect(queries.join('\n')).not.toMatch(/es_keys/);
       });
 
+      it('should answer a plain GET of an unchanged status from memory after a version query, without reading the rows (issue #22)', async () => {
+        const first = await request(backend.server).get(
+          `${ORDERS_PATH}/status`,
+        );
+        const queries: string[] = [];
+        const onQuery = (q: { sql: string }) => queries.push(q.sql);
+        knex.on('query', onQuery);
+        let again: request.Response;
+        try {
+          again = await request(backend.server).get(`${ORDERS_PATH}/status`);
+        } finally {
+          knex.off('query', onQuery);
+        }
+
+        expect(again.status).toBe(200);
+        expect(again.text).toBe(first.text);
+        expect(again.headers.etag).toBe(first.headers.etag);
+        expect(queries).toHaveLength(1);
+        expect(queries.join('\n')).not.toMatch(/es_keys|\.\*/);
+      });
+
       it('should answer 200 with a new ETag once a replica records a status change for the entity', async () => {
         const first = await request(backend.server).get(
           `${ORDERS_PATH}/status`,
@@ -333,6 +354,16 @@ describe.each(databases.eachSupportedId())(
           mode: 'observe',
           consumers: [],
         });
+        // A plain GET too: the answer kept in memory was for the old version.
+        await otherReplica.saveRollout(
+          { cluster: 'test', namespace: 'my-namespace', name: 'orders-db' },
+          undefined,
+        );
+        const plain = await request(backend.server).get(
+          `${ORDERS_PATH}/status`,
+        );
+        expect(plain.body.externalSecrets[1].rollout).toBeUndefined();
+        expect(plain.headers.etag).not.toBe(after.headers.etag);
       });
 
       it('should not carry any status field in the ETag, and not answer 304 to another entity’s ETag', async () => {
@@ -726,9 +757,11 @@ describe.each(databases.eachSupportedId())(
       });
 
       it('should answer 500 when a stored row would make a response that breaks the OpenAPI document', async () => {
+        // Bumping updated_at as every write through the store does: the
+        // route keeps the last answer per row version.
         await knex('es_external_secrets')
           .where({ name: 'orders-broken' })
-          .update({ state: 'Exploded' });
+          .update({ state: 'Exploded', updated_at: new Date().toISOString() });
         try {
           const res = await request(backend.server).get(
             `${ORDERS_PATH}/status`,
@@ -739,7 +772,7 @@ describe.each(databases.eachSupportedId())(
         } finally {
           await knex('es_external_secrets')
             .where({ name: 'orders-broken' })
-            .update({ state: 'Error' });
+            .update({ state: 'Error', updated_at: new Date().toISOString() });
         }
       });
 

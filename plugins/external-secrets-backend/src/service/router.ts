@@ -25,6 +25,7 @@ import {
 import express from 'express';
 import { statusETag } from './statusETag';
 import { QueryBatcher } from './QueryBatcher';
+import { StatusAnswerCache } from './StatusAnswerCache';
 import { StatusStore } from '../database/StatusStore';
 import { createOpenApiRouter } from '../schema/openapi';
 import { EntityAccess } from './EntityAccess';
@@ -43,6 +44,8 @@ import { eventToDto, externalSecretToDto, storeToDto } from './toDto';
 const DEFAULT_EVENTS_LIMIT = 20;
 const MAX_BODY_KB = 16;
 const OVERVIEW_FAILING_LIMIT = 50;
+/** Entities whose last status answer is kept (a few kB each). */
+const STATUS_ANSWERS_KEPT = 2000;
 /** Path segment for an empty cluster or namespace in store paths. */
 const NONE = '-';
 
@@ -91,6 +94,7 @@ export async function createRouter(
   const statusSnapshots = new QueryBatcher(refs =>
     statusStore.readEntityStatuses(refs),
   );
+  const statusAnswers = new StatusAnswerCache(STATUS_ANSWERS_KEPT);
   const router = await createOpenApiRouter({
     validatorOptions: { validateResponses: options.validateResponses ?? false },
     middleware: [jsonBody()],
@@ -112,23 +116,23 @@ export async function createRouter(
     const setup = options.setup();
     // Polling clients revalidate (the browser does it for them with
     // no-cache); an unchanged status costs a share of a version query and
-    // a 304.
+    // a 304, or the answer kept for that version.
     res.setHeader('Cache-Control', 'private, no-cache');
-    if (req.headers['if-none-match']) {
-      const version = await statusVersions.load(entityRef);
-      res.setHeader('ETag', statusETag(version, setup));
-      if (req.fresh) {
-        res.status(304).end();
-        return;
-      }
-    }
-    const { version, records } = await statusSnapshots.load(entityRef);
+    const version = await statusVersions.load(entityRef);
     res.setHeader('ETag', statusETag(version, setup));
-    const body: EntityStatusResponse = {
-      entityRef,
-      externalSecrets: records.map(externalSecretToDto),
-      setup,
-    };
+    if (req.fresh) {
+      res.status(304).end();
+      return;
+    }
+    let externalSecrets = statusAnswers.get(entityRef, version);
+    if (!externalSecrets) {
+      const snapshot = await statusSnapshots.load(entityRef);
+      externalSecrets = snapshot.records.map(externalSecretToDto);
+      statusAnswers.set(entityRef, snapshot.version, externalSecrets);
+      // The rows may have changed since the version query: the ETag is the body's.
+      res.setHeader('ETag', statusETag(snapshot.version, setup));
+    }
+    const body: EntityStatusResponse = { entityRef, externalSecrets, setup };
     res.json(jsonBodyOf(body));
   });
 
