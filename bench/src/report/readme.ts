@@ -207,6 +207,13 @@ First split: ${Object.entries(s.firstRound)
         )} ran on both replicas at different times (whichever replica claims a cluster's next run does it)`
       : ''
   }.${
+    new Set(Object.values(s.firstRound)).size === 1 &&
+    Object.keys(s.firstRound).length > 1
+      ? ` Every first cycle went to ${
+          Object.values(s.firstRound)[0]
+        }: Backstage's scheduler gives a due global task to whichever replica's worker polls first, and the replica that finished starting first also polled first after the initial delay, so it took every cluster's cold cycle at once; the later runs spread.`
+      : ''
+  }${
     r.problems.length
       ? ` Problems logged: ${r.problems.map(p => `\`${p}\``).join('; ')}.`
       : ''
