@@ -346,7 +346,7 @@ function targets(results: BenchResults): Verdict[] {
                 .join(' → ')}: ${
                 c.counts.kubernetes.total
               } requests) with concurrency.kubernetesRequests (${
-                results.parameters.kubernetesConcurrency ?? 8
+                results.parameters.kubernetesConcurrency ?? 32
               }) ExternalSecrets in flight, plus ${round(
                 c.cpuMs / 1000,
                 1,

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { summariseReplicaSplit } from '../analysis/replicaSplit';
 import { statusApiFinding } from './statusApiFinding';
+import { coldCycleFinding } from './coldCycleFinding';
 import { round } from '../analysis/stats';
 import { SCHEDULER_WORK_CHECK_MS } from '../analysis/analyse';
 import type { BenchResults, SizeResult } from '../results';
@@ -344,6 +345,8 @@ ${targetsTable(results)}
 
 ## Findings
 
+${coldCycleFinding(results)}
+
 ${issue11Findings(results)}
 
 ${statusApiFinding(results)}
@@ -388,16 +391,15 @@ ${comparison ?? ''}
 - **\`DatabaseStatusStore.saveExternalSecret\` on every refresh.** Every refreshed ExternalSecret is saved
   (\`changed: true\`) in a transaction that deletes and re-inserts all its key rows although only timestamps
   changed: about a quarter of the refresh cycle's CPU (knex query building, better-sqlite3 statement preparation).
-  Fix: update only the row's timestamps when state and keys are unchanged, or write a cycle's rows in batches.
+  Since issue #22 a cycle writes its rows in groups (see above); still open: update only the row's timestamps
+  when state and keys are unchanged.
 - **\`isDue\` → \`targetNeedsSync\` → \`computeDataHash\`** recomputes ESO's data-hash (SHA3 over the Go-formatted
   map) of every target Secret in every cycle, due or not: ~10% of cycle CPU. Fix: cache it per Secret
   resourceVersion.
 - **First cycle (every Secret created): two sequential apiserver round trips per ExternalSecret** (create Secret,
-  update status) with \`concurrency.kubernetesRequests: 8\` in flight, plus ~8 s of CPU at 1,000 (the Kubernetes
-  client, the database rows, parsing). The GET that learned each missing Secret was absent is gone since this
-  round (one metadata-only list of the namespace's Secret names, only when a target is missing): cold reads at 1,000
-  went from 1,024 to 44. With \`yarn bench --sizes 1000 --k8s-concurrency 32\` (2026-11-23, before that change)
-  the cold cycle took 8.0 s and was CPU-bound: more concurrency alone does not reach 5 s on 2 shared cores.
+  then status and Event side by side), 32 in flight since issue #22 (was 8), and ~4.4 CPU s at 1,000 (was ~8;
+  see the issue #22 finding above). The GET that learned each missing Secret was absent is gone (one metadata-only
+  list of the namespace's Secret names, only when a target is missing): cold reads at 1,000 went from 1,024 to 44.
 - **Status API is CPU-bound on one event loop**: per request Express + OpenAPI request validation, the permission
   check, the status query (one on PostgreSQL since this round, two in-process statements on SQLite) and the socket
   write. At ${

@@ -116,7 +116,7 @@ export async function startBenchBackend(options: {
   entities: Entity[];
   /** A database of our own (PostgreSQL); default: the test backend's in-memory SQLite. */
   knex?: Knex;
-  /** `externalSecrets.concurrency.kubernetesRequests`; default: the plugin's (8). */
+  /** `externalSecrets.concurrency.kubernetesRequests`; default: the plugin's (32). */
   kubernetesConcurrency?: number;
   /** Default: none. */
   propagation?: PropagationMode;
