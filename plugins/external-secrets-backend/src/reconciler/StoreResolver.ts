@@ -45,22 +45,8 @@ export function resolveStore(
   catalog: StoreCatalog,
   providers: ProviderRegistry,
 ): StoreResolution {
-  const candidates = [
-    ...catalog.clusterStores.map(store => ({
-      store,
-      origin: 'cluster' as const,
-    })),
-    ...catalog.configStores.map(store => ({
-      store,
-      origin: 'config' as const,
-    })),
-  ];
-  const found = candidates.find(
-    ({ store }) =>
-      store.kind === ref.kind &&
-      store.metadata.name === ref.name &&
-      (ref.kind === 'ClusterSecretStore' ||
-        (store.metadata.namespace ?? '') === namespace),
+  const found = storeIndex(catalog).get(
+    lookupKey(ref.kind, ref.kind === 'SecretStore' ? namespace : '', ref.name),
   );
   const label =
     ref.kind === 'SecretStore'
@@ -113,4 +99,52 @@ export function resolveStore(
       refKey: `${ref.kind}/${ref.name}`,
     },
   };
+}
+
+type Candidate = { store: SecretStore; origin: 'cluster' | 'config' };
+
+/**
+ * The catalog's stores by kind, namespace (SecretStores only) and name, the
+ * first of a name winning as a linear search did: cluster stores before
+ * app-config ones. Built once per cycle's store lists, not per ExternalSecret
+ * (a cold cycle resolves a store for each of 1,000 ExternalSecrets).
+ */
+const indexes = new WeakMap<
+  SecretStore[],
+  WeakMap<SecretStore[], { size: number; index: Map<string, Candidate> }>
+>();
+
+function storeIndex(catalog: StoreCatalog): Map<string, Candidate> {
+  let byConfig = indexes.get(catalog.clusterStores);
+  if (!byConfig) {
+    byConfig = new WeakMap();
+    indexes.set(catalog.clusterStores, byConfig);
+  }
+  // A list that grew since (it never should) is indexed again.
+  const size = catalog.clusterStores.length + catalog.configStores.length;
+  const cached = byConfig.get(catalog.configStores);
+  if (cached?.size === size) return cached.index;
+  const index = new Map<string, Candidate>();
+  const candidates: Candidate[] = [
+    ...catalog.clusterStores.map(store => ({
+      store,
+      origin: 'cluster' as const,
+    })),
+    ...catalog.configStores.map(store => ({
+      store,
+      origin: 'config' as const,
+    })),
+  ];
+  for (const candidate of candidates) {
+    const { kind, metadata } = candidate.store;
+    const namespace = kind === 'SecretStore' ? metadata.namespace ?? '' : '';
+    const key = lookupKey(kind, namespace, metadata.name);
+    if (!index.has(key)) index.set(key, candidate);
+  }
+  byConfig.set(catalog.configStores, { size, index });
+  return index;
+}
+
+function lookupKey(kind: string, namespace: string, name: string): string {
+  return `${kind}\u0000${namespace}\u0000${name}`;
 }
