@@ -5,7 +5,15 @@ import {
   KubeTestBackend,
   startKubeTestBackend,
 } from './__testUtils__/startKubeTestBackend';
-import { component } from './__testUtils__/fixtures';
+import {
+  component,
+  ExternalSecretObject,
+  secretText,
+} from './__testUtils__/fixtures';
+import {
+  loginProviderModule,
+  newLoginProviderCalls,
+} from '../__testUtils__/loginProvider';
 
 /**
  * Issue #17 item 17 end to end on a real kube-apiserver, with the plugin's
@@ -159,5 +167,103 @@ describe('ESO fidelity: store status (issue #17) against a real kube-apiserver',
       }),
     ]);
     expect(JSON.stringify(events)).not.toContain(canary);
+  });
+
+  it('a new store whose validation fails is read by nothing, its ExternalSecret says StoreNotReady, and it syncs once fixed', async () => {
+    // ESO's flood gate (pkg/controllers/secretstore/client_manager.go,
+    // assertStoreIsUsable): no Ready condition, no read.
+    const ns = await admin.createNamespace('storegate');
+    const app = uniqueName('app');
+    const store = uniqueName('store');
+    const canary = uniqueName('canary-value');
+    const calls = newLoginProviderCalls();
+    const storeHeader = {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ClusterSecretStore',
+      metadata: { name: store },
+    };
+    await admin.create({
+      ...storeHeader,
+      spec: {
+        // Validation due every cycle: the fix shows in the next one.
+        refreshInterval: 0,
+        provider: {
+          login: {
+            // Its credential Secret does not exist yet.
+            auth: {
+              secretRef: { name: 'login-token', key: 'token', namespace: ns },
+            },
+            data: [{ key: 'DB_PASSWORD', value: canary }],
+          },
+        },
+      },
+    });
+    try {
+      await admin.create({
+        apiVersion: 'external-secrets.io/v1',
+        kind: 'ExternalSecret',
+        metadata: {
+          name: 'db',
+          namespace: ns,
+          labels: { 'backstage.io/kubernetes-id': app },
+        },
+        spec: {
+          refreshInterval: '1h',
+          secretStoreRef: { kind: 'ClusterSecretStore', name: store },
+          data: [{ secretKey: 'password', remoteRef: { key: 'DB_PASSWORD' } }],
+        },
+      });
+      backend = await startKubeTestBackend({
+        env,
+        entities: [component(app)],
+        extraFeatures: [loginProviderModule(calls)],
+      });
+      const readyOf = async () =>
+        (
+          await admin.read<ExternalSecretObject>({
+            apiVersion: 'external-secrets.io/v1',
+            kind: 'ExternalSecret',
+            metadata: { name: 'db', namespace: ns },
+          })
+        ).status?.conditions?.find(c => c.type === 'Ready');
+      const storeReady = async () =>
+        ((await admin.read(storeHeader)) as { status?: any }).status
+          ?.conditions?.[0];
+
+      await backend.runCycle();
+
+      expect(calls.validations).toHaveLength(1);
+      expect(calls.clients).toEqual([]);
+      expect(calls.reads).toBe(0);
+      expect(await admin.secret(ns, 'db')).toBeUndefined();
+      const failing = await readyOf();
+      expect(failing).toMatchObject({ status: 'False' });
+      expect(failing?.message).toContain(
+        `store ClusterSecretStore/${store} is not ready`,
+      );
+      expect(failing?.message).toContain('login-token');
+      expect(await storeReady()).toMatchObject({
+        status: 'False',
+        reason: 'InvalidProviderConfig',
+      });
+
+      await admin.create({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'login-token', namespace: ns },
+        stringData: { token: 'good-token' },
+      });
+      await backend.runCycle();
+
+      expect(secretText(await admin.secret(ns, 'db'), 'password')).toBe(canary);
+      expect(await readyOf()).toMatchObject({ status: 'True' });
+      expect(await storeReady()).toMatchObject({
+        status: 'True',
+        reason: 'Valid',
+      });
+    } finally {
+      // Other suites share the control plane: leave no store of a provider they lack.
+      await admin.deleteIfPresent(storeHeader);
+    }
   });
 });

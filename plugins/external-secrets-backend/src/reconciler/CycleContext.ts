@@ -36,8 +36,9 @@ export type CycleContext = {
   /** Keys of shared creationPolicy Merge Secrets, by writer (kept across cycles). */
   mergeClaims?: MergeClaims;
   /**
-   * The store's status as the previous cycle's validation left it (stores
-   * are validated after the reads): undefined when never validated.
+   * The store's last validation: this cycle's for new and not-Ready stores
+   * (validated before the reads), else the previous one; undefined when its
+   * validation never completed (the gate then holds its reads back).
    */
   lastStoreValidation?: (
     cluster: string,

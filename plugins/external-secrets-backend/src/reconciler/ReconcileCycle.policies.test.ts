@@ -7,7 +7,10 @@ import {
   ProviderError,
   SecretsProvider,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
-import { FakeProviderSpec } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
+import {
+  FakeProviderSpec,
+  SecretStore,
+} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import request from 'supertest';
 import {
   KubernetesSimulator,
@@ -88,23 +91,22 @@ const BOTH_KEYS = [
 /** A provider whose reads fail while `down` is set: an outage. */
 function flakyProvider(state: { down: boolean }): SecretsProvider {
   const fake = createFakeProvider();
+  const asFake = (secretStore: SecretStore): SecretStore => ({
+    ...secretStore,
+    spec: {
+      ...secretStore.spec,
+      provider: { fake: secretStore.spec.provider.flaky as FakeProviderSpec },
+    },
+  });
   return {
     ...fake,
     name: 'flaky',
     validateStoreSpec: () => [],
+    // The store is validated before its first reads (ESO's flood gate).
+    validateStore: (secretStore, context) =>
+      fake.validateStore(asFake(secretStore), context),
     async newClient(secretStore, context) {
-      const inner = await fake.newClient(
-        {
-          ...secretStore,
-          spec: {
-            ...secretStore.spec,
-            provider: {
-              fake: secretStore.spec.provider.flaky as FakeProviderSpec,
-            },
-          },
-        },
-        context,
-      );
+      const inner = await fake.newClient(asFake(secretStore), context);
       const outage = () =>
         new ProviderError(
           'UNAVAILABLE',

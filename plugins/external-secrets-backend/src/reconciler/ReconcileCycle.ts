@@ -35,7 +35,7 @@ import {
   syncExternalSecret,
 } from './syncExternalSecret';
 import { SyncResultSaves } from './SyncResultSaves';
-import { validateStores } from './validateStores';
+import { ValidationPhase, validateStores } from './validateStores';
 import { forgetVanished, markUnreadableClusters } from './vanishedRecords';
 import { WorkItem, workItemKey } from './WorkItem';
 import { runRolloutStep } from '../rollout/RolloutStep';
@@ -147,6 +147,12 @@ export class ReconcileCycle {
       items,
       options.config.concurrency.kubernetesRequests,
     );
+    if (!signal?.aborted) {
+      // The flood gate reads nothing through a store without a Ready
+      // validation: new and failing stores are validated before the reads, so
+      // a new valid store syncs in its first cycle and a recovered one at once.
+      await this.validateStores('beforeReads', inventories, now, signal);
+    }
     const ctx: CycleContext = {
       now,
       providers: options.providers,
@@ -237,21 +243,8 @@ export class ReconcileCycle {
     }
     if (!signal?.aborted && !scope?.only) {
       // After the reads: stores they proved need no validation call.
-      await validateStores({
-        inventories,
-        configStores: options.configStores,
-        providers: options.providers,
-        credentials: options.config.credentials,
-        statusStore: options.statusStore,
-        auditor: options.auditor,
-        logger: options.logger,
-        now,
-        signal,
-        concurrency: options.config.concurrency.providerReads,
-        readSucceeded: key => clients.readSucceeded(key),
-        controllerClass: options.config.controllerClass,
-      }).catch(e =>
-        options.logger.warn(`Store validation failed: ${(e as Error).message}`),
+      await this.validateStores('afterReads', inventories, now, signal, key =>
+        clients.readSucceeded(key),
       );
     }
     const handledChanges = this.handledProviderChanges(changes, now, scope);
@@ -279,6 +272,33 @@ export class ReconcileCycle {
     report.durationMs = Date.now() - started;
     options.onCycle?.(report);
     return report;
+  }
+
+  private async validateStores(
+    phase: ValidationPhase,
+    inventories: ClusterInventory[],
+    now: Date,
+    signal?: AbortSignal,
+    readSucceeded?: (storeClientKey: string) => boolean,
+  ): Promise<void> {
+    const { options } = this;
+    await validateStores({
+      phase,
+      inventories,
+      configStores: options.configStores,
+      providers: options.providers,
+      credentials: options.config.credentials,
+      statusStore: options.statusStore,
+      auditor: options.auditor,
+      logger: options.logger,
+      now,
+      signal,
+      concurrency: options.config.concurrency.providerReads,
+      readSucceeded,
+      controllerClass: options.config.controllerClass,
+    }).catch(e =>
+      options.logger.warn(`Store validation failed: ${(e as Error).message}`),
+    );
   }
 
   /**

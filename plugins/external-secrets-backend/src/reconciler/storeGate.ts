@@ -3,11 +3,17 @@ import { ResolvedStore } from './StoreResolver';
 
 /**
  * ESO's flood gate (pkg/controllers/secretstore/client_manager.go,
- * assertStoreIsUsable, on by default with --enable-flood-gate): an
- * ExternalSecret reads nothing through a store whose Ready condition is not
- * True. Our cycle validates stores after its reads, so the gate uses the
- * status the previous cycle stored. Unlike ESO, a store never validated yet
- * is read (its first cycle would otherwise read nothing).
+ * Manager.Get → assertStoreIsUsable, on by default with --enable-flood-gate):
+ * an ExternalSecret reads nothing through a store whose Ready condition is not
+ * True, and a store never validated has no Ready condition. The store
+ * controller (pkg/controllers/secretstore/common.go, validateStore) sets Ready
+ * True for ValidationResultReady and ValidationResultUnknown (a
+ * ClusterSecretStore whose credential refs resolve per namespace, see
+ * validateStores' validationUnknown), False for an error.
+ *
+ * The cycle validates new and not-Ready stores before its reads (phase
+ * `beforeReads`), so the gate looks at this cycle's result for them and at
+ * the last one for Ready stores.
  */
 export async function lastStoreValidations(
   statusStore: Pick<StatusStore, 'listStores'>,
@@ -39,10 +45,13 @@ export async function lastStoreValidations(
 export function storeNotReady(
   last: StoreStatusRecord | undefined,
 ): string | undefined {
-  if (!last || last.ready) return undefined;
-  const cause = last.message || last.reason || 'no cause recorded';
   // The core prefixes "store <Kind>/<name> is not ready: ".
-  return `its last validation failed (${cause}); nothing is read through it until a validation succeeds, at most one store refresh interval later (see GET /stores)`;
+  if (!last) {
+    return 'it has not been validated yet (its validation did not complete this cycle; see the backend log); nothing is read through it until a validation succeeds, tried again next cycle';
+  }
+  if (last.ready) return undefined;
+  const cause = last.message || last.reason || 'no cause recorded';
+  return `its last validation failed (${cause}); nothing is read through it until a validation succeeds: fix the store's spec.provider or its credentials, it is validated again before the reads of the first cycle after its spec.refreshInterval (default 5 minutes); see GET /stores`;
 }
 
 function key(cluster: string, kind: string, namespace: string, name: string) {

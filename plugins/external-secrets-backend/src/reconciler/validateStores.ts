@@ -7,7 +7,7 @@ import { ClusterClient } from '../kubernetes/ClusterClient';
 import { ClusterInventory } from './ClusterInventory';
 import { ProviderRegistry } from './ProviderRegistry';
 import { createStoreContext, storeScopeOf } from './StoreContextFactory';
-import { storeClientKey } from './storeClientKey';
+import { readsCredentialsPerNamespace, storeClientKey } from './storeClientKey';
 import { writeStoreStatusIfChanged } from './storeStatusWriter';
 
 /** ESO re-validates stores every 5 minutes unless `spec.refreshInterval` says otherwise. */
@@ -30,11 +30,21 @@ type StoreToValidate = {
 };
 
 /**
- * Validates every known store when its validation is due and records Ready with
- * the cause, auditing each flip of Ready. Invalid manifests are recorded as not
- * ready with their parse issues.
+ * When a cycle validates a store. ESO's flood gate reads nothing through a
+ * store that is not Ready, so `beforeReads` validates the stores the gate
+ * would hold back: never validated (no Ready condition yet) or not Ready with
+ * a validation due. `afterReads` validates the Ready stores that are due, where
+ * the cycle's own successful reads spare a validation call.
+ */
+export type ValidationPhase = 'beforeReads' | 'afterReads';
+
+/**
+ * Validates the stores of this phase whose validation is due and records
+ * Ready with the cause, auditing each flip of Ready. Invalid manifests are
+ * recorded as not ready with their parse issues.
  */
 export async function validateStores(options: {
+  phase: ValidationPhase;
   inventories: ClusterInventory[];
   configStores: SecretStore[];
   providers: ProviderRegistry;
@@ -65,23 +75,19 @@ export async function validateStores(options: {
   const limit = pLimit(options.concurrency ?? 1);
   const validateDue = async (target: StoreToValidate) => {
     const previous = known.get(storeKey(target.record));
-    const interval =
-      (target.store?.spec.refreshInterval ??
-        DEFAULT_VALIDATION_INTERVAL_SECONDS) * 1000;
-    const due =
-      !previous?.lastValidatedAt ||
-      now.getTime() - previous.lastValidatedAt.getTime() >= interval;
     const observed = Boolean(target.observed && target.store);
     // Reads through the store this cycle validate it whenever they happen,
     // so its "last validation" keeps up with the syncs the events show.
     const proven = observed
       ? undefined
       : provenByCycleReads(target, previous, options);
-    if (!due && !proven) return;
+    if (!isDue(target, previous, options.phase, now) && !proven) return;
     const result =
       observed && target.store
         ? observedStatus(target.store)
-        : proven ?? (await validateOne(target, options));
+        : proven ??
+          validationUnknown(target, options.providers) ??
+          (await validateOne(target, options));
     const record: StoreStatusRecord = {
       ...target.record,
       ...result,
@@ -112,6 +118,53 @@ export async function validateStores(options: {
   };
   await Promise.all(
     storesToValidate(options).map(target => limit(() => validateDue(target))),
+  );
+}
+
+/** Whether this phase of the cycle validates the store (see ValidationPhase). */
+function isDue(
+  target: StoreToValidate,
+  previous: StoreStatusRecord | undefined,
+  phase: ValidationPhase,
+  now: Date,
+): boolean {
+  const last = previous?.lastValidatedAt;
+  if (!previous || !last) return true;
+  // Validated earlier in this cycle (refreshInterval 0 is due every cycle).
+  if (last.getTime() === now.getTime()) return false;
+  const interval =
+    (target.store?.spec.refreshInterval ??
+      DEFAULT_VALIDATION_INTERVAL_SECONDS) * 1000;
+  if (now.getTime() - last.getTime() < interval) return false;
+  return phase === 'afterReads' || !previous.ready;
+}
+
+/**
+ * A ClusterSecretStore whose credential refs name no namespace cannot be
+ * validated alone: they resolve in each ExternalSecret's namespace. ESO's
+ * referent-auth providers answer ValidationResultUnknown there
+ * (providers/v1/vault/validate.go and providers/v1/kubernetes/validate.go,
+ * Validate), which validateStore (pkg/controllers/secretstore/common.go)
+ * turns into Ready True: the flood gate lets it through and each
+ * namespace's credentials fail, if they do, on that namespace's own
+ * ExternalSecrets. Its spec is still checked (no I/O).
+ */
+function validationUnknown(
+  target: StoreToValidate,
+  providers: ProviderRegistry,
+):
+  | Pick<StoreStatusRecord, 'ready' | 'reason' | 'message' | 'provider'>
+  | undefined {
+  const { store } = target;
+  if (!store || !readsCredentialsPerNamespace(store)) return undefined;
+  return (
+    checkSpec(store, providers) ?? {
+      ready: true,
+      provider: providerNameOf(store),
+      reason: 'ValidationUnknown',
+      message:
+        "could not determine validation status: its credential refs name no namespace, so they resolve in each ExternalSecret's namespace; each ExternalSecret reports its own namespace's credential errors",
+    }
   );
 }
 

@@ -87,14 +87,19 @@ describe('watch-triggered reconcile', () => {
       },
     });
     run = backend.startRun();
-    // The first (full) cycle ends with the ExternalSecret's and the store's status.
+    // The first (full) cycle writes the store's status (validated before the
+    // reads, as the new store is not Ready yet) and the ExternalSecret's.
     await firstCycleDone();
   });
 
   async function firstCycleDone() {
     const deadline = Date.now() + 10_000;
+    const wrote = (resource: string) =>
+      sim.requests.some(r => r.resource === resource);
     while (
-      !sim.requests.some(r => r.resource === 'clustersecretstores/status') &&
+      !(
+        wrote('clustersecretstores/status') && wrote('externalsecrets/status')
+      ) &&
       Date.now() < deadline
     )
       await new Promise(r => setTimeout(r, 25));
