@@ -29,23 +29,44 @@ export type LoginProviderSpec = FakeProviderSpec & {
   auth: { secretRef: SecretKeySelector };
 };
 
+export type LoginProviderOptions = {
+  /** The `spec.provider` key it serves. Default `login`. */
+  name?: string;
+  /** Where the store's credential ref is. Default `auth.secretRef`. */
+  credentialRef?: (spec: any) => SecretKeySelector | undefined;
+  /** The data it serves. Default: the spec's `data`, as the fake provider's. */
+  data?: FakeProviderSpec['data'];
+};
+
 /**
  * A test provider with credentials, as a real backend has: it logs in with the
- * token of `spec.provider.login.auth.secretRef` (resolved like any store's
- * credential ref) and refuses the token `revoked` with a 401, then serves the
- * fake provider's `data`. Every call is counted so a test can prove that
- * nothing was read through a store.
+ * token of its credential ref (`spec.provider.login.auth.secretRef` by
+ * default, resolved like any store's credential ref) and refuses the token
+ * `revoked` with a 401, then serves the fake provider's data. Every call is
+ * counted so a test can prove that nothing was read through a store. Against
+ * a real apiserver (whose CRD prunes unknown providers) it can serve an ESO
+ * provider key with `name`, `credentialRef` and `data`.
  */
-export function loginProvider(calls: LoginProviderCalls): SecretsProvider {
+export function loginProvider(
+  calls: LoginProviderCalls,
+  options: LoginProviderOptions = {},
+): SecretsProvider {
+  const name = options.name ?? 'login';
+  const credentialRef =
+    options.credentialRef ??
+    ((spec: LoginProviderSpec | undefined) => spec?.auth?.secretRef);
   const fake = createFakeProvider();
   const specOf = (store: SecretStore) =>
-    (store.spec.provider as Record<string, unknown>).login as LoginProviderSpec;
+    (store.spec.provider as Record<string, unknown>)[name] as any;
   const asFake = (store: SecretStore): SecretStore => ({
     ...store,
-    spec: { ...store.spec, provider: { fake: specOf(store) } },
+    spec: {
+      ...store.spec,
+      provider: { fake: { data: options.data ?? specOf(store)?.data } },
+    },
   });
   const login = async (store: SecretStore, context: StoreContext) => {
-    const token = await context.readSecretKey(specOf(store).auth.secretRef);
+    const token = await context.readSecretKey(credentialRef(specOf(store))!);
     if (token.text() === REVOKED_TOKEN) {
       throw new Error(
         'login failed: HTTP 401 Unauthorized, the token was revoked (request id req-7)',
@@ -54,15 +75,15 @@ export function loginProvider(calls: LoginProviderCalls): SecretsProvider {
   };
   return {
     ...fake,
-    name: 'login',
+    name,
     validateStoreSpec: store =>
-      specOf(store)?.auth?.secretRef
+      credentialRef(specOf(store))
         ? fake.validateStoreSpec(asFake(store))
         : [
             {
               severity: 'error',
-              path: 'spec.provider.login.auth.secretRef',
-              message: 'spec.provider.login.auth.secretRef: must be set',
+              path: `spec.provider.${name}`,
+              message: `spec.provider.${name}: no credential ref`,
             },
           ],
     async validateStore(store, context) {
@@ -84,7 +105,7 @@ export function loginProvider(calls: LoginProviderCalls): SecretsProvider {
         await login(store, context);
       } catch (e) {
         throw new ProviderError('INVALID_CONFIG', (e as Error).message, {
-          provider: 'login',
+          provider: name,
         });
       }
       const inner = await fake.newClient(asFake(store), context);
@@ -101,7 +122,10 @@ export function loginProvider(calls: LoginProviderCalls): SecretsProvider {
 }
 
 /** The `login` provider as a backend module, for startReconcilerTestBackend's extraFeatures. */
-export function loginProviderModule(calls: LoginProviderCalls) {
+export function loginProviderModule(
+  calls: LoginProviderCalls,
+  options?: LoginProviderOptions,
+) {
   return createBackendModule({
     pluginId: 'external-secrets',
     moduleId: 'login-provider',
@@ -109,7 +133,7 @@ export function loginProviderModule(calls: LoginProviderCalls) {
       reg.registerInit({
         deps: { providers: externalSecretsProvidersExtensionPoint },
         async init({ providers }) {
-          providers.addProvider(loginProvider(calls));
+          providers.addProvider(loginProvider(calls, options));
         },
       });
     },

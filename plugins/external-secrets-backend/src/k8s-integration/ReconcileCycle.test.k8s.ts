@@ -576,6 +576,12 @@ describe('ReconcileCycle against a real kube-apiserver', () => {
       ...fake,
       name: 'racing',
       validateStoreSpec: () => [],
+      // Validated before its first reads (ESO's flood gate): in memory, always valid.
+      validateStore: async () => ({
+        ready: true,
+        reason: 'Valid',
+        message: 'store validated',
+      }),
       async newClient(secretStore, context) {
         const inner = await fake.newClient(
           {

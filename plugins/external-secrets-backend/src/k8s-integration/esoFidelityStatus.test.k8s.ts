@@ -188,12 +188,20 @@ describe('ESO fidelity: store status (issue #17) against a real kube-apiserver',
         // Validation due every cycle: the fix shows in the next one.
         refreshInterval: 0,
         provider: {
-          login: {
+          // ESO's CRD prunes unknown providers: the test provider serves
+          // `kubernetes`, logging in with its bearer token Secret.
+          kubernetes: {
+            remoteNamespace: ns,
             // Its credential Secret does not exist yet.
             auth: {
-              secretRef: { name: 'login-token', key: 'token', namespace: ns },
+              token: {
+                bearerToken: {
+                  name: 'login-token',
+                  key: 'token',
+                  namespace: ns,
+                },
+              },
             },
-            data: [{ key: 'DB_PASSWORD', value: canary }],
           },
         },
       },
@@ -216,7 +224,13 @@ describe('ESO fidelity: store status (issue #17) against a real kube-apiserver',
       backend = await startKubeTestBackend({
         env,
         entities: [component(app)],
-        extraFeatures: [loginProviderModule(calls)],
+        extraFeatures: [
+          loginProviderModule(calls, {
+            name: 'kubernetes',
+            credentialRef: spec => spec?.auth?.token?.bearerToken,
+            data: [{ key: 'DB_PASSWORD', value: canary }],
+          }),
+        ],
       });
       const readyOf = async () =>
         (
