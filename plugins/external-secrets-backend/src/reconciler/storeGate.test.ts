@@ -198,6 +198,13 @@ describe('store gate (ESO: flood gate, assertStoreIsUsable)', () => {
       expect(secret('payments')?.data).toEqual({ password: b64(CANARY) });
       expect(readyOf('payments')).toMatchObject({ status: 'True' });
       expect(await storeRecord()).toMatchObject({ ready: true });
+      // Its status is written once: the reads that prove it again after the
+      // validation change nothing (no second write from a stale copy, no 409).
+      expect(
+        sim.requests
+          .filter(r => r.resource === 'clustersecretstores/status')
+          .map(r => r.status),
+      ).toEqual([200]);
     });
   });
 

@@ -33,8 +33,9 @@ type StoreToValidate = {
  * When a cycle validates a store. ESO's flood gate reads nothing through a
  * store that is not Ready, so `beforeReads` validates the stores the gate
  * would hold back: never validated (no Ready condition yet) or not Ready with
- * a validation due. `afterReads` validates the Ready stores that are due, where
- * the cycle's own successful reads spare a validation call.
+ * a validation due. `afterReads` validates the Ready stores that are due, and
+ * records every store the cycle's own successful reads proved (sparing a
+ * validation call).
  */
 export type ValidationPhase = 'beforeReads' | 'afterReads';
 
@@ -94,7 +95,13 @@ export async function validateStores(options: {
       lastValidatedAt: now,
     };
     await statusStore.saveStore(record);
-    if (weControl(target))
+    // Validated before this cycle's reads, its status is written already;
+    // the inventory's copy of the store predates that write (a stale
+    // resourceVersion would answer 409).
+    const statusWritten =
+      previous?.lastValidatedAt?.getTime() === now.getTime() &&
+      previous.ready === record.ready;
+    if (weControl(target) && !statusWritten)
       await writeStoreStatusIfChanged({
         client: target.cluster,
         store: target.store,
