@@ -67,6 +67,14 @@ function seedInfisical(): InfisicalSimulator {
     key: 'DB_PASSWORD',
     value: CANARY,
   });
+  // As in the demo: the same store syncs /payments/DB_PASSWORD for checkout-db.
+  simulator.setSecret({
+    project: PROJECT,
+    environment: 'prod',
+    path: '/payments',
+    key: 'DB_PASSWORD',
+    value: CANARY,
+  });
   const identity = simulator.addUniversalAuthIdentity({
     identityId: 'eso-archon-platform',
     clientId: 'test-client-id',
@@ -296,6 +304,49 @@ describe('example template "Service with secrets from Infisical"', () => {
     );
   });
 
+  it('should accept a folder key the reconciler reads through the store (/payments/DB_PASSWORD)', async () => {
+    const { log } = await dryRun({
+      ...VALUES,
+      secrets: {
+        ...VALUES.secrets,
+        data: [
+          {
+            secretKey: 'password',
+            remoteRef: { key: '/payments/DB_PASSWORD' },
+          },
+        ],
+      },
+    });
+
+    expect(log).toContain('All remote keys exist');
+  });
+
+  it('should refuse a folder key the reconciler cannot read (/payments/NOPE), with its cause and "did you mean" names', async () => {
+    const values = (key: string) => ({
+      ...VALUES,
+      secrets: {
+        ...VALUES.secrets,
+        data: [{ secretKey: 'password', remoteRef: { key } }],
+      },
+    });
+    const nope = await postDryRun(values('/payments/NOPE'));
+    const typo = await postDryRun(values('/payments/DB_PASWORD'));
+
+    expect(nope.status).toBe(400);
+    expect(nope.body.error.message).toContain(
+      'Remote key(s) "/payments/NOPE" not found in ClusterSecretStore infisical-archon-platform: "/payments/NOPE": KEY_NOT_FOUND',
+    );
+    expect(nope.body.error.message).toContain(
+      'key "NOPE" does not exist in folder "/payments"',
+    );
+    expect(typo.status).toBe(400);
+    // In key form: a bare DB_PASSWORD would read another secret (/DB_PASSWORD).
+    expect(typo.body.error.message).toMatch(
+      / Did you mean "\/payments\/DB_PASSWORD"\?$/,
+    );
+    expect(JSON.stringify([nope.body, typo.body])).not.toContain(CANARY);
+  });
+
   it('should keep store values out of the files, the log and the keys response', async () => {
     const { body } = await dryRun(VALUES);
     const keys = await call(
@@ -303,7 +354,12 @@ describe('example template "Service with secrets from Infisical"', () => {
     );
 
     expect(keys.status).toBe(200);
-    expect(keys.body.keys).toEqual(['DB_PASSWORD', 'MY_SECRET_NAME']);
+    expect(keys.body.keys).toEqual([
+      '/payments/DB_PASSWORD',
+      'DB_PASSWORD',
+      'MY_SECRET_NAME',
+    ]);
+    expect(keys.body.complete).toBe(true);
     expect(JSON.stringify(body)).not.toContain(CANARY);
     expect(
       body.directoryContents.some(f =>

@@ -323,6 +323,17 @@ describe.each(PROFILES)('InfisicalProvider reads (server profile %s)', p => {
         expect(JSON.stringify(error.details)).not.toContain(CANARY.value);
       });
 
+      it("should name the nearest keys of a folder key in the key's own form, so the suggestion reads that secret", async () => {
+        const { cycle, set } = setup({ recursive: true });
+        set('DB_PASSWORD', CANARY.value, '/payments');
+        const error = await providerErrorOf(async () =>
+          (await cycle()).getSecret({ key: '/payments/DB_PASWORD' }),
+        );
+
+        expect(error.errorType).toBe('KEY_NOT_FOUND');
+        expect(error.details.similarKeys).toEqual(['/payments/DB_PASSWORD']);
+      });
+
       it('should report FOLDER_NOT_FOUND, never evidence of deletion, for a key in a missing folder', async () => {
         const { cycle } = setup();
         const error = await providerErrorOf(async () =>

@@ -333,7 +333,7 @@ export class InfisicalSecretsClient implements SecretsClient {
         {
           ...evidence.details,
           folderExists: true,
-          similarKeys: await this.similarKeys(address),
+          similarKeys: await this.similarKeys(address, context.key),
           hint: await this.keyHint(address),
         },
       );
@@ -349,15 +349,24 @@ export class InfisicalSecretsClient implements SecretsClient {
     });
   }
 
-  /** Names in the key's folder one typo away from it ("did you mean"); names only. */
-  private async similarKeys(address: SecretAddress): Promise<string[]> {
-    const snapshot = await this.#reader.list(this.scopeList());
+  /**
+   * Names in the key's folder one typo away from it ("did you mean"), written
+   * as the key was (`/payments/DB_PASSWORD` for `/payments/DB_PASWORD`), so
+   * each suggestion reads that secret; names only.
+   */
+  private async similarKeys(
+    address: SecretAddress,
+    key = address.name,
+  ): Promise<string[]> {
+    const covered = this.listFor(address.folder);
+    const snapshot = await this.#reader.list(covered);
+    const folderPart = key.slice(0, key.lastIndexOf('/') + 1);
     return closestNames(
       address.name,
       snapshot.entries
         .filter(entry => entry.path === address.folder && !entry.hidden)
         .map(entry => entry.key),
-    );
+    ).map(name => `${folderPart}${name}`);
   }
 
   /** Points at the folders holding the key when the scope is recursive (a bare key reads only the scope folder, as in ESO). */

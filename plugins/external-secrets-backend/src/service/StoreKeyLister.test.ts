@@ -155,4 +155,92 @@ describe('StoreKeyLister', () => {
     );
     expect(close).toHaveBeenCalledTimes(1);
   });
+
+  describe('checkKeys', () => {
+    const missing = (key: string, similarKeys: string[] = []) =>
+      new ProviderError('KEY_NOT_FOUND', `key "${key}" does not exist`, {
+        provider: 'scripted',
+        key,
+        folderExists: true,
+        similarKeys,
+      });
+    const store = (values: Record<string, string>) =>
+      lister({
+        getSecret: async ({ key }) => {
+          if (key in values)
+            return { value: SecretValue.fromString(values[key]) };
+          throw missing(
+            key,
+            key === '/payments/DB_PASWORD' ? ['/payments/DB_PASSWORD'] : [],
+          );
+        },
+        listKeyNames: async () => ({
+          keys: Object.keys(values),
+          complete: true,
+        }),
+      });
+
+    it('should say which keys the reconciler can read, resolving each through the provider, without a value', async () => {
+      const { keys, close } = store({
+        '/payments/DB_PASSWORD': CANARY,
+        MY_SECRET_NAME: CANARY,
+      });
+
+      const body = await keys.checkKeys(ADDRESS, [
+        '/payments/DB_PASSWORD',
+        '/payments/NOPE',
+      ]);
+
+      expect(body).toEqual({
+        store: ADDRESS,
+        results: [
+          { key: '/payments/DB_PASSWORD', readable: true, suggestions: [] },
+          {
+            key: '/payments/NOPE',
+            readable: false,
+            message: 'KEY_NOT_FOUND: key "/payments/NOPE" does not exist',
+            suggestions: [],
+          },
+        ],
+      });
+      expect(JSON.stringify(body)).not.toContain(CANARY);
+      expect(close).toHaveBeenCalledTimes(1);
+    });
+
+    it("should suggest the nearest names: the provider's, the listing's, and the same name in another folder", async () => {
+      const { keys } = store({
+        '/payments/DB_PASSWORD': CANARY,
+        MY_SECRET_NAME: CANARY,
+      });
+
+      const body = await keys.checkKeys(ADDRESS, [
+        '/payments/DB_PASWORD',
+        'MY_SECRET_NAM',
+        'DB_PASSWORD',
+      ]);
+
+      expect(body.results.map(r => [r.key, r.suggestions])).toEqual([
+        ['/payments/DB_PASWORD', ['/payments/DB_PASSWORD']],
+        ['MY_SECRET_NAM', ['MY_SECRET_NAME']],
+        ['DB_PASSWORD', ['/payments/DB_PASSWORD']],
+      ]);
+    });
+
+    it('should answer 503 when the provider cannot answer now, rather than call a key missing', async () => {
+      const { keys } = lister({
+        getSecret: async () => {
+          throw new ProviderError('UNAVAILABLE', 'HTTP 502 from the backend', {
+            provider: 'scripted',
+          });
+        },
+      });
+
+      const error = await keys.checkKeys(ADDRESS, ['A']).catch(e => e);
+
+      expect(error).toBeInstanceOf(ServiceUnavailableError);
+      expect(error.message).toBe(
+        'ClusterSecretStore vault (app-config): checking key "A" failed: HTTP 502 from the backend',
+      );
+    });
+  });
 });

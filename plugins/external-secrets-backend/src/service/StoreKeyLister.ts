@@ -8,9 +8,12 @@ import {
 import {
   parseSecretStore,
   SecretStore,
+  StoreKeyCheckResponse,
   StoreKeysResponse,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
+  closestNames,
+  isProviderError,
   KeyNameListing,
   SecretsClient,
   SecretsProvider,
@@ -28,6 +31,8 @@ import {
 
 /** Default cap on the names one response carries. */
 export const DEFAULT_MAX_KEY_NAMES = 1000;
+/** "Did you mean" names per unreadable key. */
+const MAX_SUGGESTIONS = 5;
 /** How long listed names are reused (externalSecrets.storeKeys.cacheTtl). */
 export const DEFAULT_KEY_NAMES_TTL_MS = 60_000;
 
@@ -65,17 +70,7 @@ export class StoreKeyLister {
   ) {}
 
   async listKeyNames(address: StoreAddress): Promise<StoreKeysResponse> {
-    const record = await this.findRecord(address);
-    const label = describeStore(address);
-    if (!record.ready) {
-      throw new ConflictError(
-        `${label} is not Ready (${record.reason ?? 'no reason'}: ${
-          record.message ?? 'not validated yet'
-        }); fix the store, then retry after its next validation`,
-      );
-    }
-    const store = await this.loadStore(record, label);
-    const provider = this.providerOf(store, label);
+    const { record, store, provider, label } = await this.readyStore(address);
     const listing = await this.cached(address, store, async () => {
       const listed = await this.readNames(provider, store, record, label);
       return { ...listed, keys: [...new Set(listed.keys)].sort() };
@@ -89,6 +84,122 @@ export class StoreKeyLister {
       complete: listing.complete && !truncated,
       ...incompleteMessage(listing, { label, max, truncated }),
     };
+  }
+
+  /**
+   * Whether the reconciler can read each of `keys` through the store: each is
+   * read with the provider's own `getSecret`, the call a sync makes, so the
+   * provider's key resolution decides (for Infisical: `secretsPath`, folder
+   * keys, absolute paths) and no second resolver can disagree with it. The
+   * value read is dropped on the spot; only `readable` and the provider's
+   * value-free cause leave. A transient failure (rate limit, timeout, 5xx)
+   * proves nothing about a key and answers 503 for the whole check.
+   */
+  async checkKeys(
+    address: StoreAddress,
+    keys: string[],
+  ): Promise<StoreKeyCheckResponse> {
+    const { record, store, provider, label } = await this.readyStore(address);
+    const client = await this.openClient(provider, store, record, label);
+    try {
+      const results: StoreKeyCheckResponse['results'] = [];
+      for (const key of keys) {
+        const failure = await this.readFailure(client, key, label);
+        results.push(
+          failure
+            ? {
+                key,
+                readable: false,
+                message: failure.message,
+                suggestions: await this.suggestionsFor(
+                  key,
+                  failure.similarKeys,
+                  () => this.namesVia(client, address, store, provider, label),
+                ),
+              }
+            : { key, readable: true, suggestions: [] },
+        );
+      }
+      return { store: { ...address }, results };
+    } finally {
+      await client.close().catch(() => undefined);
+    }
+  }
+
+  /** Why `key` cannot be read (undefined when it can); transient failures throw 503. */
+  private async readFailure(
+    client: SecretsClient,
+    key: string,
+    label: string,
+  ): Promise<{ message: string; similarKeys: string[] } | undefined> {
+    try {
+      // The value is not kept: only the fact that the read succeeded is.
+      await client.getSecret({ key });
+      return undefined;
+    } catch (error) {
+      if (!isProviderError(error) || error.isTransient) {
+        throw new ServiceUnavailableError(
+          `${label}: checking key "${key}" failed: ${(error as Error).message}`,
+        );
+      }
+      const { hint, similarKeys } = error.details;
+      return {
+        message: `${error.errorType}: ${error.message}${
+          hint && !error.message.includes(hint) ? `; ${hint}` : ''
+        }`,
+        similarKeys: similarKeys ?? [],
+      };
+    }
+  }
+
+  /**
+   * "Did you mean": the provider's nearest names, then the nearest names of
+   * the store's listing, then the same name in other folders. A listing that
+   * fails only loses the extra suggestions.
+   */
+  private async suggestionsFor(
+    key: string,
+    fromProvider: string[],
+    names: () => Promise<string[]>,
+  ): Promise<string[]> {
+    const listed = await names().catch(() => [] as string[]);
+    const leaf = (name: string) => name.slice(name.lastIndexOf('/') + 1);
+    const sameName = listed.filter(
+      name => name !== key && leaf(name) === leaf(key),
+    );
+    return [
+      ...new Set([...fromProvider, ...closestNames(key, listed), ...sameName]),
+    ].slice(0, MAX_SUGGESTIONS);
+  }
+
+  /** The store's key names through an open client (cached like a listing). */
+  private async namesVia(
+    client: SecretsClient,
+    address: StoreAddress,
+    store: SecretStore,
+    provider: SecretsProvider,
+    label: string,
+  ): Promise<string[]> {
+    const listing = await this.cached(address, store, () =>
+      namesOf(client, provider, label),
+    );
+    return listing.keys;
+  }
+
+  /** The known, Ready store at `address`, its manifest and its provider. */
+  private async readyStore(address: StoreAddress) {
+    const record = await this.findRecord(address);
+    const label = describeStore(address);
+    if (!record.ready) {
+      throw new ConflictError(
+        `${label} is not Ready (${record.reason ?? 'no reason'}: ${
+          record.message ?? 'not validated yet'
+        }); fix the store, then retry after its next validation`,
+      );
+    }
+    const store = await this.loadStore(record, label);
+    const provider = this.providerOf(store, label);
+    return { record, store, provider, label };
   }
 
   /**
@@ -201,6 +312,26 @@ export class StoreKeyLister {
     record: StoreStatusRecord,
     label: string,
   ): Promise<KeyNameListing> {
+    const client = await this.openClient(provider, store, record, label);
+    try {
+      return await namesOf(client, provider, label);
+    } catch (error) {
+      if (error instanceof NotImplementedError) throw error;
+      throw new ServiceUnavailableError(
+        `${label}: listing its keys failed: ${(error as Error).message}`,
+      );
+    } finally {
+      await client.close().catch(() => undefined);
+    }
+  }
+
+  /** A provider client with the store's identity, as the reconciler makes one. */
+  private async openClient(
+    provider: SecretsProvider,
+    store: SecretStore,
+    record: StoreStatusRecord,
+    label: string,
+  ): Promise<SecretsClient> {
     const context = createStoreContext({
       credentials: this.options.credentials,
       cluster:
@@ -212,17 +343,12 @@ export class StoreKeyLister {
       storeScope: storeScopeOf(record),
       logger: this.options.logger,
     });
-    let client: SecretsClient | undefined;
     try {
-      client = await provider.newClient(store, context);
-      return await namesOf(client, provider, label);
+      return await provider.newClient(store, context);
     } catch (error) {
-      if (error instanceof NotImplementedError) throw error;
       throw new ServiceUnavailableError(
-        `${label}: listing its keys failed: ${(error as Error).message}`,
+        `${label}: connecting to it failed: ${(error as Error).message}`,
       );
-    } finally {
-      await client?.close().catch(() => undefined);
     }
   }
 }

@@ -29,7 +29,7 @@ import { StatusAnswerCache } from './StatusAnswerCache';
 import { StatusStore } from '../database/StatusStore';
 import { createOpenApiRouter } from '../schema/openapi';
 import { EntityAccess } from './EntityAccess';
-import { StoreKeyLister } from './StoreKeyLister';
+import { StoreAddress, StoreKeyLister } from './StoreKeyLister';
 import { KeyListingRateLimitedError, StoreKeysGate } from './StoreKeysGate';
 import { callerOf } from './callerOf';
 import { withoutStackTraces } from './withoutStackTraces';
@@ -226,29 +226,52 @@ export async function createRouter(
     res.json(jsonBodyOf(body));
   });
 
+  /** The store a keys route addresses, admitted (permission, rate limit) for the caller. */
+  async function admittedStore(
+    req: { params: Record<string, string> },
+    res: { setHeader(name: string, value: string): unknown },
+    credentials: Awaited<ReturnType<typeof httpAuth.credentials>>,
+  ): Promise<StoreAddress> {
+    const { cluster, kind, namespace, name } = req.params;
+    // `-` stands for "none": app-config stores have no cluster, ClusterSecretStores no namespace.
+    const address = {
+      cluster: cluster === NONE ? '' : cluster,
+      kind,
+      namespace: namespace === NONE ? '' : namespace,
+      name,
+    };
+    try {
+      await options.storeKeysGate.admit(address, credentials);
+    } catch (error) {
+      if (error instanceof KeyListingRateLimitedError) {
+        res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      }
+      throw error;
+    }
+    return address;
+  }
+
   router.get(
     '/stores/:cluster/:kind/:namespace/:name/keys',
     async (req, res) => {
-      const { cluster, kind, namespace, name } = req.params;
-      // `-` stands for "none": app-config stores have no cluster, ClusterSecretStores no namespace.
-      const address = {
-        cluster: cluster === NONE ? '' : cluster,
-        kind,
-        namespace: namespace === NONE ? '' : namespace,
-        name,
-      };
-      try {
-        await options.storeKeysGate.admit(
-          address,
-          await httpAuth.credentials(req),
-        );
-      } catch (error) {
-        if (error instanceof KeyListingRateLimitedError) {
-          res.setHeader('Retry-After', String(error.retryAfterSeconds));
-        }
-        throw error;
-      }
+      const address = await admittedStore(
+        req,
+        res,
+        await httpAuth.credentials(req),
+      );
       res.json(await options.storeKeys.listKeyNames(address));
+    },
+  );
+
+  router.post(
+    '/stores/:cluster/:kind/:namespace/:name/keys/check',
+    async (req, res) => {
+      const address = await admittedStore(
+        req,
+        res,
+        await httpAuth.credentials(req),
+      );
+      res.json(await options.storeKeys.checkKeys(address, req.body.keys));
     },
   );
 

@@ -167,3 +167,68 @@ describe('GET /stores/{cluster}/{kind}/{namespace}/{name}/keys', () => {
     expect(res.status).toBe(400);
   });
 });
+
+describe('POST /stores/{cluster}/{kind}/{namespace}/{name}/keys/check', () => {
+  let sim: KubernetesSimulator;
+  let backend: ReconcilerTestBackend;
+  const denied = new Set<string>();
+
+  beforeAll(async () => {
+    sim = await startKubernetesSimulator();
+    seed(sim);
+    backend = await startReconcilerTestBackend({
+      sim,
+      entities: [],
+      permissions: mockServices.permissions.mock({
+        authorize: async requests =>
+          requests.map(r => ({
+            result: denied.has(r.permission.name)
+              ? AuthorizeResult.DENY
+              : AuthorizeResult.ALLOW,
+          })),
+      }),
+    });
+    await backend.runCycle();
+  });
+
+  afterAll(async () => {
+    await backend.stop();
+    await sim.stop();
+  });
+
+  beforeEach(() => denied.clear());
+
+  const check = (keys: unknown) =>
+    request(backend.server)
+      .post(`${API}/test/ClusterSecretStore/-/shared/keys/check`)
+      .send({ keys });
+
+  it('should say which keys the reconciler reads, with "did you mean" names for the others, and no value', async () => {
+    const res = await check(['ZETA', 'ZETTA']);
+
+    expect(res.status).toBe(200);
+    expect(res.body.results).toEqual([
+      { key: 'ZETA', readable: true, suggestions: [] },
+      {
+        key: 'ZETTA',
+        readable: false,
+        message: expect.stringContaining('ZETTA'),
+        suggestions: ['ZETA'],
+      },
+    ]);
+    expect(JSON.stringify(res.body)).not.toContain(CANARY);
+  });
+
+  it('should answer 403 without the keys permission', async () => {
+    denied.add(KEYS_READ);
+
+    const res = await check(['ALPHA']);
+
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain(KEYS_READ);
+  });
+
+  it('should refuse a request without keys', async () => {
+    expect((await check([])).status).toBe(400);
+  });
+});

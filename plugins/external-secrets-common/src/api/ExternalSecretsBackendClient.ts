@@ -6,6 +6,7 @@ import type {
   OverviewResponse,
   RestartRequest,
   RestartResponse,
+  StoreKeyCheckResponse,
   StoreKeysResponse,
   StoresResponse,
   SyncRequest,
@@ -73,7 +74,11 @@ export class ExternalSecretsBackendClient {
     options?: ExternalSecretsRequestOptions,
   ): Promise<EntityStatusResponse> {
     return bodyOf(
-      this.client.getEntityStatus({ path: entityPath(entity) }, options),
+      // No If-None-Match: a browser's HTTP cache revalidates with the ETag itself.
+      this.client.getEntityStatus(
+        { path: entityPath(entity), header: {} },
+        options,
+      ),
     );
   }
 
@@ -132,17 +137,22 @@ export class ExternalSecretsBackendClient {
     options?: ExternalSecretsRequestOptions,
   ): Promise<StoreKeysResponse> {
     return bodyOf(
-      this.client.listStoreKeys(
-        {
-          path: {
-            // an empty segment would address another route
-            cluster: store.cluster || NONE,
-            // the server answers 400 for any other kind
-            kind: store.kind as 'SecretStore' | 'ClusterSecretStore',
-            namespace: store.namespace || NONE,
-            name: store.name,
-          },
-        },
+      this.client.listStoreKeys({ path: storePath(store) }, options),
+    );
+  }
+
+  /**
+   * `POST /stores/{cluster}/{kind}/{namespace}/{name}/keys/check`: whether the
+   * reconciler can read each key through the store (names only).
+   */
+  checkStoreKeys(
+    store: StoreAddress,
+    keys: string[],
+    options?: ExternalSecretsRequestOptions,
+  ): Promise<StoreKeyCheckResponse> {
+    return bodyOf(
+      this.client.checkStoreKeys(
+        { path: storePath(store), body: { keys } },
         options,
       ),
     );
@@ -176,6 +186,18 @@ async function bodyOf<T>(
     throw await ResponseError.fromResponse(response as Response);
   }
   return (await response.json()) as T;
+}
+
+/** The store routes' path parameters. */
+function storePath(store: StoreAddress) {
+  return {
+    // an empty segment would address another route
+    cluster: store.cluster || NONE,
+    // the server answers 400 for any other kind
+    kind: store.kind as 'SecretStore' | 'ClusterSecretStore',
+    namespace: store.namespace || NONE,
+    name: store.name,
+  };
 }
 
 /**

@@ -268,6 +268,26 @@ export type StoreKeysResponse = {
 };
 
 /**
+ * `POST /stores/{cluster}/{kind}/{namespace}/{name}/keys/check`: whether the
+ * reconciler can read each remote key through the store, resolved as a sync
+ * resolves it. Names only, never values.
+ * @public
+ */
+export type StoreKeyCheckResponse = {
+  store: { cluster: string; kind: string; namespace: string; name: string };
+  /** One per key asked, in the order asked. */
+  results: {
+    key: string;
+    /** The reconciler reads this key through the store today. */
+    readable: boolean;
+    /** Why it cannot be read (the provider's cause, free of values). */
+    message?: string;
+    /** Existing key names nearest to it, as `remoteRef.key` takes them. */
+    suggestions: string[];
+  }[];
+};
+
+/**
  * `GET /overview`: counts by state across the catalog and the failing mappings.
  *
  * @public

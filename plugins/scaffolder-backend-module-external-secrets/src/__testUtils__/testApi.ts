@@ -16,19 +16,26 @@ export const BASE_URL = 'http://localhost:0/api/external-secrets';
 export type BackendState = {
   stores: StoreStatusDto[];
   keys: StoreKeysResponse;
-  /** Status and message answered instead of data, per path kind. */
+  /** "Did you mean" names the check answers for an unreadable key. */
+  suggestions?: Record<string, string[]>;
+  /** Status and message answered instead of data, per path kind (`keysError` also for the check). */
   storesError?: { status: number; message: string };
   keysError?: { status: number; message: string };
 };
 
 /**
- * An msw double of the external-secrets backend (`GET /stores` and the keys
- * endpoint) and the API client under test, with every request recorded.
+ * An msw double of the external-secrets backend (`GET /stores`, the keys
+ * endpoint and the keys check, which calls a key readable when `keys` lists
+ * it) and the API client under test, with every request recorded.
  */
 export function setupBackend(initial: () => BackendState) {
   const server = setupServer();
   registerMswTestHooks(server);
-  const requests: { path: string; authorization: string | null }[] = [];
+  const requests: {
+    path: string;
+    authorization: string | null;
+    body?: unknown;
+  }[] = [];
   let state = initial();
 
   const answer = (error: BackendState['storesError'], body: () => object) =>
@@ -58,6 +65,30 @@ export function setupBackend(initial: () => BackendState) {
             authorization: request.headers.get('authorization'),
           });
           return answer(state.keysError, () => state.keys);
+        },
+      ),
+      http.post(
+        `${BASE_URL}/stores/:cluster/:kind/:namespace/:name/keys/check`,
+        async ({ request }) => {
+          const body = (await request.json()) as { keys: string[] };
+          requests.push({
+            path: new URL(request.url).pathname,
+            authorization: request.headers.get('authorization'),
+            body,
+          });
+          return answer(state.keysError, () => ({
+            store: state.keys.store,
+            results: body.keys.map(key =>
+              state.keys.keys.includes(key)
+                ? { key, readable: true, suggestions: [] }
+                : {
+                    key,
+                    readable: false,
+                    message: `KEY_NOT_FOUND: key "${key}" does not exist`,
+                    suggestions: state.suggestions?.[key] ?? [],
+                  },
+            ),
+          }));
         },
       ),
     );

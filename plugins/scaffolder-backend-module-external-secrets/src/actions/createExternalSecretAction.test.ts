@@ -88,7 +88,7 @@ describe('external-secrets:create', () => {
 
     expect(backend.requests.map(r => r.path)).toEqual([
       '/api/external-secrets/stores',
-      '/api/external-secrets/stores/simulated-demo/ClusterSecretStore/-/infisical-archon-platform/keys',
+      '/api/external-secrets/stores/simulated-demo/ClusterSecretStore/-/infisical-archon-platform/keys/check',
     ]);
     for (const request of backend.requests) {
       expect(request.authorization).toBe(
@@ -277,19 +277,43 @@ describe('external-secrets:create', () => {
     );
   });
 
-  it('should warn, not fail, when a key is missing from a truncated listing', async () => {
+  it('should ask the backend to resolve each key once, as written, and name its cause and "did you mean" names for a key it cannot read', async () => {
+    backend.update({
+      suggestions: { '/payments/DB_PASWORD': ['/payments/DB_PASSWORD'] },
+    });
+    const { error } = await run(
+      seedInput({
+        validateRemoteKeys: true,
+        data: [
+          { secretKey: 'a', remoteRef: { key: '/payments/DB_PASWORD' } },
+          { secretKey: 'b', remoteRef: { key: 'MY_SECRET_NAME' } },
+          {
+            secretKey: 'c',
+            remoteRef: { key: 'MY_SECRET_NAME', property: 'x' },
+          },
+        ],
+      }),
+    );
+
+    expect(backend.requests.at(-1)?.body).toEqual({
+      keys: ['/payments/DB_PASWORD', 'MY_SECRET_NAME'],
+    });
+    expect(error?.name).toBe('InputError');
+    expect(error?.message).toBe(
+      'Remote key(s) "/payments/DB_PASWORD" not found in ClusterSecretStore infisical-archon-platform: "/payments/DB_PASWORD": KEY_NOT_FOUND: key "/payments/DB_PASWORD" does not exist. Did you mean "/payments/DB_PASSWORD"?',
+    );
+  });
+
+  it('should fail on a key missing from a truncated listing: the check does not depend on the listing', async () => {
     backend.update({ keys: { ...INFISICAL_KEYS, truncated: true } });
-    const { error, lines } = await run(
+    const { error } = await run(
       seedInput({
         validateRemoteKeys: true,
         data: [{ secretKey: 'token', remoteRef: { key: 'BEYOND_THE_CAP' } }],
       }),
     );
 
-    expect(error).toBeUndefined();
-    expect(lines).toContainEqual(
-      expect.stringContaining('Could not confirm BEYOND_THE_CAP'),
-    );
+    expect(error?.message).toContain('"BEYOND_THE_CAP" not found');
   });
 
   it.each([
@@ -306,7 +330,7 @@ describe('external-secrets:create', () => {
     [
       'keys',
       { keysError: { status: 409, message: 'store is not Ready' } },
-      'Cannot list the keys of ClusterSecretStore infisical-archon-platform: Request failed with 409',
+      'Cannot check the keys of ClusterSecretStore infisical-archon-platform: Request failed with 409',
     ],
   ])(
     'should name the backend’s answer when the %s call fails, and write nothing',

@@ -8,7 +8,7 @@ import {
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ExternalSecretsApi } from '../api/ExternalSecretsApi';
-import { findMissingKeys } from '../api/findMissingKeys';
+import { checkRemoteKeys } from '../api/checkRemoteKeys';
 import { findUsableStore } from '../api/findUsableStore';
 import { renderExternalSecret } from '../manifest/renderExternalSecret';
 
@@ -85,7 +85,8 @@ export type CreateExternalSecretActionOutput = {
  * Creates the `external-secrets:create` action: renders an
  * `external-secrets.io/v1` ExternalSecret, validates it with the domain core,
  * checks (as the user running the template) that its store is known and Ready
- * and, with `validateRemoteKeys`, that every remote key it names exists, then
+ * and, with `validateRemoteKeys`, that the reconciler can read every remote key
+ * it names (the backend resolves each as a sync does), then
  * writes it into the workspace. Only key NAMES are ever read; values never
  * reach the workspace or the logs. In a dry run the same checks run and the
  * file is written into the dry run's throwaway workspace, so the preview shows it.
@@ -198,7 +199,7 @@ export function createExternalSecretAction(options: {
             .boolean()
             .default(false)
             .describe(
-              'Check that every remoteRef/extract key exists in the store (names only; needs external-secrets.stores.keys.read)',
+              'Check that the reconciler can read every remoteRef/extract key through the store, resolved as a sync resolves it (names only; needs external-secrets.stores.keys.read)',
             ),
         targetPath: z =>
           z
@@ -256,39 +257,13 @@ export function createExternalSecretAction(options: {
       );
 
       if (input.validateRemoteKeys) {
-        const listing = await api
-          .listKeyNames(usable, credentials)
-          .catch(error => {
-            throw new InputError(
-              `Cannot list the keys of ${usable.kind} ${usable.name}: ${error.message}`,
-            );
-          });
-        const missing = findMissingKeys(
-          rendered.parsed.externalSecret,
-          listing.keys,
-          { provider: usable.provider },
-        );
-        if (missing.length > 0 && listing.truncated) {
-          ctx.logger.warn(
-            `Could not confirm ${missing.join(', ')}: ${
-              usable.name
-            } has more keys than the ${listing.keys.length} listed`,
-          );
-        } else if (missing.length > 0) {
-          throw new InputError(
-            `Remote key(s) ${missing
-              .map(k => `"${k}"`)
-              .join(', ')} not found in ${usable.kind} ${
-              usable.name
-            } (it lists ${
-              listing.keys.length
-            } key names in its scope); create them in the secrets backend or fix remoteRef.key`,
-          );
-        } else {
-          ctx.logger.info(
-            `All remote keys exist in ${usable.kind} ${usable.name}`,
-          );
-        }
+        await checkRemoteKeys({
+          api,
+          store: usable,
+          externalSecret: rendered.parsed.externalSecret,
+          credentials,
+          logger: ctx.logger,
+        });
       }
 
       await mkdir(dirname(file), { recursive: true });

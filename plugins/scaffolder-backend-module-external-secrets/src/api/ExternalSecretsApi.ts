@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   ExternalSecretsBackendClient,
+  StoreKeyCheckResponse,
   StoreKeysResponse,
   StoreStatusDto,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
@@ -55,6 +56,20 @@ export class ExternalSecretsApi {
     // Non-2xx answers throw a `ResponseError` carrying the status and the
     // backend's own message (which names the store).
     return this.client.listStoreKeys(store, { token });
+  }
+
+  /**
+   * `POST /stores/{cluster}/{kind}/{namespace}/{name}/keys/check` (permission
+   * `external-secrets.stores.keys.read`): whether the reconciler can read each
+   * key through the store, resolved by the backend exactly as a sync reads it.
+   */
+  async checkKeys(
+    store: Pick<StoreStatusDto, 'cluster' | 'kind' | 'namespace' | 'name'>,
+    keys: string[],
+    onBehalfOf: BackstageCredentials,
+  ): Promise<StoreKeyCheckResponse> {
+    const token = await this.tokenFor(onBehalfOf);
+    return this.client.checkStoreKeys(store, keys, { token });
   }
 
   private async tokenFor(onBehalfOf: BackstageCredentials): Promise<string> {

@@ -16,6 +16,9 @@ const PATH_KEYED_PROVIDERS: ReadonlySet<string> = new Set(['infisical']);
  * store's scope. `find` entries name no key and are not checked.
  *
  * @public
+ * @deprecated A string comparison against a key listing can disagree with the
+ * reconciler's key resolution; the action now uses `ExternalSecretsApi.checkKeys`,
+ * which asks the backend to resolve each key as a sync does.
  */
 export function findMissingKeys(
   externalSecret: ExternalSecret,

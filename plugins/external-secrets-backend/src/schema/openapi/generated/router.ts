@@ -581,6 +581,82 @@ export const spec = {
         required: ['store', 'keys', 'truncated', 'complete'],
         additionalProperties: false,
       },
+      StoreKeyCheckRequest: {
+        type: 'object',
+        properties: {
+          keys: {
+            type: 'array',
+            description:
+              'remoteRef.key values exactly as an ExternalSecret writes them.',
+            minItems: 1,
+            maxItems: 100,
+            items: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 1024,
+            },
+          },
+        },
+        required: ['keys'],
+        additionalProperties: false,
+      },
+      StoreKeyCheck: {
+        type: 'object',
+        properties: {
+          store: {
+            type: 'object',
+            properties: {
+              cluster: {
+                type: 'string',
+              },
+              kind: {
+                type: 'string',
+              },
+              namespace: {
+                type: 'string',
+              },
+              name: {
+                type: 'string',
+              },
+            },
+            required: ['cluster', 'kind', 'namespace', 'name'],
+            additionalProperties: false,
+          },
+          results: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                key: {
+                  type: 'string',
+                },
+                readable: {
+                  type: 'boolean',
+                  description:
+                    'The reconciler reads this key through the store today.',
+                },
+                message: {
+                  type: 'string',
+                  description:
+                    "Why it cannot be read (the provider's cause, free of values).",
+                },
+                suggestions: {
+                  type: 'array',
+                  description:
+                    'Existing key names nearest to it, as remoteRef.key takes them.',
+                  items: {
+                    type: 'string',
+                  },
+                },
+              },
+              required: ['key', 'readable', 'suggestions'],
+              additionalProperties: false,
+            },
+          },
+        },
+        required: ['store', 'results'],
+        additionalProperties: false,
+      },
       Overview: {
         type: 'object',
         properties: {
@@ -1288,6 +1364,153 @@ export const spec = {
           },
           '501': {
             description: 'Error',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
+          },
+          '503': {
+            description: 'Error',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    '/stores/{cluster}/{kind}/{namespace}/{name}/keys/check': {
+      post: {
+        operationId: 'CheckStoreKeys',
+        description:
+          'Whether the reconciler can read each remote key through the store, resolved exactly as a sync reads it (the provider\'s own key resolution, e.g. Infisical secretsPath + folder keys), answering names only, never values. A key it cannot read carries the provider\'s cause and the nearest existing names ("did you mean"). Same permission, rate limit and errors as ListStoreKeys (one check counts as one listing); 503 when the provider cannot answer now.',
+        parameters: [
+          {
+            name: 'cluster',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              pattern: '^[-A-Za-z0-9_.]{1,253}$',
+            },
+          },
+          {
+            name: 'kind',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              enum: ['SecretStore', 'ClusterSecretStore'],
+            },
+          },
+          {
+            name: 'namespace',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              pattern: '^(-|[a-z0-9][-a-z0-9]{0,62})$',
+            },
+          },
+          {
+            name: 'name',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              pattern: '^[a-z0-9][-a-z0-9.]{0,252}$',
+            },
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/StoreKeyCheckRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'One result per key, in the order asked',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/StoreKeyCheck',
+                },
+              },
+            },
+          },
+          '400': {
+            description: 'Error',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
+          },
+          '401': {
+            description: 'Error',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
+          },
+          '403': {
+            description: 'Error',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
+          },
+          '404': {
+            description: 'Error',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
+          },
+          '409': {
+            description: 'Error',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Error',
+                },
+              },
+            },
+          },
+          '429': {
+            description:
+              'Rate limited, the key-listing budget for this user and store is spent.',
+            headers: {
+              'Retry-After': {
+                description: 'Seconds until the next request is admitted.',
+                schema: {
+                  type: 'integer',
+                  minimum: 1,
+                },
+              },
+            },
             content: {
               'application/json': {
                 schema: {

@@ -10,11 +10,34 @@ import { Health200Response } from '../models/Health200Response.model';
 import { Overview } from '../models/Overview.model';
 import { RestartRequest } from '../models/RestartRequest.model';
 import { RestartResponse } from '../models/RestartResponse.model';
+import { StoreKeyCheck } from '../models/StoreKeyCheck.model';
+import { StoreKeyCheckRequest } from '../models/StoreKeyCheckRequest.model';
 import { StoreKeys } from '../models/StoreKeys.model';
 import { Stores } from '../models/Stores.model';
 import { SyncRequest } from '../models/SyncRequest.model';
 import { SyncResponse } from '../models/SyncResponse.model';
 
+/**
+ * @public
+ */
+export type CheckStoreKeys = {
+  path: {
+    cluster: string;
+    kind: 'SecretStore' | 'ClusterSecretStore';
+    namespace: string;
+    name: string;
+  };
+  body: StoreKeyCheckRequest;
+  response:
+    | StoreKeyCheck
+    | Error
+    | Error
+    | Error
+    | Error
+    | Error
+    | Error
+    | Error;
+};
 /**
  * @public
  */
@@ -108,6 +131,8 @@ export type SyncEntity = {
 };
 
 export type EndpointMap = {
+  '#post|/stores/{cluster}/{kind}/{namespace}/{name}/keys/check': CheckStoreKeys;
+
   '#get|/entities/{kind}/{namespace}/{name}/events': GetEntityEvents;
 
   '#get|/entities/{kind}/{namespace}/{name}/status': GetEntityStatus;

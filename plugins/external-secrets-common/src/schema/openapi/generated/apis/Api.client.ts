@@ -15,6 +15,8 @@ import { Health200Response } from '../models/Health200Response.model';
 import { Overview } from '../models/Overview.model';
 import { RestartRequest } from '../models/RestartRequest.model';
 import { RestartResponse } from '../models/RestartResponse.model';
+import { StoreKeyCheck } from '../models/StoreKeyCheck.model';
+import { StoreKeyCheckRequest } from '../models/StoreKeyCheckRequest.model';
 import { StoreKeys } from '../models/StoreKeys.model';
 import { Stores } from '../models/Stores.model';
 import { SyncRequest } from '../models/SyncRequest.model';
@@ -40,6 +42,18 @@ export interface RequestOptions {
 /**
  * @public
  */
+export type CheckStoreKeys = {
+  path: {
+    cluster: string;
+    kind: 'SecretStore' | 'ClusterSecretStore';
+    namespace: string;
+    name: string;
+  };
+  body: StoreKeyCheckRequest;
+};
+/**
+ * @public
+ */
 export type GetEntityEvents = {
   path: {
     kind: string;
@@ -58,6 +72,9 @@ export type GetEntityStatus = {
     kind: string;
     namespace: string;
     name: string;
+  };
+  header: {
+    ifNoneMatch?: string;
   };
 };
 /**
@@ -122,6 +139,40 @@ export class DefaultApiClient {
   }
 
   /**
+   * Whether the reconciler can read each remote key through the store, resolved exactly as a sync reads it (the provider\'s own key resolution, e.g. Infisical secretsPath + folder keys), answering names only, never values. A key it cannot read carries the provider\'s cause and the nearest existing names (\"did you mean\"). Same permission, rate limit and errors as ListStoreKeys (one check counts as one listing); 503 when the provider cannot answer now.
+   * @param cluster -
+   * @param kind -
+   * @param namespace -
+   * @param name -
+   * @param storeKeyCheckRequest -
+   */
+  public async checkStoreKeys(
+    // @ts-ignore
+    request: CheckStoreKeys,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<StoreKeyCheck>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/stores/{cluster}/{kind}/{namespace}/{name}/keys/check`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      cluster: request.path.cluster,
+      kind: request.path.kind,
+      namespace: request.path.namespace,
+      name: request.path.name,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+      body: JSON.stringify(request.body),
+    });
+  }
+
+  /**
    * Recent sync events of the entity, newest first.
    * @param kind -
    * @param namespace -
@@ -158,6 +209,7 @@ export class DefaultApiClient {
    * @param kind -
    * @param namespace -
    * @param name -
+   * @param ifNoneMatch - The ETag of a previous answer; an unchanged status answers 304.
    */
   public async getEntityStatus(
     // @ts-ignore
@@ -176,6 +228,7 @@ export class DefaultApiClient {
 
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
       headers: {
+        ...request.header,
         'Content-Type': 'application/json',
         ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
       },
@@ -230,7 +283,7 @@ export class DefaultApiClient {
   }
 
   /**
-   * The remote key NAMES a store can read (never values), sorted and capped; `truncated` says when more exist. `cluster` is `-` for app-config stores and `namespace` is `-` for ClusterSecretStores. 403 without external-secrets.stores.keys.read for this store (a resource permission on `external-secrets-store`, resourceRef `<cluster>/<kind>/<namespace>/<name>` as in this path), 404 for an unknown store, 409 when the store is not Ready, 429 with Retry-After beyond the per-user and store limit, 503 when the provider cannot be listed now. Names are cached briefly per store scope.
+   * The remote key NAMES the reconciler can read through a store (never values), sorted and capped; `truncated` says when more exist, `complete` whether the list is every key (with `message` saying why not). `cluster` is `-` for app-config stores and `namespace` is `-` for ClusterSecretStores. 403 without external-secrets.stores.keys.read for this store (a resource permission on `external-secrets-store`, resourceRef `<cluster>/<kind>/<namespace>/<name>` as in this path), 404 for an unknown store, 409 when the store is not Ready, 429 with Retry-After beyond the per-user and store limit, 503 when the provider cannot be listed now. Names are cached briefly per store scope.
    * @param cluster -
    * @param kind -
    * @param namespace -
