@@ -157,6 +157,14 @@ describe('StoreKeyLister', () => {
   });
 
   describe('checkKeys', () => {
+    let listed = 0;
+    const listings = (values: Record<string, string>) => async () => {
+      listed += 1;
+      return { keys: Object.keys(values), complete: true };
+    };
+    beforeEach(() => {
+      listed = 0;
+    });
     const missing = (key: string, similarKeys: string[] = []) =>
       new ProviderError('KEY_NOT_FOUND', `key "${key}" does not exist`, {
         provider: 'scripted',
@@ -174,10 +182,7 @@ describe('StoreKeyLister', () => {
             key === '/payments/DB_PASWORD' ? ['/payments/DB_PASSWORD'] : [],
           );
         },
-        listKeyNames: async () => ({
-          keys: Object.keys(values),
-          complete: true,
-        }),
+        listKeyNames: listings(values),
       });
 
     it('should say which keys the reconciler can read, resolving each through the provider, without a value', async () => {
@@ -207,7 +212,7 @@ describe('StoreKeyLister', () => {
       expect(close).toHaveBeenCalledTimes(1);
     });
 
-    it("should suggest the nearest names: the provider's, the listing's, and the same name in another folder", async () => {
+    it("should suggest the nearest names: the provider's, the listing's (listed once for all keys), and the same name in another folder", async () => {
       const { keys } = store({
         '/payments/DB_PASSWORD': CANARY,
         MY_SECRET_NAME: CANARY,
@@ -224,6 +229,7 @@ describe('StoreKeyLister', () => {
         ['MY_SECRET_NAM', ['MY_SECRET_NAME']],
         ['DB_PASSWORD', ['/payments/DB_PASSWORD']],
       ]);
+      expect(listed).toBe(1);
     });
 
     it('should answer 503 when the provider cannot answer now, rather than call a key missing', async () => {

@@ -101,25 +101,29 @@ export class StoreKeyLister {
   ): Promise<StoreKeyCheckResponse> {
     const { record, store, provider, label } = await this.readyStore(address);
     const client = await this.openClient(provider, store, record, label);
+    // One listing at most, shared by every key's suggestions.
+    let listed: Promise<string[]> | undefined;
+    const names = () =>
+      (listed ??= this.namesVia(client, address, store, provider, label));
     try {
-      const results: StoreKeyCheckResponse['results'] = [];
-      for (const key of keys) {
-        const failure = await this.readFailure(client, key, label);
-        results.push(
-          failure
-            ? {
-                key,
-                readable: false,
-                message: failure.message,
-                suggestions: await this.suggestionsFor(
-                  key,
-                  failure.similarKeys,
-                  () => this.namesVia(client, address, store, provider, label),
-                ),
-              }
-            : { key, readable: true, suggestions: [] },
-        );
-      }
+      // Concurrently, as a cycle reads: the provider's client shares its list
+      // calls (Infisical's one list per folder, AWS's batched reads).
+      const results = await Promise.all(
+        keys.map(async key => {
+          const failure = await this.readFailure(client, key, label);
+          if (!failure) return { key, readable: true, suggestions: [] };
+          return {
+            key,
+            readable: false,
+            message: failure.message,
+            suggestions: await this.suggestionsFor(
+              key,
+              failure.similarKeys,
+              names,
+            ),
+          };
+        }),
+      );
       return { store: { ...address }, results };
     } finally {
       await client.close().catch(() => undefined);
