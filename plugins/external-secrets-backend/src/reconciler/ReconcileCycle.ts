@@ -104,6 +104,8 @@ const NO_PROPAGATION: PropagationConfig = { stores: [], webhooks: {} };
 export class ReconcileCycle {
   private readonly manifests: ManifestSource;
   private readonly mergeClaims = new MergeClaims();
+  /** Each store's generation at its last validation here (see validateStores). */
+  private readonly validatedGenerations = new Map<string, number>();
 
   constructor(private readonly options: ReconcileCycleOptions) {
     this.manifests = new ManifestSource({
@@ -296,6 +298,7 @@ export class ReconcileCycle {
       concurrency: options.config.concurrency.providerReads,
       readSucceeded,
       controllerClass: options.config.controllerClass,
+      validatedGenerations: this.validatedGenerations,
     }).catch(e =>
       options.logger.warn(`Store validation failed: ${(e as Error).message}`),
     );

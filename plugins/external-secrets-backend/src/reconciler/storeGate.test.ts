@@ -45,14 +45,18 @@ const CHECKOUT: Entity = {
 };
 
 /** A ClusterSecretStore of the `login` provider; refs without namespace resolve per ExternalSecret. */
-function store(secretRef: { name: string; key: string; namespace?: string }) {
+function store(
+  secretRef: { name: string; key: string; namespace?: string },
+  // By default validation is due every cycle, so recovery shows in the next
+  // one; null leaves ESO's default (5 minutes).
+  refreshInterval: number | null = 0,
+) {
   return {
     apiVersion: 'external-secrets.io/v1',
     kind: 'ClusterSecretStore',
     metadata: { name: STORE },
     spec: {
-      // Validation is due every cycle, so recovery shows in the next one.
-      refreshInterval: 0,
+      ...(refreshInterval === null ? {} : { refreshInterval }),
       provider: {
         login: {
           auth: { secretRef },
@@ -228,6 +232,40 @@ describe('store gate (ESO: flood gate, assertStoreIsUsable)', () => {
     expect(secret('payments')?.data).toEqual({ password: b64(CANARY) });
     expect(readyOf('payments')).toMatchObject({ status: 'True' });
     expect(await storeRecord()).toMatchObject({ ready: true, reason: 'Valid' });
+  });
+
+  it('should validate a failed store again as soon as its spec changes, as ESO reconciles a store on every update', async () => {
+    // pkg/controllers/secretstore/clustersecretstore_controller.go,
+    // SetupWithManager: For(&ClusterSecretStore{}) reconciles (validates) the
+    // store on every update, so an edited spec is validated at once, not
+    // after refreshInterval.
+    const withToken = (name: string) =>
+      store({ name, key: 'token', namespace: 'platform' }, null);
+    const fresh = token('platform', 'fresh-token');
+    fresh.metadata.name = 'fresh-token';
+    sim.seed(
+      namespace('platform'),
+      namespace('payments'),
+      token('platform', REVOKED_TOKEN),
+      fresh,
+      withToken('login-token'),
+      externalSecret('payments'),
+    );
+    const b = await start();
+    await b.runCycle();
+    expect(secret('payments')).toBeUndefined();
+    expect(calls.validations).toHaveLength(1);
+
+    // Nothing changed: not validated again before its refreshInterval.
+    await b.runCycle();
+    expect(calls.validations).toHaveLength(1);
+
+    // The admin points the store at a working token.
+    sim.seed(withToken('fresh-token'));
+    await b.runCycle();
+
+    expect(calls.validations).toHaveLength(2);
+    expect(secret('payments')?.data).toEqual({ password: b64(CANARY) });
   });
 
   describe('a ClusterSecretStore whose credential refs name no namespace', () => {

@@ -68,6 +68,13 @@ export async function validateStores(options: {
   readSucceeded?: (storeClientKey: string) => boolean;
   /** Our `spec.controller` class, unless a cluster names its own. */
   controllerClass: string;
+  /**
+   * The `metadata.generation` of each store (by store key) when this replica
+   * last validated it, kept across cycles: a not-Ready store whose spec
+   * changed since is validated at once (ESO's store controller reconciles on
+   * every update), not after its refreshInterval.
+   */
+  validatedGenerations?: Map<string, number>;
 }): Promise<void> {
   const { statusStore, now } = options;
   const known = new Map(
@@ -82,7 +89,15 @@ export async function validateStores(options: {
     const proven = observed
       ? undefined
       : provenByCycleReads(target, previous, options);
-    if (!isDue(target, previous, options.phase, now) && !proven) return;
+    const generation = target.store?.metadata.generation;
+    const generations = options.validatedGenerations;
+    const validatedGeneration = generations?.get(storeKey(target.record));
+    const specChanged =
+      generation !== undefined &&
+      validatedGeneration !== undefined &&
+      generation !== validatedGeneration;
+    if (!isDue(target, previous, options.phase, now, specChanged) && !proven)
+      return;
     const result =
       observed && target.store
         ? observedStatus(target.store)
@@ -95,6 +110,8 @@ export async function validateStores(options: {
       lastValidatedAt: now,
     };
     await statusStore.saveStore(record);
+    if (generation !== undefined)
+      generations?.set(storeKey(target.record), generation);
     // Validated before this cycle's reads, its status is written already;
     // the inventory's copy of the store predates that write (a stale
     // resourceVersion would answer 409).
@@ -134,11 +151,13 @@ function isDue(
   previous: StoreStatusRecord | undefined,
   phase: ValidationPhase,
   now: Date,
+  specChanged: boolean,
 ): boolean {
   const last = previous?.lastValidatedAt;
   if (!previous || !last) return true;
   // Validated earlier in this cycle (refreshInterval 0 is due every cycle).
   if (last.getTime() === now.getTime()) return false;
+  if (!previous.ready && specChanged) return true;
   const interval =
     (target.store?.spec.refreshInterval ??
       DEFAULT_VALIDATION_INTERVAL_SECONDS) * 1000;
