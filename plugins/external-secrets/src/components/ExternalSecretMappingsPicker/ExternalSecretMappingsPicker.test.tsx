@@ -91,6 +91,41 @@ describe('ExternalSecretMappingsPicker', () => {
     expect(screen.getByText('Secrets of the service')).toBeInTheDocument();
   });
 
+  it('should ask the keys of a Ready store declared in app-config, which has no cluster', async () => {
+    const user = userEvent.setup();
+    const configStore = {
+      ...storesResponse().stores[0],
+      cluster: '',
+      origin: 'config' as const,
+      name: 'shared-infisical',
+    };
+    const api = apiWithStores({
+      getStores: jest.fn(async () => ({ stores: [configStore] })),
+    });
+    await renderField(api);
+
+    await user.selectOptions(
+      await storeSelect(),
+      '/ClusterSecretStore//shared-infisical',
+    );
+    await user.type(
+      mapping(1).getByRole('textbox', { name: /^Remote key/ }),
+      'DB_',
+    );
+
+    expect(api.listStoreKeys).toHaveBeenCalledWith({
+      cluster: '',
+      kind: 'ClusterSecretStore',
+      namespace: '',
+      name: 'shared-infisical',
+    });
+    expect(
+      (await screen.findAllByRole('option', { name: /^DB_/ })).map(
+        option => option.textContent,
+      ),
+    ).toEqual(['DB_PASSWORD', 'DB_USER']);
+  });
+
   it('should suggest the chosen store key names and emit the mapping value', async () => {
     const user = userEvent.setup();
     const api = apiWithStores();

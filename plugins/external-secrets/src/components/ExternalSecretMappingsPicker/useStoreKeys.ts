@@ -5,14 +5,15 @@ import { externalSecretsApiRef } from '../../api/ExternalSecretsApi';
 
 /**
  * The remote key names of the chosen store; nothing is asked before a Ready
- * store is chosen.
+ * store is chosen. A store declared in app-config has an empty cluster, which
+ * the client sends as `-`.
  */
 export function useStoreKeys(store: StoreStatusDto | undefined) {
   const api = useApi(externalSecretsApiRef);
   const ready = store?.ready === true;
   const { cluster, kind, namespace, name } = store ?? {};
   return useAsync(async () => {
-    if (!ready || !cluster || !kind || !name) return undefined;
+    if (!ready || cluster === undefined || !kind || !name) return undefined;
     return api.listStoreKeys({ cluster, kind, namespace, name });
   }, [api, ready, cluster, kind, namespace, name]);
 }
