@@ -11,6 +11,7 @@ import {
   startAwsSimulatorServer,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-test-utils';
 import { startKubernetesSimulator } from '@external-secrets-backstage/backstage-plugin-external-secrets-backend/testUtils';
+import knexFactory from 'knex';
 import { randomBytes } from 'node:crypto';
 import { startBenchBackend } from '../runner/startBenchBackend';
 import {
@@ -116,7 +117,16 @@ export async function runAwsRefresh(w: Workload): Promise<AwsRefreshResult> {
     es.spec.secretStoreRef.name = storeName(i % w.scopes);
     kubernetes.seed(es);
   }
+  // Our own database, destroyed below: the test backend's default one keeps a
+  // pool timer alive, and this step runs in the bench's main process, which
+  // then did not exit for minutes after writing its results.
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: ':memory:',
+    useNullAsDefault: true,
+  });
   const backend = await startBenchBackend({
+    knex,
     workload: w,
     endpoints: {
       infisicalUrl: '',
@@ -153,5 +163,6 @@ export async function runAwsRefresh(w: Workload): Promise<AwsRefreshResult> {
     await backend.stop();
     await kubernetes.stop();
     await awsServer.close();
+    await knex.destroy();
   }
 }
