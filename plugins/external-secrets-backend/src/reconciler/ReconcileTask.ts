@@ -63,7 +63,8 @@ export async function scheduleReconcileTask(options: {
     return { stop: () => undefined };
   }
   const leases: ClusterLease[] = [];
-  for (const cluster of clusters.list()) {
+  const clusterList = clusters.list();
+  for (const [index, cluster] of clusterList.entries()) {
     const { watcher } = cluster.client;
     const holdMs =
       options.watch?.enabled !== false && watcher && frequencyMs && timeoutMs
@@ -89,6 +90,7 @@ export async function scheduleReconcileTask(options: {
           : undefined,
     });
     leases.push(lease);
+    const cadenceMs = holdMs > 0 ? durationMs(LEASE_GAP) : frequencyMs;
     await scheduler.scheduleTask({
       id: clusterTaskId(cluster.config.name),
       scope: 'global',
@@ -97,10 +99,41 @@ export async function scheduleReconcileTask(options: {
         frequency: LEASE_GAP,
         timeout: { milliseconds: timeoutMs! + holdMs },
       }),
+      initialDelay: staggeredInitialDelay(
+        schedule.initialDelay,
+        cadenceMs,
+        index,
+        clusterList.length,
+      ),
       fn: signal => lease.run(signal),
     });
   }
   return { stop: () => leases.forEach(lease => lease.stop()) };
+}
+
+/** How often a replica's scheduler looks for due tasks (Backstage's default work check). */
+const WORK_CHECK_MS = 5_000;
+
+/**
+ * The configured initial delay plus this cluster's share of one work check.
+ * Each replica's scheduler finds every due task in one poll, so clusters due
+ * at the same moment all went to whichever replica polled first (the bench's
+ * two replicas × 4 clusters: one replica ran all four). Spread over the
+ * period between two polls, each cluster falls due on its own and goes to
+ * the replica that polls first after it; the scheduler keeps each task's
+ * phase (next run = previous due time + frequency).
+ */
+export function staggeredInitialDelay(
+  initialDelay: SchedulerServiceTaskScheduleDefinition['initialDelay'],
+  cadenceMs: number | undefined,
+  index: number,
+  count: number,
+): HumanDuration | undefined {
+  const baseMs = durationMs(initialDelay) ?? 0;
+  const periodMs = Math.min(WORK_CHECK_MS, cadenceMs ?? WORK_CHECK_MS);
+  const offsetMs = Math.floor((periodMs * index) / count);
+  if (baseMs + offsetMs === 0) return undefined;
+  return { milliseconds: baseMs + offsetMs };
 }
 
 /**
