@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/adopt-test.sh [RESULT_JSON]        (yarn test:adopt; a step of scripts/test.sh)
 #
-# The adoption test: installs our seven published packages into a brand-new Backstage app
+# The adoption test: installs our eight published packages into a brand-new Backstage app
 # exactly as an adopter would from the package READMEs, and checks the result
 # in Chromium.
 #   1. builds (`backstage-cli repo build`) and packs (`yarn pack`, which runs
@@ -191,7 +191,8 @@ node scripts/adopt-test/apply-readme-install.mjs "$app" \
   plugins/external-secrets-backend-module-infisical/README.md \
   plugins/external-secrets-backend-module-aws/README.md \
   plugins/scaffolder-backend-module-external-secrets/README.md \
-  plugins/external-secrets/README.md 2>&1 | tee "$logs/install.log" | grep -E '^adopt-test|YN0001|Error' || true
+  plugins/external-secrets/README.md \
+  plugins/external-secrets-test-utils/README.md 2>&1 | tee "$logs/install.log" | grep -E '^adopt-test|YN0001|Error' || true
 [ "${PIPESTATUS[0]}" -eq 0 ] || { tail -n 40 "$logs/install.log"; fail "the README install steps"; }
 
 phase "type-check, config check, build"
