@@ -21,6 +21,19 @@ run_step() {
   fi
 }
 
+# A full run needs about 15 GB of free disk (dependencies, builds, the
+# adoption test's app, caches); a run that fills the disk fails in every later
+# step with ENOSPC, so the free space is printed first and again on failure.
+NEEDED_GB=15
+free_disk() {
+  df -Pk "$PWD" /tmp | awk 'NR > 1 && !seen[$6]++ { printf "  %s: %.1f GB free\n", $6, $4 / 1048576 }'
+}
+step "free disk (a full run needs about $NEEDED_GB GB)"
+free_disk
+if [ "$(df -Pk "$PWD" | awk 'NR == 2 { print int($4 / 1048576) }')" -lt "$NEEDED_GB" ]; then
+  echo "warning: under $NEEDED_GB GB free where the repository is: steps may fail with ENOSPC (no space left on device)"
+fi
+
 step "bootstrap (Node 22 + yarn)"
 source scripts/bootstrap.sh || { echo "bootstrap failed"; exit 1; }
 step "install (lockfile frozen)"
@@ -70,6 +83,8 @@ step "summary"
 node scripts/summarize-tests.js "$results" || failed_steps+=("summary")
 if [ "${#failed_steps[@]}" -gt 0 ]; then
   printf 'failed steps: %s\n' "${failed_steps[*]}"
+  echo "free disk now:"
+  free_disk
 fi
 node scripts/summarize-tests.js --line "$results"
 [ "${#failed_steps[@]}" -eq 0 ]
