@@ -7,20 +7,17 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { SecretStore } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import pLimit from 'p-limit';
-import { CatalogBinding, loadBindings } from '../catalog/CatalogSource';
+import { loadBindings } from '../catalog/CatalogSource';
 import { ManifestReader } from '../catalog/ManifestReader';
 import { ManifestSource } from '../catalog/ManifestSource';
 import { ExternalSecretsConfig } from '../config/readExternalSecretsConfig';
 import { ExternalSecretRecord, StatusStore } from '../database/StatusStore';
-import {
-  ClusterInventory,
-  loadNamespaces,
-  readClusterInventory,
-  readDueInventory,
-} from './ClusterInventory';
-import { BindingIndex } from './BindingIndex';
+import { ClusterInventory } from './ClusterInventory';
+import { collectWorkItems, loadInventories } from './cycleWorkItems';
+import { CycleScope } from './CycleScope';
 import { PropagationPlan } from './PropagationPlan';
-import { storesNeedNamespaces } from './storeConditions';
+import { handledProviderChanges } from './providerChangeRetention';
+import { saveSyncOutcome } from './saveSyncOutcome';
 import { PropagationConfig } from '../config/readPropagationConfig';
 import { ClusterRegistry } from './ClusterRegistry';
 import { CycleClients } from './CycleClients';
@@ -29,30 +26,15 @@ import { SecretListings } from './SecretListings';
 import { lastStoreValidations } from './storeGate';
 import { MergeClaims } from './mergeConflicts';
 import { MergeWriterOrder } from './mergeWriterOrder';
-import {
-  CycleContext,
-  SyncOutcome,
-  syncExternalSecret,
-} from './syncExternalSecret';
+import { CycleContext, syncExternalSecret } from './syncExternalSecret';
 import { SyncResultSaves } from './SyncResultSaves';
 import { ValidationPhase, validateStores } from './validateStores';
 import { forgetVanished, markUnreadableClusters } from './vanishedRecords';
-import { WorkItem, workItemKey } from './WorkItem';
+import { workItemKey } from './WorkItem';
 import { runRolloutStep } from '../rollout/RolloutStep';
 import { WorkloadListings } from '../rollout/WorkloadListings';
 
-/**
- * What a cycle covers: every cluster (no scope), one cluster (its scheduled
- * task), or some of one cluster's ExternalSecrets (`only`, by
- * `namespace/name`: the ones watch events made due; nothing else is listed).
- */
-export type CycleScope = { cluster: string; only?: Set<string> };
-
-/**
- * Provider change notices are kept until every cluster's cycle had a chance
- * to act on them; a cycle of one cluster among several deletes only older ones.
- */
-const PROVIDER_CHANGE_RETENTION_MS = 15 * 60_000;
+export type { CycleScope } from './CycleScope';
 
 /** What one cycle did, for logs, metrics and tests. */
 export type CycleReport = {
@@ -120,8 +102,14 @@ export class ReconcileCycle {
     const { options } = this;
     const now = options.now?.() ?? new Date();
     const bindings = await loadBindings(options);
-    const inventories = await this.loadInventories(scope);
-    const items = await this.collectItems(bindings, inventories, scope);
+    const inventories = await loadInventories(options.clusters, scope);
+    const items = await collectWorkItems({
+      bindings,
+      inventories,
+      manifests: this.manifests,
+      configStores: options.configStores,
+      scope,
+    });
     const changes = await options.statusStore.listProviderChanges();
     const propagation = new PropagationPlan(
       options.propagation ?? NO_PROPAGATION,
@@ -220,7 +208,14 @@ export class ReconcileCycle {
               }
               if (outcome.record.state === 'Error') report.failed++;
               else report.synced++;
-              await this.save(item, outcome, previousClaims, saves);
+              await saveSyncOutcome({
+                item,
+                outcome,
+                previousClaims,
+                saves,
+                statusStore: options.statusStore,
+                eventsPerExternalSecret: options.config.eventsPerExternalSecret,
+              });
               if (outcome.changed) {
                 item.claimants.forEach(ref => changedEntities.add(ref));
               }
@@ -249,7 +244,12 @@ export class ReconcileCycle {
         clients.readSucceeded(key),
       );
     }
-    const handledChanges = this.handledProviderChanges(changes, now, scope);
+    const handledChanges = handledProviderChanges({
+      changes,
+      now,
+      scope,
+      clusterCount: options.clusters.list().length,
+    });
     if (!signal?.aborted && handledChanges !== undefined) {
       await options.statusStore.deleteProviderChanges(handledChanges);
     }
@@ -303,144 +303,4 @@ export class ReconcileCycle {
       options.logger.warn(`Store validation failed: ${(e as Error).message}`),
     );
   }
-
-  /**
-   * Saves what changed: the status row, who claims the ExternalSecret when
-   * that set changed (an entity's selector, a CR's labels), and its sync
-   * events. A changed row goes through the cycle's group commit.
-   */
-  private async save(
-    item: WorkItem,
-    outcome: SyncOutcome,
-    previousClaims: Map<string, string[]>,
-    saves: SyncResultSaves,
-  ) {
-    const { statusStore, config } = this.options;
-    const key = workItemKey({ cluster: item.inventory.config.name, ...item });
-    const claims = sameClaimants(previousClaims.get(key), item.claimants)
-      ? undefined
-      : item.claimants;
-    if (outcome.changed) {
-      await saves.save({
-        record: outcome.record,
-        claimants: claims,
-        events: outcome.events,
-      });
-      return;
-    }
-    if (claims) await statusStore.saveClaims(outcome.record, claims);
-    for (const event of outcome.events) {
-      await statusStore.addEvent(event, config.eventsPerExternalSecret);
-    }
-  }
-
-  /**
-   * The newest provider change notice this cycle may delete: all it saw when
-   * it covered every cluster, else only those old enough for every cluster's
-   * own cycle to have seen them; none after a small (watch) cycle.
-   */
-  private handledProviderChanges(
-    changes: { id: number; receivedAt: Date }[],
-    now: Date,
-    scope: CycleScope | undefined,
-  ): number | undefined {
-    if (scope?.only) return undefined;
-    if (!scope || this.options.clusters.list().length <= 1) {
-      return changes.at(-1)?.id;
-    }
-    const cutoff = now.getTime() - PROVIDER_CHANGE_RETENTION_MS;
-    return changes.filter(c => c.receivedAt.getTime() < cutoff).at(-1)?.id;
-  }
-
-  private async loadInventories(
-    scope?: CycleScope,
-  ): Promise<ClusterInventory[]> {
-    return Promise.all(
-      this.options.clusters
-        .list()
-        .filter(({ config }) => !scope || config.name === scope.cluster)
-        .map(({ config, client }) =>
-          scope?.only
-            ? readDueInventory(config, client, scope.only)
-            : readClusterInventory(config, client),
-        ),
-    );
-  }
-
-  private async collectItems(
-    bindings: CatalogBinding[],
-    inventories: ClusterInventory[],
-    scope?: CycleScope,
-  ): Promise<WorkItem[]> {
-    const items = new Map<string, WorkItem>();
-    const add = (item: WorkItem) => {
-      const key = workItemKey({ cluster: item.inventory.config.name, ...item });
-      if (items.has(key)) return;
-      // A declared manifest is claimed by the entity that declares it, only.
-      items.set(
-        key,
-        item.origin === 'manifest'
-          ? { ...item, claimants: [item.entityRef] }
-          : item,
-      );
-    };
-    const index = new BindingIndex(bindings);
-    for (const inventory of inventories) {
-      for (const raw of inventory.externalSecrets) {
-        const namespace = raw.metadata.namespace ?? '';
-        // Not exclusive: every entity whose binding selects the CR sees it.
-        const claimants = index
-          .claimants({
-            cluster: inventory.config.name,
-            namespace,
-            labels: raw.metadata.labels,
-          })
-          .map(c => c.binding.entityRef);
-        if (claimants.length === 0) continue;
-        add({
-          entityRef: claimants[0],
-          claimants,
-          origin: 'cluster',
-          inventory,
-          namespace,
-          name: raw.metadata.name,
-          raw,
-        });
-      }
-    }
-    for (const { entity, binding } of bindings) {
-      // Declared manifests are not watched: the periodic cycle reads them.
-      if (scope?.only || binding.manifestLocations.length === 0) continue;
-      for (const item of await this.manifests.items(
-        entity,
-        binding,
-        inventories,
-      ))
-        add(item);
-    }
-    await Promise.all(
-      inventories.map(inventory => {
-        // ESO reads the namespace of every ExternalSecret whose
-        // ClusterSecretStore has conditions (app-config ones included).
-        const conditional = storesNeedNamespaces([
-          ...inventory.stores,
-          ...this.options.configStores,
-        ]);
-        if (!conditional) return undefined;
-        return loadNamespaces(
-          inventory,
-          [...items.values()]
-            .filter(i => i.inventory === inventory && !i.error)
-            .map(i => i.namespace),
-        );
-      }),
-    );
-    return [...items.values()];
-  }
-}
-
-function sameClaimants(stored: string[] | undefined, current: string[]) {
-  if (!stored || stored.length !== current.length) return false;
-  const set = new Set(stored);
-  return current.every(entityRef => set.has(entityRef));
 }
