@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # scripts/moto.sh install|start|stop
 #
-# moto's server (PyPI `moto[server]`), an AWS emulator, for the AWS Secrets
-# Manager module's tests: no AWS account, no network once installed.
+# moto's server (PyPI moto, an AWS emulator), for the AWS Secrets Manager
+# module's tests: no AWS account, no network once installed.
 #   install  creates a git-ignored venv (.cache/moto-venv, or $ESB_MOTO_VENV) and
-#            pip-installs moto[server] into it from PyPI; idempotent, safe to run
-#            in parallel (flock). Installs Debian's python3-venv (and python3)
-#            when missing.
+#            pip-installs moto into it from PyPI; idempotent, safe to run in
+#            parallel (flock). Installs Debian's python3-venv (and python3) when
+#            missing. Lean: only the services the tests use plus moto's server
+#            (about 140 MB; moto[server] pulls every service's dependencies,
+#            about 320 MB), and no pip cache. A venv counts as installed only
+#            once pip finished and moto imports (a marker file records it), so a
+#            run interrupted half-way (no space left, Ctrl-C) is redone, never
+#            reused. A failed install removes its venv and its temp files and
+#            names the venv path and the free space there.
 #   start    installs if needed, starts moto on 127.0.0.1 on a free port in its own
 #            process group (setsid) and prints on stdout
 #              export MOTO_ENDPOINT=http://127.0.0.1:PORT
@@ -18,6 +24,11 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 venv="${ESB_MOTO_VENV:-$root/.cache/moto-venv}"
+# Secrets Manager, STS (role assumption) and IAM (enforced access in the auth
+# tests), and moto's server (Flask). ESB_MOTO_PIP_SPEC overrides it (the
+# script's own tests use a wheel path that does not exist, to fail offline).
+pip_spec="${ESB_MOTO_PIP_SPEC:-moto[secretsmanager,sts,iam] flask flask-cors}"
+marker="$venv/.esb-moto-installed"
 
 install_venv_support() {
   python3 -c 'import ensurepip, venv' 2>/dev/null && return 0
@@ -28,20 +39,55 @@ install_venv_support() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-venv >&2
 }
 
+installed() {
+  [ -f "$marker" ] && [ "$(cat "$marker")" = "$pip_spec" ] &&
+    "$venv/bin/python" -c 'import moto.server, flask_cors' 2>/dev/null
+}
+
+install_failed() {
+  local parent="$1"
+  rm -rf "$venv"
+  {
+    echo "moto: installing moto into $venv failed (see pip's output above)."
+    echo "moto: free space where it installs ($parent):"
+    df -h "$parent" || true
+    echo "moto: free space, then re-run; or set ESB_MOTO_VENV to a venv path on a disk with about 300 MB free."
+  } >&2
+  return 1
+}
+
+# pip's build and download files go to a temp dir beside the venv (same disk,
+# so the df above is the one that matters), removed however the install ends.
+pip_install() {
+  local tmp="$1"
+  # shellcheck disable=SC2086 # the spec is a list of requirements
+  TMPDIR="$tmp" PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    "$venv/bin/pip" install --quiet --no-cache-dir $pip_spec >&2 &&
+    "$venv/bin/python" -c 'import moto.server, flask_cors' >&2
+}
+
 install() {
-  [ -x "$venv/bin/moto_server" ] && return 0
-  mkdir -p "$(dirname "$venv")"
+  installed && return 0
+  local parent
+  parent="$(dirname "$venv")"
+  mkdir -p "$parent"
   (
-    # Several test files may ask at once: one installs, the others wait.
+    # Several test files may ask at once: one installs, the others wait. The
+    # lock is the parent directory itself, so no lock file is left behind.
     flock 9
-    [ -x "$venv/bin/moto_server" ] && exit 0
+    installed && exit 0
     # Debian's python3-venv brings python3 itself on a machine without it.
     install_venv_support
-    echo "moto: installing moto[server] into $venv" >&2
+    echo "moto: installing moto into $venv ($pip_spec)" >&2
     rm -rf "$venv"
-    python3 -m venv "$venv" >&2
-    "$venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]' >&2
-  ) 9>"$(dirname "$venv")/moto-install.lock"
+    tmp="$(mktemp -d "$parent/.moto-install-tmp.XXXXXX")"
+    trap 'rm -rf "$tmp"' EXIT
+    if python3 -m venv "$venv" >&2 && pip_install "$tmp"; then
+      echo "$pip_spec" >"$marker"
+    else
+      install_failed "$parent"
+    fi
+  ) 9<"$parent"
 }
 
 free_port() {

@@ -62,7 +62,8 @@ trap 'bash scripts/postgres.sh stop' EXIT
 
 # The AWS module's tests start moto's server themselves (scripts/moto.sh, one
 # per test file); installing it first keeps the download out of test timeouts.
-run_step "moto (AWS emulator, PyPI moto[server]) for the AWS module's tests" \
+run_step "moto install script (tests, offline)" node --test scripts/moto.test.js
+run_step "moto (AWS emulator, PyPI moto) for the AWS module's tests" \
   bash scripts/moto.sh install
 
 run_step "unit and integration tests (jest)" \

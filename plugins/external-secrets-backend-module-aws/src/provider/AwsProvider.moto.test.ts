@@ -31,7 +31,7 @@ const CANARY = {
 
 /**
  * The provider against moto's server (scripts/moto.sh starts it; it installs
- * moto[server] on first use). Shapes follow ESO's
+ * moto on first use). Shapes follow ESO's
  * providers/v1/aws/secretsmanager/secretsmanager.go (fetch, GetAllSecrets,
  * constructSecretValue).
  */
