@@ -14,10 +14,14 @@ import { StatusStore } from '../database/StatusStore';
 import { ClusterRegistry } from '../reconciler/ClusterRegistry';
 import { restartWorkload } from './restartWorkload';
 
-/** Answered with HTTP 429: the per-workload restart-now budget is spent. */
+/** Answered with HTTP 429 and `Retry-After`: the per-workload restart-now budget is spent. */
 export class RestartRateLimitedError extends CustomErrorBase {
   name = 'RestartRateLimitedError' as const;
   readonly statusCode = 429;
+
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super(message);
+  }
 }
 
 /**
@@ -86,20 +90,17 @@ export class RestartRequester {
         `${workloadName} is paused: a template change would not roll it; resume it (kubectl rollout resume) first`,
       );
     }
+    const bucket = `restart-now:${record.cluster}/${record.namespace}/${request.workloadKind}/${request.workload}`;
+    const { maxPerWorkload, windowMs } = this.options;
     if (
-      !(await statusStore.takeRateBudget(
-        `restart-now:${record.cluster}/${record.namespace}/${request.workloadKind}/${request.workload}`,
-        now,
-        this.options.maxPerWorkload,
-        this.options.windowMs,
-      ))
+      !(await statusStore.takeRateBudget(bucket, now, maxPerWorkload, windowMs))
     ) {
+      const seconds = await this.secondsUntilAdmitted(bucket, now);
       throw new RestartRateLimitedError(
-        `restart-now of ${workloadName} is limited to ${
-          this.options.maxPerWorkload
-        } per ${Math.round(
-          this.options.windowMs / 60_000,
-        )} minutes; try again later`,
+        `restart-now of ${workloadName} is limited to ${maxPerWorkload} per ${Math.round(
+          windowMs / 60_000,
+        )} minutes; try again in ${seconds}s`,
+        seconds,
       );
     }
     const lastRestart = await restartWorkload(
@@ -131,5 +132,18 @@ export class RestartRequester {
       workload: request.workload,
       restartedAt: lastRestart.at,
     };
+  }
+
+  /** Until the budget's window ends (shared by all replicas), within 1 s..window. */
+  private async secondsUntilAdmitted(
+    bucket: string,
+    now: Date,
+  ): Promise<number> {
+    const { statusStore, windowMs } = this.options;
+    const endsAt = await statusStore.rateWindowEndsAt(bucket, windowMs);
+    const seconds = Math.ceil(
+      ((endsAt?.getTime() ?? 0) - now.getTime()) / 1000,
+    );
+    return Math.min(Math.ceil(windowMs / 1000), Math.max(1, seconds));
   }
 }

@@ -1,4 +1,6 @@
+import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import { externalSecretsEntityRestartPermission } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import {
@@ -127,17 +129,11 @@ describe('rollout: consumers of a synced Secret (simulated cluster)', () => {
     backend = undefined;
   });
 
-  async function start(
-    cluster: Record<string, string>,
-    permission:
-      | AuthorizeResult.ALLOW
-      | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
-  ) {
+  async function start(cluster: Record<string, string>) {
     backend = await startReconcilerTestBackend({
       sim,
       entities: [CHECKOUT],
       cluster,
-      permission,
     });
     return backend;
   }
@@ -268,6 +264,67 @@ describe('rollout: consumers of a synced Secret (simulated cluster)', () => {
       changedKeys: ['password'],
     });
     expect(JSON.stringify(audited)).not.toMatch(/v2|v1"|CANARY/);
+  });
+
+  it('restart: at most once per change across a backend restart (the change is read from the Secret in the cluster)', async () => {
+    sim.seed(
+      store('v1'),
+      externalSecret(),
+      deployment('web', ENV_READER, {
+        annotations: { 'reloader.stakater.com/auto': 'true' },
+      }),
+      pod('web', 'web-1', LONG_AGO),
+    );
+    await (await start({ rollout: 'restart' })).runCycle();
+    sim.seed(store('v2'));
+    await backend!.runCycle();
+    expect(patches()).toHaveLength(1);
+    // Another replica, or this one after a restart, with none of the first
+    // backend's memory or database: the Secret already holds v2's hash.
+    await backend!.stop();
+    const replica = await start({ rollout: 'restart' });
+    await replica.runCycle();
+    await replica.runCycle();
+    expect(patches()).toHaveLength(1);
+  });
+
+  it('restart: none when the pod template already names the new data (Reloader or another replica restarted it)', async () => {
+    const dataHash = () =>
+      (sim.get({ kind: 'Secret', namespace: NS, name: 'db' }) as any).metadata
+        .annotations['reconcile.external-secrets.io/data-hash'];
+    sim.seed(store('v2'), externalSecret());
+    const b = await start({ rollout: 'restart' });
+    await b.runCycle();
+    const v2Hash = dataHash();
+    sim.seed(store('v1'));
+    await b.runCycle(); // the Secret now holds v1
+    expect(dataHash()).not.toBe(v2Hash);
+    // The workload was restarted for v2 already, by someone else.
+    const web = deployment('web', ENV_READER, {
+      annotations: { 'reloader.stakater.com/auto': 'true' },
+    });
+    web.spec.template.metadata = {
+      ...web.spec.template.metadata,
+      annotations: {
+        [LAST_RELOADED]: JSON.stringify({
+          type: 'SECRET',
+          name: 'db',
+          namespace: NS,
+          hash: v2Hash,
+          containerRefs: ['app'],
+          observedAt: 1,
+        }),
+      },
+    } as any;
+    sim.seed(web, pod('web', 'web-1', LONG_AGO));
+    sim.seed(store('v2'));
+    await b.runCycle(); // our write changes the data to v2
+    expect(dataHash()).toBe(v2Hash);
+    expect(patches()).toEqual([]);
+    expect((await status(b)).rollout.consumers[0]).toMatchObject({
+      name: 'web',
+      verdict: 'restarting',
+    });
   });
 
   it('restart: never for a paused Deployment, nor without an opt-in', async () => {
@@ -484,12 +541,45 @@ describe('rollout: consumers of a synced Secret (simulated cluster)', () => {
       expect(patches()).toEqual([]);
     });
 
-    it('is refused without the restart permission', async () => {
-      const b = await start({ rollout: 'restart' }, AuthorizeResult.DENY);
-      await b.runCycle();
-      const res = await restart(b);
-      expect([403, 404]).toContain(res.status);
+    it('is refused with 403 and audited for a user who may read the entity but not restart', async () => {
+      backend = await startReconcilerTestBackend({
+        sim,
+        entities: [CHECKOUT],
+        cluster: { rollout: 'restart' },
+        permissions: mockServices.permissions.mock({
+          authorize: async requests =>
+            requests.map(r => ({
+              result:
+                r.permission.name ===
+                externalSecretsEntityRestartPermission.name
+                  ? AuthorizeResult.DENY
+                  : AuthorizeResult.ALLOW,
+            })),
+        }),
+      });
+      await backend.runCycle();
+      expect((await status(backend)).rollout.consumers[0].verdict).toBe(
+        'restart-needed',
+      );
+      const res = await restart(backend);
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toContain(
+        externalSecretsEntityRestartPermission.name,
+      );
       expect(patches()).toEqual([]);
+      const refused = backend.auditor.createEvent.mock.results
+        .map((r: any, i: number) => ({
+          event: backend!.auditor.createEvent.mock.calls[i][0],
+          handle: r.value,
+        }))
+        .filter(({ event }: any) => event.eventId === 'restart-now');
+      expect(refused).toHaveLength(1);
+      expect((await refused[0].handle).fail).toHaveBeenCalled();
+      expect(
+        backend.auditor.createEvent.mock.calls.filter(
+          ([e]: any[]) => e.eventId === 'workload-restart',
+        ),
+      ).toEqual([]);
     });
 
     it('answers 404 for a workload that does not read the Secret', async () => {
@@ -498,17 +588,26 @@ describe('rollout: consumers of a synced Secret (simulated cluster)', () => {
       expect((await restart(b, 'other')).status).toBe(404);
     });
 
-    it('is rate limited per workload', async () => {
+    it('is rate limited per workload, and says when to retry (Retry-After)', async () => {
       const b = await start({ rollout: 'restart' });
-      const statuses = [];
+      const responses = [];
       for (let i = 0; i < 3; i++) {
         // each cycle sees the pod still stale (no controller rolls it here)
         // and a new change, so the workload needs a restart again
         sim.seed(store(`v${i + 2}`));
         await b.runCycle();
-        statuses.push((await restart(b)).status);
+        responses.push(await restart(b));
       }
-      expect(statuses).toEqual([202, 202, 429]);
+      expect(responses.map(r => r.status)).toEqual([202, 202, 429]);
+      const limited = responses[2];
+      // The budget is 2 per 10 minutes: the window ends within 600 s.
+      const retryAfter = Number(limited.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(600);
+      expect(limited.body.error.message).toContain(
+        `try again in ${retryAfter}s`,
+      );
+      expect(patches()).toHaveLength(2);
     });
   });
 });

@@ -16,8 +16,9 @@ function operation(operationId: string): Operation {
 
 describe('openapi.yaml', () => {
   // The router sets Retry-After on these 429s (SyncRateLimitedError,
-  // KeyListingRateLimitedError); clients generated from the spec must see it.
-  it.each(['SyncEntity', 'ListStoreKeys'])(
+  // KeyListingRateLimitedError, RestartRateLimitedError); clients generated
+  // from the spec must see it.
+  it.each(['SyncEntity', 'ListStoreKeys', 'RestartConsumer'])(
     'declares Retry-After on the 429 of %s',
     operationId => {
       expect(operation(operationId).responses['429'].headers).toHaveProperty(

@@ -38,7 +38,10 @@ import {
   SyncRequester,
   SyncTarget,
 } from './SyncRequester';
-import { RestartRequester } from '../rollout/RestartRequester';
+import {
+  RestartRateLimitedError,
+  RestartRequester,
+} from '../rollout/RestartRequester';
 import { eventToDto, externalSecretToDto, storeToDto } from './toDto';
 
 const DEFAULT_EVENTS_LIMIT = 20;
@@ -210,6 +213,9 @@ export async function createRouter(
       res.status(202).json(jsonBodyOf(body));
     } catch (error) {
       await auditorEvent.fail({ error: error as Error });
+      if (error instanceof RestartRateLimitedError) {
+        res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      }
       throw error;
     }
   });

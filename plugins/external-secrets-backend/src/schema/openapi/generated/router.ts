@@ -1187,7 +1187,17 @@ export const spec = {
             },
           },
           '429': {
-            description: 'Error',
+            description:
+              'Rate limited, the restart-now budget for this workload is spent.',
+            headers: {
+              'Retry-After': {
+                description: 'Seconds until the next request is admitted.',
+                schema: {
+                  type: 'integer',
+                  minimum: 1,
+                },
+              },
+            },
             content: {
               'application/json': {
                 schema: {
