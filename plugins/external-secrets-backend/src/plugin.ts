@@ -139,6 +139,7 @@ export const externalSecretsPlugin = createBackendPlugin({
         const storeKeysConfig = readStoreKeysConfig(rootConfig);
         const statusStore = await DatabaseStatusStore.create({
           database: deps.database,
+          logger,
         });
         const metrics = new ExternalSecretsMetrics({
           listExternalSecrets: () => statusStore.listAll(),

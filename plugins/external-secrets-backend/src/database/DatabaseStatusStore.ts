@@ -1,5 +1,6 @@
 import {
   DatabaseService,
+  LoggerService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
@@ -20,6 +21,7 @@ import {
   SyncEvent,
   SyncResultSave,
 } from './StatusStore';
+import { migrateToLatest } from './migrateToLatest';
 import { StoreTable } from './StoreTable';
 import { writeExternalSecrets } from './writeExternalSecrets';
 
@@ -36,10 +38,16 @@ const migrationsDir = resolvePackagePath(
 export class DatabaseStatusStore implements StatusStore {
   static async create(options: {
     database: DatabaseService;
+    /** Where a retried migration (replicas starting together) is logged. */
+    logger?: LoggerService;
   }): Promise<DatabaseStatusStore> {
     const client = await options.database.getClient();
     if (!options.database.migrations?.skip) {
-      await client.migrate.latest({ directory: migrationsDir });
+      await migrateToLatest({
+        knex: client,
+        directory: migrationsDir,
+        logger: options.logger,
+      });
     }
     return new DatabaseStatusStore(client);
   }
