@@ -1,9 +1,7 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import {
-  DEFAULT_KEY_NAMES_TTL_MS,
-  DEFAULT_MAX_KEY_NAMES,
-} from '../service/StoreKeyLister';
+import { DEFAULT_KEY_NAMES_TTL_MS } from '../service/keyNameCache';
+import { DEFAULT_MAX_KEY_NAMES } from '../service/StoreKeyLister';
 import { readOptionalDurationMs } from './readDurationMs';
 
 const KEY = 'externalSecrets.storeKeys';

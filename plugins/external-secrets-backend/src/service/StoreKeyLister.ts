@@ -1,48 +1,29 @@
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import {
-  ConflictError,
-  NotFoundError,
   NotImplementedError,
   ServiceUnavailableError,
 } from '@backstage/errors';
 import {
-  parseSecretStore,
   SecretStore,
   StoreKeyCheckResponse,
   StoreKeysResponse,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import {
-  closestNames,
   isProviderError,
   KeyNameListing,
   SecretsClient,
   SecretsProvider,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
-import { createHash } from 'node:crypto';
 import { ConfiguredCredentials } from '../config/readExternalSecretsConfig';
 import { StatusStore, StoreStatusRecord } from '../database/StatusStore';
-import { ClusterClient } from '../kubernetes/ClusterClient';
 import { ClusterRegistry } from '../reconciler/ClusterRegistry';
 import { ProviderRegistry } from '../reconciler/ProviderRegistry';
-import {
-  createStoreContext,
-  storeScopeOf,
-} from '../reconciler/StoreContextFactory';
+import { cachedKeyNames } from './keyNameCache';
+import { keySuggestions } from './keySuggestions';
+import { KnownStores, StoreAddress } from './KnownStores';
 
 /** Default cap on the names one response carries. */
 export const DEFAULT_MAX_KEY_NAMES = 1000;
-/** "Did you mean" names per unreadable key. */
-const MAX_SUGGESTIONS = 5;
-/** How long listed names are reused (externalSecrets.storeKeys.cacheTtl). */
-export const DEFAULT_KEY_NAMES_TTL_MS = 60_000;
-
-/** A store as the keys endpoint addresses it; `''` for "none" (config stores, cluster scope). */
-export type StoreAddress = {
-  cluster: string;
-  kind: string;
-  namespace: string;
-  name: string;
-};
 
 /**
  * Lists the remote key NAMES of one known store, for the scaffolder picker and
@@ -54,6 +35,8 @@ export type StoreAddress = {
  * listings cost one provider call.
  */
 export class StoreKeyLister {
+  private readonly stores: KnownStores;
+
   constructor(
     private readonly options: {
       statusStore: StatusStore;
@@ -67,14 +50,23 @@ export class StoreKeyLister {
       cache?: CacheService;
       cacheTtlMs?: number;
     },
-  ) {}
+  ) {
+    this.stores = new KnownStores(options);
+  }
 
   async listKeyNames(address: StoreAddress): Promise<StoreKeysResponse> {
-    const { record, store, provider, label } = await this.readyStore(address);
-    const listing = await this.cached(address, store, async () => {
-      const listed = await this.readNames(provider, store, record, label);
-      return { ...listed, keys: [...new Set(listed.keys)].sort() };
-    });
+    const { record, store, provider, label } = await this.stores.readyStore(
+      address,
+    );
+    const listing = await cachedKeyNames(
+      this.options,
+      address,
+      store,
+      async () => {
+        const listed = await this.readNames(provider, store, record, label);
+        return { ...listed, keys: [...new Set(listed.keys)].sort() };
+      },
+    );
     const max = this.options.maxKeys ?? DEFAULT_MAX_KEY_NAMES;
     const truncated = listing.keys.length > max;
     return {
@@ -99,8 +91,10 @@ export class StoreKeyLister {
     address: StoreAddress,
     keys: string[],
   ): Promise<StoreKeyCheckResponse> {
-    const { record, store, provider, label } = await this.readyStore(address);
-    const client = await this.openClient(provider, store, record, label);
+    const { record, store, provider, label } = await this.stores.readyStore(
+      address,
+    );
+    const client = await this.stores.openClient(provider, store, record, label);
     // One listing at most, shared by every key's suggestions.
     let listed: Promise<string[]> | undefined;
     const names = () =>
@@ -116,11 +110,7 @@ export class StoreKeyLister {
             key,
             readable: false,
             message: failure.message,
-            suggestions: await this.suggestionsFor(
-              key,
-              failure.similarKeys,
-              names,
-            ),
+            suggestions: await keySuggestions(key, failure.similarKeys, names),
           };
         }),
       );
@@ -156,26 +146,6 @@ export class StoreKeyLister {
     }
   }
 
-  /**
-   * "Did you mean": the provider's nearest names, then the nearest names of
-   * the store's listing, then the same name in other folders. A listing that
-   * fails only loses the extra suggestions.
-   */
-  private async suggestionsFor(
-    key: string,
-    fromProvider: string[],
-    names: () => Promise<string[]>,
-  ): Promise<string[]> {
-    const listed = await names().catch(() => [] as string[]);
-    const leaf = (name: string) => name.slice(name.lastIndexOf('/') + 1);
-    const sameName = listed.filter(
-      name => name !== key && leaf(name) === leaf(key),
-    );
-    return [
-      ...new Set([...fromProvider, ...closestNames(key, listed), ...sameName]),
-    ].slice(0, MAX_SUGGESTIONS);
-  }
-
   /** The store's key names through an open client (cached like a listing). */
   private async namesVia(
     client: SecretsClient,
@@ -184,130 +154,10 @@ export class StoreKeyLister {
     provider: SecretsProvider,
     label: string,
   ): Promise<string[]> {
-    const listing = await this.cached(address, store, () =>
+    const listing = await cachedKeyNames(this.options, address, store, () =>
       namesOf(client, provider, label),
     );
     return listing.keys;
-  }
-
-  /** The known, Ready store at `address`, its manifest and its provider. */
-  private async readyStore(address: StoreAddress) {
-    const record = await this.findRecord(address);
-    const label = describeStore(address);
-    if (!record.ready) {
-      throw new ConflictError(
-        `${label} is not Ready (${record.reason ?? 'no reason'}: ${
-          record.message ?? 'not validated yet'
-        }); fix the store, then retry after its next validation`,
-      );
-    }
-    const store = await this.loadStore(record, label);
-    const provider = this.providerOf(store, label);
-    return { record, store, provider, label };
-  }
-
-  /**
-   * Names from the cache, keyed by the store's address and provider spec: a
-   * changed identity, project, environment or path is a new entry. A cache
-   * that fails is skipped, never fatal.
-   */
-  private async cached(
-    address: StoreAddress,
-    store: SecretStore,
-    read: () => Promise<KeyNameListing>,
-  ): Promise<KeyNameListing> {
-    const { cache, logger } = this.options;
-    if (!cache) return read();
-    const key = `store-key-listing:${createHash('sha256')
-      .update(JSON.stringify([address, store.spec.provider]))
-      .digest('hex')}`;
-    const hit = await cache.get<KeyNameListing>(key).catch(() => undefined);
-    if (hit?.keys) return { ...hit, keys: [...hit.keys] };
-    const names = await read();
-    await cache
-      .set(key, names, {
-        ttl: this.options.cacheTtlMs ?? DEFAULT_KEY_NAMES_TTL_MS,
-      })
-      .catch(e =>
-        logger.warn(
-          `${describeStore(address)}: could not cache its key names: ${
-            (e as Error).message
-          }`,
-        ),
-      );
-    return names;
-  }
-
-  private async findRecord(address: StoreAddress): Promise<StoreStatusRecord> {
-    const found = (await this.options.statusStore.listStores()).find(
-      s =>
-        s.cluster === address.cluster &&
-        s.kind === address.kind &&
-        s.namespace === address.namespace &&
-        s.name === address.name,
-    );
-    if (!found) {
-      throw new NotFoundError(
-        `${describeStore(
-          address,
-        )} is not a known store; GET /stores lists the stores the reconciler validated`,
-      );
-    }
-    return found;
-  }
-
-  /** The store's current manifest: from app-config, or read from its cluster now. */
-  private async loadStore(
-    record: StoreStatusRecord,
-    label: string,
-  ): Promise<SecretStore> {
-    const sameStore = (store: SecretStore) =>
-      store.kind === record.kind &&
-      store.metadata.name === record.name &&
-      (record.kind === 'ClusterSecretStore' ||
-        store.metadata.namespace === record.namespace);
-    if (record.origin === 'config') {
-      const store = this.options.configStores.find(sameStore);
-      if (store) return store;
-      throw new NotFoundError(
-        `${label} is no longer in app-config externalSecrets.stores`,
-      );
-    }
-    const client = this.clusterClient(record.cluster, label);
-    const raw =
-      record.kind === 'ClusterSecretStore'
-        ? await client.listClusterSecretStores()
-        : await client.listSecretStores({ namespace: record.namespace });
-    for (const object of raw) {
-      const parsed = parseSecretStore(object);
-      if (parsed.ok && sameStore(parsed.value)) return parsed.value;
-    }
-    throw new NotFoundError(
-      `${label} is no longer in cluster ${record.cluster} (or no longer valid)`,
-    );
-  }
-
-  private clusterClient(name: string, label: string): ClusterClient {
-    const cluster = this.options.clusters.get(name);
-    if (!cluster) {
-      throw new NotFoundError(
-        `${label}: cluster "${name}" is not configured any more`,
-      );
-    }
-    return cluster.client;
-  }
-
-  private providerOf(store: SecretStore, label: string): SecretsProvider {
-    const name = Object.keys(store.spec.provider).find(
-      key => store.spec.provider[key] !== undefined,
-    );
-    const provider = name ? this.options.providers.get(name) : undefined;
-    if (!provider) {
-      throw new ConflictError(
-        `${label} uses provider "${name ?? '(none)'}", which is not installed`,
-      );
-    }
-    return provider;
   }
 
   private async readNames(
@@ -316,7 +166,7 @@ export class StoreKeyLister {
     record: StoreStatusRecord,
     label: string,
   ): Promise<KeyNameListing> {
-    const client = await this.openClient(provider, store, record, label);
+    const client = await this.stores.openClient(provider, store, record, label);
     try {
       return await namesOf(client, provider, label);
     } catch (error) {
@@ -326,33 +176,6 @@ export class StoreKeyLister {
       );
     } finally {
       await client.close().catch(() => undefined);
-    }
-  }
-
-  /** A provider client with the store's identity, as the reconciler makes one. */
-  private async openClient(
-    provider: SecretsProvider,
-    store: SecretStore,
-    record: StoreStatusRecord,
-    label: string,
-  ): Promise<SecretsClient> {
-    const context = createStoreContext({
-      credentials: this.options.credentials,
-      cluster:
-        record.origin === 'cluster'
-          ? this.options.clusters.get(record.cluster)?.client
-          : this.options.clusters.list()[0]?.client,
-      namespace:
-        store.kind === 'SecretStore' ? store.metadata.namespace : undefined,
-      storeScope: storeScopeOf(record),
-      logger: this.options.logger,
-    });
-    try {
-      return await provider.newClient(store, context);
-    } catch (error) {
-      throw new ServiceUnavailableError(
-        `${label}: connecting to it failed: ${(error as Error).message}`,
-      );
     }
   }
 }
@@ -393,13 +216,4 @@ function incompleteMessage(
     };
   }
   return {};
-}
-
-/** `ClusterSecretStore demo (app-config)`, `SecretStore ns/name (cluster c)`. */
-export function describeStore(address: StoreAddress): string {
-  const where = address.cluster ? `cluster ${address.cluster}` : 'app-config';
-  const name = address.namespace
-    ? `${address.namespace}/${address.name}`
-    : address.name;
-  return `${address.kind} ${name} (${where})`;
 }

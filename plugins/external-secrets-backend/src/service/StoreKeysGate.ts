@@ -14,7 +14,7 @@ import {
   storeResourceRef,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import { StatusStore } from '../database/StatusStore';
-import type { StoreAddress } from './StoreKeyLister';
+import type { StoreAddress } from './KnownStores';
 
 const WINDOW_MS = 60_000;
 
