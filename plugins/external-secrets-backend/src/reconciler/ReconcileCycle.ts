@@ -27,6 +27,7 @@ import { lastStoreValidations } from './storeGate';
 import { MergeClaims } from './mergeConflicts';
 import { MergeWriterOrder } from './mergeWriterOrder';
 import { CycleContext, syncExternalSecret } from './syncExternalSecret';
+import { StoreRetryBackoff } from './storeRetryBackoff';
 import { SyncResultSaves } from './SyncResultSaves';
 import { ValidationPhase, validateStores } from './validateStores';
 import { forgetVanished, markUnreadableClusters } from './vanishedRecords';
@@ -88,6 +89,8 @@ export class ReconcileCycle {
   private readonly mergeClaims = new MergeClaims();
   /** Each store's generation at its last validation here (see validateStores). */
   private readonly validatedGenerations = new Map<string, number>();
+  /** When each failed store is validated again (see StoreRetryBackoff). */
+  private readonly storeRetries = new StoreRetryBackoff();
 
   constructor(private readonly options: ReconcileCycleOptions) {
     this.manifests = new ManifestSource({
@@ -299,6 +302,7 @@ export class ReconcileCycle {
       readSucceeded,
       controllerClass: options.config.controllerClass,
       validatedGenerations: this.validatedGenerations,
+      retries: this.storeRetries,
     }).catch(e =>
       options.logger.warn(`Store validation failed: ${(e as Error).message}`),
     );

@@ -238,7 +238,7 @@ describe('store gate (ESO: flood gate, assertStoreIsUsable)', () => {
     // pkg/controllers/secretstore/clustersecretstore_controller.go,
     // SetupWithManager: For(&ClusterSecretStore{}) reconciles (validates) the
     // store on every update, so an edited spec is validated at once, not
-    // after refreshInterval.
+    // after its backoff.
     const withToken = (name: string) =>
       store({ name, key: 'token', namespace: 'platform' }, null);
     const fresh = token('platform', 'fresh-token');
@@ -256,16 +256,118 @@ describe('store gate (ESO: flood gate, assertStoreIsUsable)', () => {
     expect(secret('payments')).toBeUndefined();
     expect(calls.validations).toHaveLength(1);
 
-    // Nothing changed: not validated again before its refreshInterval.
-    await b.runCycle();
-    expect(calls.validations).toHaveLength(1);
-
     // The admin points the store at a working token.
     sim.seed(withToken('fresh-token'));
     await b.runCycle();
 
     expect(calls.validations).toHaveLength(2);
     expect(secret('payments')?.data).toEqual({ password: b64(CANARY) });
+  });
+
+  describe('retrying a failed store (ESO: the store controller requeues with backoff)', () => {
+    // pkg/controllers/secretstore/common.go, reconcile: a failed validation
+    // returns its error, so controller-runtime requeues the store with its
+    // per-item exponential backoff (starting in milliseconds, doubling),
+    // and a success resets it (Forget) and requeues after refreshInterval.
+    // Here a failed store is validated again at the next cycle, then after
+    // 30 s, 1, 2, 4 minutes..., at most every spec.refreshInterval.
+    const MINUTE = 60_000;
+    let clock = 0;
+    beforeEach(() => {
+      clock = Date.parse('2026-12-06T12:00:00Z');
+      // Only Date: the backend's timers, sockets and database run as usual.
+      jest.useFakeTimers({
+        now: clock,
+        doNotFake: [
+          'hrtime',
+          'nextTick',
+          'performance',
+          'queueMicrotask',
+          'requestAnimationFrame',
+          'cancelAnimationFrame',
+          'requestIdleCallback',
+          'cancelIdleCallback',
+          'setImmediate',
+          'clearImmediate',
+          'setInterval',
+          'clearInterval',
+          'setTimeout',
+          'clearTimeout',
+        ],
+      });
+    });
+    afterEach(() => jest.useRealTimers());
+    /** Runs the cycle `minutes` after the previous one, as the scheduler's 1-minute cadence would. */
+    const cycleAfter = async (b: ReconcilerTestBackend, minutes = 1) => {
+      clock += minutes * MINUTE;
+      jest.setSystemTime(clock);
+      await b.runCycle();
+    };
+    const failingStore = () =>
+      sim.seed(
+        namespace('platform'),
+        namespace('payments'),
+        token('platform', REVOKED_TOKEN),
+        // ESO's default refreshInterval: 5 minutes.
+        store(
+          { name: 'login-token', key: 'token', namespace: 'platform' },
+          null,
+        ),
+        externalSecret('payments'),
+      );
+
+    it('should make a store whose login failed Ready at the next cycle after the credential is fixed, without waiting its refreshInterval', async () => {
+      failingStore();
+      const b = await start();
+      await b.runCycle();
+      expect(secret('payments')).toBeUndefined();
+
+      sim.seed(token('platform', 'rotated-token'));
+      await cycleAfter(b);
+
+      expect(calls.validations).toHaveLength(2);
+      expect(await storeRecord()).toMatchObject({ ready: true });
+      expect(secret('payments')?.data).toEqual({ password: b64(CANARY) });
+      expect(readyOf('payments')).toMatchObject({ status: 'True' });
+    });
+
+    it('should validate a store that keeps failing less and less often, at most every refreshInterval, and start again from the next cycle after a success', async () => {
+      failingStore();
+      const b = await start();
+      const validatedAt: number[] = [];
+      const track = async (minute: number) => {
+        const before = calls.validations.length;
+        if (minute === 0) await b.runCycle();
+        else await cycleAfter(b);
+        if (calls.validations.length > before) validatedAt.push(minute);
+      };
+      for (let minute = 0; minute <= 15; minute++) await track(minute);
+
+      // Next cycle, then 30 s (the next cycle), 1, 2, 4 minutes, then the
+      // 5-minute refreshInterval: never more than one validation a cycle.
+      expect(validatedAt).toEqual([0, 1, 2, 3, 5, 9, 14]);
+      expect(calls.reads).toBe(0);
+      const notReady = readyOf('payments');
+      expect(notReady.message).toContain(
+        'validated again before the reads of the next cycle, then less often',
+      );
+      expect(JSON.stringify(notReady)).not.toContain(CANARY);
+
+      // Fixed: Ready at its next validation (minute 19 on this backoff).
+      sim.seed(token('platform', 'rotated-token'));
+      for (let minute = 16; minute <= 19; minute++) await track(minute);
+      expect(validatedAt.slice(-1)).toEqual([19]);
+      expect(await storeRecord()).toMatchObject({ ready: true });
+      expect(secret('payments')?.data).toEqual({ password: b64(CANARY) });
+
+      // Revoked again: found at the Ready store's next validation (its
+      // refreshInterval), then retried from the next cycle, as a success
+      // reset the backoff.
+      sim.seed(token('platform', REVOKED_TOKEN));
+      for (let minute = 20; minute <= 25; minute++) await track(minute);
+      expect(await storeRecord()).toMatchObject({ ready: false });
+      expect(validatedAt.slice(-2)).toEqual([24, 25]);
+    });
   });
 
   describe('a ClusterSecretStore whose credential refs name no namespace', () => {

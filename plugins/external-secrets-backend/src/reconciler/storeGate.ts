@@ -51,7 +51,7 @@ export function storeNotReady(
   }
   if (last.ready) return undefined;
   const cause = last.message || last.reason || 'no cause recorded';
-  return `its last validation failed (${cause}); nothing is read through it until a validation succeeds: fix the store's spec.provider or its credentials, it is validated again before the reads of the next cycle once its spec changes, else after its spec.refreshInterval (default 5 minutes); see GET /stores`;
+  return `its last validation failed (${cause}); nothing is read through it until a validation succeeds: fix the store's spec.provider or its credentials; it is validated again before the reads of the next cycle, then less often while it keeps failing (30 s, 1, 2, 4 minutes... up to its spec.refreshInterval, default 5 minutes), and at once when its spec changes; see GET /stores`;
 }
 
 function key(cluster: string, kind: string, namespace: string, name: string) {

@@ -18,6 +18,7 @@ import {
   storesToValidate,
 } from './storeValidationTargets';
 import { writeStoreStatusIfChanged } from './storeStatusWriter';
+import { StoreRetryBackoff } from './storeRetryBackoff';
 
 /** ESO re-validates stores every 5 minutes unless `spec.refreshInterval` says otherwise. */
 const DEFAULT_VALIDATION_INTERVAL_SECONDS = 300;
@@ -68,6 +69,11 @@ export async function validateStores(options: {
    * every update), not after its refreshInterval.
    */
   validatedGenerations?: Map<string, number>;
+  /**
+   * When a not-Ready store is validated again (kept across cycles); without
+   * it, at every cycle.
+   */
+  retries?: StoreRetryBackoff;
 }): Promise<void> {
   const { statusStore, now } = options;
   const known = new Map(
@@ -89,8 +95,13 @@ export async function validateStores(options: {
       generation !== undefined &&
       validatedGeneration !== undefined &&
       generation !== validatedGeneration;
-    if (!isDue(target, previous, options.phase, now, specChanged) && !proven)
-      return;
+    const due = isDue(target, previous, {
+      phase: options.phase,
+      now,
+      specChanged,
+      retries: options.retries,
+    });
+    if (!due && !proven) return;
     const result =
       observed && target.store
         ? observedStatus(target.store)
@@ -103,6 +114,7 @@ export async function validateStores(options: {
       lastValidatedAt: now,
     };
     await statusStore.saveStore(record);
+    options.retries?.record(storeKey(target.record), record.ready);
     if (generation !== undefined)
       generations?.set(storeKey(target.record), generation);
     // Validated before this cycle's reads, its status is written already;
@@ -138,24 +150,37 @@ export async function validateStores(options: {
   );
 }
 
-/** Whether this phase of the cycle validates the store (see ValidationPhase). */
+/**
+ * Whether this phase of the cycle validates the store (see ValidationPhase):
+ * a Ready store after its refreshInterval, a not-Ready one on its backoff
+ * (StoreRetryBackoff) or as soon as its spec changes.
+ */
 function isDue(
   target: StoreToValidate,
   previous: StoreStatusRecord | undefined,
-  phase: ValidationPhase,
-  now: Date,
-  specChanged: boolean,
+  options: {
+    phase: ValidationPhase;
+    now: Date;
+    specChanged: boolean;
+    retries?: StoreRetryBackoff;
+  },
 ): boolean {
+  const { now } = options;
   const last = previous?.lastValidatedAt;
   if (!previous || !last) return true;
   // Validated earlier in this cycle (refreshInterval 0 is due every cycle).
   if (last.getTime() === now.getTime()) return false;
-  if (!previous.ready && specChanged) return true;
   const interval =
     (target.store?.spec.refreshInterval ??
       DEFAULT_VALIDATION_INTERVAL_SECONDS) * 1000;
-  if (now.getTime() - last.getTime() < interval) return false;
-  return phase === 'afterReads' || !previous.ready;
+  const elapsed = now.getTime() - last.getTime();
+  if (!previous.ready) {
+    if (options.specChanged) return true;
+    const delay =
+      options.retries?.delayMs(storeKey(target.record), interval) ?? 0;
+    return elapsed >= delay;
+  }
+  return elapsed >= interval && options.phase === 'afterReads';
 }
 
 /** A cluster store we control: ours to write its status (never ESO's). */
