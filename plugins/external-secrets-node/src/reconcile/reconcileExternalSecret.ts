@@ -24,6 +24,12 @@ import { decideDelete } from './decideDelete';
 import { foreignController } from './ownership';
 import { unavailability } from './unavailability';
 import { resolveEntries, type EntryResult } from './resolveEntries';
+import { assembleData } from './assembleData';
+import {
+  brokenTemplateKeys,
+  invalidEntryIds,
+  refuseWrite,
+} from './refuseWrite';
 import type { KeyStatus, ReconcileInput, ReconcileResult } from './types';
 
 type Outcome = Omit<ReconcileResult, 'keys' | 'changedKeys' | 'removedKeys'> &
@@ -46,58 +52,6 @@ function errorOutcome(
       input.now,
     ),
   };
-}
-
-/** Failed keys keep their current value; keys proven gone are removed. */
-function applyKeyStates(
-  data: Map<string, SecretValue>,
-  statuses: KeyStatus[],
-  currentData: Record<string, SecretValue>,
-) {
-  for (const status of statuses) {
-    const key = status.secretKey;
-    if (key === undefined) continue;
-    if (status.state === 'removed') data.delete(key);
-    else if (isFailure(status) && currentData[key])
-      data.set(key, currentData[key]);
-  }
-}
-
-/**
- * The data to write, in ESO's order: the policy's base (the current data for
- * Merge/CreateOrMerge, or while some entry could not give a full answer),
- * the fetched keys (unless a Replace template renders the data), then the
- * rendered template keys, which win.
- */
-function assembleData(
-  input: ReconcileInput,
-  entries: EntryResult[],
-  produced: Map<string, SecretValue>,
-  templateData: TemplateData | undefined,
-  statuses: KeyStatus[],
-): Map<string, SecretValue> {
-  const { current, parsed } = input;
-  const { target } = parsed.externalSecret.spec;
-  const currentData = current?.data ?? {};
-  const mergeBase =
-    target.creationPolicy === 'Merge' ||
-    target.creationPolicy === 'CreateOrMerge';
-  const keepLeftovers = !entries.every(e => e.complete);
-  const data = new Map<string, SecretValue>(
-    mergeBase || keepLeftovers ? Object.entries(currentData) : [],
-  );
-  const isTemplateKey = (s: KeyStatus) => s.source.startsWith('template.');
-  if (!templateData || target.template?.mergePolicy === 'Merge') {
-    produced.forEach((value, key) => data.set(key, value));
-    applyKeyStates(
-      data,
-      statuses.filter(s => !isTemplateKey(s)),
-      currentData,
-    );
-  }
-  templateData?.data.forEach((value, key) => data.set(key, value));
-  applyKeyStates(data, statuses.filter(isTemplateKey), currentData);
-  return data;
 }
 
 type Resolved = {
@@ -337,68 +291,5 @@ export function reconcileExternalSecret(
     keys: statuses,
     changedKeys: outcome.changedKeys ?? [],
     removedKeys: outcome.removedKeys ?? [],
-  };
-}
-
-/** Entries the apiserver's CRD validation would refuse (unsupported ones ESO accepts). */
-function invalidEntryIds(parsed: ReconcileInput['parsed']): string[] {
-  return parsed.invalidEntries
-    .filter(entry => entry.issues.some(i => i.severity === 'error'))
-    .map(entry => `${entry.field}[${entry.index}]`);
-}
-
-/**
- * Template keys the template itself breaks (a syntax error, an unknown
- * function, a missing key, a key Kubernetes refuses). A key whose INPUT could
- * not be read is not among them: it keeps its current value, as any failed
- * read does.
- */
-function brokenTemplateKeys(templateData: TemplateData | undefined): string[] {
-  return (templateData?.outcomes ?? [])
-    .map(o => o.status)
-    .filter(s => s.state === 'error' && s.reason !== 'InputUnavailable')
-    .map(s => s.source);
-}
-
-/**
- * Writes nothing and fails the ExternalSecret, naming the failing sources.
- * - An invalid entry: ESO never sees such an ExternalSecret (the apiserver's
- *   CRD validation refuses the whole object and the last valid spec stays in
- *   force); a declared manifest has no such gate, and writing its valid entries
- *   alone would drop the invalid entry's key from a live Secret.
- * - A broken template: ESO's Reconcile returns on the template error before
- *   the Secret is written (externalsecret_controller.go, ApplyTemplate).
- */
-function refuseWrite(
-  input: ReconcileInput,
-  statuses: KeyStatus[],
-  refusal: { failing: string[]; prefix: string; why: string },
-): ReconcileResult {
-  const { failing } = refusal;
-  const notWritten = `not written: ${failing.join(', ')} ${
-    failing.length === 1 ? 'is' : 'are'
-  } ${refusal.why}`;
-  const failures = statuses.filter(s => failing.includes(s.source));
-  return {
-    action: 'none',
-    condition: readyCondition(
-      'False',
-      'SecretSyncedError',
-      failureMessage(refusal.prefix, failures, failures.length),
-      input.now,
-    ),
-    keys: statuses.map(
-      (s): KeyStatus =>
-        s.state === 'synced'
-          ? {
-              ...s,
-              state: 'pending',
-              reason: 'NotWritten',
-              message: notWritten,
-            }
-          : s,
-    ),
-    changedKeys: [],
-    removedKeys: [],
   };
 }
