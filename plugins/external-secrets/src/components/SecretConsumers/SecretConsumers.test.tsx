@@ -135,9 +135,7 @@ describe('SecretConsumersTable (tab)', () => {
       permission: externalSecretsEntityRestartPermission,
       resourceRef: 'component:default/orders-service',
     });
-    const row = screen
-      .getByRole('link', { name: /Deployment orders-api/ })
-      .closest('tr')!;
+    const row = screen.getByText('Deployment orders-api').closest('tr')!;
     expect(row).toHaveTextContent('restart needed: 3 of 3 pods');
     await userEvent.setup().click(within(row).getByRole('button'));
     expect(api.restartConsumer).toHaveBeenCalledWith(
@@ -154,23 +152,52 @@ describe('SecretConsumersTable (tab)', () => {
     expect(await screen.findByText('Restart requested')).toBeInTheDocument();
   });
 
-  it('links each workload to the Kubernetes tab and shows the last restart', async () => {
+  it('links each workload to the Kubernetes tab when the Kubernetes plugin knows the cluster, and shows the last restart', async () => {
     mockUsePermission.mockReturnValue({ loading: false, allowed: true });
     await renderForEntity(
       <SecretConsumersTable
         entity={annotatedEntity}
         externalSecrets={[withConsumers('restart')]}
       />,
-      { entity: annotatedEntity, api: mockExternalSecretsApi() },
+      {
+        entity: annotatedEntity,
+        api: mockExternalSecretsApi(),
+        kubernetesClusters: ['dev-cluster'],
+      },
     );
     expect(
-      screen.getByRole('link', { name: /Deployment orders-worker/ }),
+      await screen.findByRole('link', { name: /Deployment orders-worker/ }),
     ).toHaveAttribute(
       'href',
       '/catalog/default/component/orders-service/kubernetes',
     );
     expect(screen.getByText(/\(on change\)/)).toBeInTheDocument();
   });
+
+  it.each([
+    ['the Kubernetes plugin is not installed', undefined],
+    ['the Kubernetes plugin does not know the cluster', ['other-cluster']],
+  ])(
+    'names each workload without a link when %s (no broken link)',
+    async (_, kubernetesClusters) => {
+      mockUsePermission.mockReturnValue({ loading: false, allowed: true });
+      await renderForEntity(
+        <SecretConsumersTable
+          entity={annotatedEntity}
+          externalSecrets={[withConsumers('restart')]}
+        />,
+        {
+          entity: annotatedEntity,
+          api: mockExternalSecretsApi(),
+          kubernetesClusters,
+        },
+      );
+      expect(screen.getByText('Deployment orders-worker')).toBeInTheDocument();
+      expect(
+        screen.queryByRole('link', { name: /Deployment orders-worker/ }),
+      ).not.toBeInTheDocument();
+    },
+  );
 
   it('no button without the permission, nor in an observe-only cluster', async () => {
     mockUsePermission.mockReturnValue({ loading: false, allowed: false });

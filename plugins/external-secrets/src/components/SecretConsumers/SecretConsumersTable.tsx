@@ -42,9 +42,10 @@ export function SecretConsumersTable(props: {
   const columns: TableColumn<Row>[] = [
     {
       title: 'Workload',
-      render: ({ consumer }) => (
+      render: ({ es, consumer }) => (
         <WorkloadLink
           entity={entity}
+          cluster={es.cluster}
           kind={consumer.kind}
           name={consumer.name}
         />
