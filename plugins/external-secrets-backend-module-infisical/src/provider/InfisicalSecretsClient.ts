@@ -1,15 +1,13 @@
-import {
-  compileGoRegExp,
-  type ExternalSecretFind,
-  type GoRegExp,
-} from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
+import type { ExternalSecretFind } from '@external-secrets-backstage/backstage-plugin-external-secrets-common';
 import type {
   KeyNameListing,
   RemoteSecret,
   SecretsClient,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { closestNames } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
-import { CycleReader, type ListScope, type ProbeResult } from './CycleReader';
+import { CycleReader, type ListScope } from './CycleReader';
+import { keyNamesOf } from './keyNames';
+import { evidenceOf } from './probeEvidence';
 import {
   isWithinFolder,
   normalizeFolderPath,
@@ -21,6 +19,12 @@ import {
   type ScopeSnapshot,
   type SnapshotEntry,
 } from './ScopeSnapshot';
+import {
+  collectMatches,
+  compileNameFilter,
+  entryId,
+  remoteOf,
+} from './snapshotMatches';
 import type { StoreSession } from './StoreSession';
 import { tagSlugsFromFind } from './tagSlugsFromFind';
 import {
@@ -189,7 +193,7 @@ export class InfisicalSecretsClient implements SecretsClient {
         (!name || name.test(entry.key)) &&
         (find.path === undefined || entry.path.startsWith(find.path)) &&
         (!tagged || tagged.has(entryId(entry)));
-      return this.collect(snapshot, matches, context);
+      return collectMatches(snapshot, matches, context);
     } catch (error) {
       throw toProviderError(error, context);
     }
@@ -233,50 +237,6 @@ export class InfisicalSecretsClient implements SecretsClient {
 
   async close(): Promise<void> {
     this.#reader.clear();
-  }
-
-  private collect(
-    snapshot: ScopeSnapshot,
-    matches: (entry: SnapshotEntry) => boolean,
-    context: ErrorContext,
-  ): Map<string, RemoteSecret> {
-    const result = new Map<string, RemoteSecret>();
-    const collisions: string[] = [];
-    const hidden: string[] = [];
-    for (const [key, entries] of snapshot.byKey()) {
-      const matching = entries.filter(matches);
-      if (matching.length > 1) {
-        collisions.push(
-          `"${key}" in ${matching.map(e => e.path).join(' and ')}`,
-        );
-      } else if (matching[0]?.hidden) {
-        hidden.push(key);
-      } else if (matching[0]) {
-        result.set(key, remoteOf(matching[0]));
-      }
-    }
-    if (collisions.length) {
-      throw providerError(
-        'INVALID_CONFIG',
-        `the recursive read found the same key in several folders: ${collisions.join(
-          '; ',
-        )}`,
-        context,
-        {
-          hint: 'Rename one of them, narrow find.path, or read each with a folder key (/folder/KEY) in spec.data.',
-        },
-      );
-    }
-    if (hidden.length) {
-      throw providerError(
-        'PERMISSION_DENIED',
-        `the identity may list but not read the values of ${hidden
-          .map(k => `"${k}"`)
-          .join(', ')}`,
-        context,
-      );
-    }
-    return result;
   }
 
   /**
@@ -406,63 +366,4 @@ export class InfisicalSecretsClient implements SecretsClient {
     const { secretsPath, recursive } = this.session.scope;
     return { folder: secretsPath, recursive };
   }
-}
-
-function remoteOf(entry: SnapshotEntry): RemoteSecret {
-  return { value: entry.value, version: entry.version, path: entry.path };
-}
-
-/** Unique, sorted key names of the readable entries of `snapshot`. */
-function keyNamesOf(snapshot: ScopeSnapshot, scopeFolder: string): string[] {
-  const names = snapshot.entries
-    .filter(entry => !entry.hidden)
-    .map(entry => keyNameOf(entry, scopeFolder));
-  return [...new Set(names)].sort();
-}
-
-/** `NAME` in the scope folder, `/folder/NAME` elsewhere (as resolveSecretAddress reads it back). */
-function keyNameOf(entry: SnapshotEntry, scopeFolder: string): string {
-  if (entry.path === scopeFolder) return entry.key;
-  return entry.path === '/' ? `/${entry.key}` : `${entry.path}/${entry.key}`;
-}
-
-function entryId(entry: SnapshotEntry): string {
-  return `${entry.path}\u0000${entry.key}`;
-}
-
-function evidenceOf(
-  probe: Exclude<ProbeResult, { kind: 'found' }>,
-  context: ErrorContext,
-) {
-  const { error } = probe;
-  const reqId = error.requestId ? ` (request id ${error.requestId})` : '';
-  return {
-    text: `${error.call} answered HTTP ${
-      error.status
-    }${reqId}: ${context.redactor.apply(error.serverMessage)}`,
-    details: {
-      call: error.call,
-      httpStatus: error.status,
-      requestId: error.requestId,
-    },
-  };
-}
-
-/**
- * ESO compiles `find.name.regexp` with Go's regexp and matches it anywhere in
- * the key (MatchString); the common package's RE2 port does the same, in
- * linear time, so a tenant's pattern cannot stall the cycle.
- */
-function compileNameFilter(
-  source: string | undefined,
-  context: ErrorContext,
-): GoRegExp | undefined {
-  if (source === undefined) return undefined;
-  const compiled = compileGoRegExp(source);
-  if (compiled.ok) return compiled.regExp;
-  throw providerError(
-    'INVALID_REQUEST',
-    `find.name.regexp "${source}" is not a valid Go regular expression: ${compiled.reason}`,
-    context,
-  );
 }
