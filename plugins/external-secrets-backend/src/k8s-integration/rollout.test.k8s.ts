@@ -307,6 +307,69 @@ describe('rollout: workloads reading a synced Secret (real kube-apiserver)', () 
     });
   });
 
+  it('observe mode (ESO writes the Secret): a new data-hash flags the env reader stale, and nothing is patched even with rollout: restart and an opt-in', async () => {
+    await createExternalSecret({
+      'external-secrets-backstage.io/restart-on-change': 'true',
+    });
+    const justNow = new Date(Math.floor(Date.now() / 1000) * 1000)
+      .toISOString()
+      .replace('.000Z', 'Z');
+    await admin.replaceExternalSecretStatus(ns, 'db', {
+      refreshTime: justNow,
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'SecretSynced',
+          message: 'secret synced',
+          lastTransitionTime: justNow,
+        },
+      ],
+    });
+    /** The target Secret as ESO writes it: its data-hash annotation dates a change. */
+    const esoWrites = async (hash: string) => {
+      const body = {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+          name: 'db',
+          namespace: ns,
+          annotations: { 'reconcile.external-secrets.io/data-hash': hash },
+        },
+        data: { password: Buffer.from(`${CANARY}-${hash}`).toString('base64') },
+      };
+      if (await admin.secret(ns, 'db')) {
+        await admin.update(body, c => ({ ...c, ...body }));
+      } else await admin.create(body);
+    };
+    await esoWrites('hash-1');
+    await createDeployment('web', 'env', {
+      'reloader.stakater.com/auto': 'true',
+    });
+    await createPod('web', 'env', new Date());
+    await new Promise(r => setTimeout(r, 1100));
+    const b = await start('restart', 'observe');
+    await b.runCycle(); // first sight of hash-1: no change on record
+    expect((await consumers(b))[0]).toMatchObject({
+      name: 'web',
+      verdict: 'current',
+    });
+
+    await esoWrites('hash-2'); // ESO wrote new data after the pod started
+    await b.runCycle();
+    await b.runCycle();
+    expect((await b.status(app))[0].mode).toBe('observe');
+    expect((await consumers(b))[0]).toMatchObject({
+      name: 'web',
+      verdict: 'restart-needed',
+      pods: 1,
+      stalePods: 1,
+      restartOn: 'reloader.stakater.com/auto',
+    });
+    expect(await deploymentPatches()).toEqual([]);
+    expect(await template('web')).not.toHaveProperty([LAST_RELOADED]);
+  });
+
   it('restart now patches the stale Deployment with the plugin account', async () => {
     await setStoreValue('v1');
     await createExternalSecret();
