@@ -18,6 +18,7 @@ export {
 export { syncedResourceVersion } from './reconcile/syncedResourceVersion';
 export { isUnchanged } from './reconcile/desiredSecret';
 export { isDue } from './reconcile/isDue';
+export { propertyFailure } from './reconcile/propertyFailure';
 export type { DueDecision, DueReason, IsDueInput } from './reconcile/isDue';
 export { planReads, storeRefKey } from './reconcile/planReads';
 export { reconcileExternalSecret } from './reconcile/reconcileExternalSecret';

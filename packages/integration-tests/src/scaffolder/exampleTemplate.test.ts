@@ -67,6 +67,13 @@ function seedInfisical(): InfisicalSimulator {
     key: 'DB_PASSWORD',
     value: CANARY,
   });
+  // A JSON value, read with remoteRef.property.
+  simulator.setSecret({
+    project: PROJECT,
+    environment: 'prod',
+    key: 'DB_CONFIG',
+    value: JSON.stringify({ user: 'app', password: CANARY }),
+  });
   // As in the demo: the same store syncs /payments/DB_PASSWORD for checkout-db.
   simulator.setSecret({
     project: PROJECT,
@@ -347,6 +354,34 @@ describe('example template "Service with secrets from Infisical"', () => {
     expect(JSON.stringify([nope.body, typo.body])).not.toContain(CANARY);
   });
 
+  it('should refuse a remoteRef.property the reconciler cannot resolve (value not JSON, property missing), naming key and property, never the value', async () => {
+    // The reconciler fails such a key (NotJson, PropertyNotFound): the
+    // action's check resolves the property the same way.
+    const values = (property: string, key = 'DB_CONFIG') => ({
+      ...VALUES,
+      secrets: {
+        ...VALUES.secrets,
+        data: [{ secretKey: 'password', remoteRef: { key, property } }],
+      },
+    });
+    const good = await dryRun(values('password'));
+    const missing = await postDryRun(values('host'));
+    const notJson = await postDryRun(values('password', 'MY_SECRET_NAME'));
+
+    expect(good.log).toContain('All remote keys exist');
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toContain(
+      '"DB_CONFIG" property "host": PropertyNotFound: property "host" does not exist in remote key "DB_CONFIG"',
+    );
+    expect(notJson.status).toBe(400);
+    expect(notJson.body.error.message).toContain(
+      '"MY_SECRET_NAME" property "password": NotJson: property "password" needs a JSON value, but remote key "MY_SECRET_NAME" is not JSON',
+    );
+    expect(
+      JSON.stringify([good.body, missing.body, notJson.body]),
+    ).not.toContain(CANARY);
+  });
+
   it('should keep store values out of the files, the log and the keys response', async () => {
     const { body } = await dryRun(VALUES);
     const keys = await call(
@@ -356,6 +391,7 @@ describe('example template "Service with secrets from Infisical"', () => {
     expect(keys.status).toBe(200);
     expect(keys.body.keys).toEqual([
       '/payments/DB_PASSWORD',
+      'DB_CONFIG',
       'DB_PASSWORD',
       'MY_SECRET_NAME',
     ]);

@@ -11,6 +11,7 @@ import {
 import {
   isProviderError,
   KeyNameListing,
+  propertyFailure,
   SecretsClient,
   SecretsProvider,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
@@ -21,6 +22,18 @@ import { ProviderRegistry } from '../reconciler/ProviderRegistry';
 import { cachedKeyNames } from './keyNameCache';
 import { keySuggestions } from './keySuggestions';
 import { KnownStores, StoreAddress } from './KnownStores';
+
+/** A `data[].remoteRef` with a `property`, as the check takes it. */
+export type PropertyRef = { key: string; property: string };
+
+type KeyCheck = {
+  /** Why the key itself cannot be read; absent when it can. */
+  failure?: { message: string; similarKeys: string[] };
+  /** Why each asked property cannot be resolved in the value, by property. */
+  propertyFailures: Map<string, string>;
+};
+
+type CheckResult = StoreKeyCheckResponse['results'][number];
 
 /** Default cap on the names one response carries. */
 export const DEFAULT_MAX_KEY_NAMES = 1000;
@@ -82,14 +95,18 @@ export class StoreKeyLister {
    * Whether the reconciler can read each of `keys` through the store: each is
    * read with the provider's own `getSecret`, the call a sync makes, so the
    * provider's key resolution decides (for Infisical: `secretsPath`, folder
-   * keys, absolute paths) and no second resolver can disagree with it. The
-   * value read is dropped on the spot; only `readable` and the provider's
-   * value-free cause leave. A transient failure (rate limit, timeout, 5xx)
+   * keys, absolute paths) and no second resolver can disagree with it. Each
+   * of `properties` is resolved in its key's value with the reconciler's own
+   * `remoteRef.property` resolution (propertyFailure), so a value that is not
+   * JSON or lacks the property fails here as it fails a sync. A value is
+   * dropped as soon as its properties are resolved; only `readable` and
+   * value-free causes leave. A transient failure (rate limit, timeout, 5xx)
    * proves nothing about a key and answers 503 for the whole check.
    */
   async checkKeys(
     address: StoreAddress,
     keys: string[],
+    properties: PropertyRef[] = [],
   ): Promise<StoreKeyCheckResponse> {
     const { record, store, provider, label } = await this.stores.readyStore(
       address,
@@ -100,36 +117,52 @@ export class StoreKeyLister {
     const names = () =>
       (listed ??= this.namesVia(client, address, store, provider, label));
     try {
-      // Concurrently, as a cycle reads: the provider's client shares its list
-      // calls (Infisical's one list per folder, AWS's batched reads).
-      const results = await Promise.all(
-        keys.map(async key => {
-          const failure = await this.readFailure(client, key, label);
-          if (!failure) return { key, readable: true, suggestions: [] };
-          return {
-            key,
-            readable: false,
-            message: failure.message,
-            suggestions: await keySuggestions(key, failure.similarKeys, names),
-          };
-        }),
+      // Each key read once, concurrently, as a cycle reads: the provider's
+      // client shares its list calls (Infisical's one list per folder, AWS's
+      // batched reads).
+      const asked = [...new Set([...keys, ...properties.map(p => p.key)])];
+      const checked = new Map(
+        await Promise.all(
+          asked.map(async key => {
+            const wanted = properties.filter(p => p.key === key);
+            const check = await this.checkKey(client, key, wanted, label);
+            const suggestions = check.failure
+              ? await keySuggestions(key, check.failure.similarKeys, names)
+              : [];
+            return [key, { ...check, suggestions }] as const;
+          }),
+        ),
       );
+      const results = [
+        ...keys.map(key => keyResult(key, checked.get(key)!)),
+        ...properties.map(ref => propertyResult(ref, checked.get(ref.key)!)),
+      ];
       return { store: { ...address }, results };
     } finally {
       await client.close().catch(() => undefined);
     }
   }
 
-  /** Why `key` cannot be read (undefined when it can); transient failures throw 503. */
-  private async readFailure(
+  /**
+   * Reads `key` once: why it cannot be read, or why each of its `properties`
+   * cannot be resolved in its value. Transient failures throw 503.
+   */
+  private async checkKey(
     client: SecretsClient,
     key: string,
+    properties: PropertyRef[],
     label: string,
-  ): Promise<{ message: string; similarKeys: string[] } | undefined> {
+  ): Promise<KeyCheck> {
     try {
-      // The value is not kept: only the fact that the read succeeded is.
-      await client.getSecret({ key });
-      return undefined;
+      const { value } = await client.getSecret({ key });
+      // Only value-free causes survive this line: the value is dropped.
+      const propertyFailures = new Map<string, string>();
+      for (const { property } of properties) {
+        const failed = propertyFailure(value, property, key);
+        if (failed)
+          propertyFailures.set(property, `${failed.reason}: ${failed.message}`);
+      }
+      return { propertyFailures };
     } catch (error) {
       if (!isProviderError(error) || error.isTransient) {
         throw new ServiceUnavailableError(
@@ -138,10 +171,13 @@ export class StoreKeyLister {
       }
       const { hint, similarKeys } = error.details;
       return {
-        message: `${error.errorType}: ${error.message}${
-          hint && !error.message.includes(hint) ? `; ${hint}` : ''
-        }`,
-        similarKeys: similarKeys ?? [],
+        failure: {
+          message: `${error.errorType}: ${error.message}${
+            hint && !error.message.includes(hint) ? `; ${hint}` : ''
+          }`,
+          similarKeys: similarKeys ?? [],
+        },
+        propertyFailures: new Map(),
       };
     }
   }
@@ -216,4 +252,29 @@ function incompleteMessage(
     };
   }
   return {};
+}
+
+function keyResult(
+  key: string,
+  check: KeyCheck & { suggestions: string[] },
+): CheckResult {
+  if (!check.failure) return { key, readable: true, suggestions: [] };
+  return {
+    key,
+    readable: false,
+    message: check.failure.message,
+    suggestions: check.suggestions,
+  };
+}
+
+/** A property fails with its key when the key cannot be read. */
+function propertyResult(
+  ref: PropertyRef,
+  check: KeyCheck & { suggestions: string[] },
+): CheckResult {
+  const { key, property } = ref;
+  if (check.failure) return { ...keyResult(key, check), property };
+  const message = check.propertyFailures.get(property);
+  if (!message) return { key, property, readable: true, suggestions: [] };
+  return { key, property, readable: false, message, suggestions: [] };
 }

@@ -278,7 +278,13 @@ export async function createRouter(
         res,
         await httpAuth.credentials(req),
       );
-      res.json(await options.storeKeys.checkKeys(address, req.body.keys));
+      res.json(
+        await options.storeKeys.checkKeys(
+          address,
+          req.body.keys,
+          req.body.properties,
+        ),
+      );
     },
   );
 

@@ -29,6 +29,10 @@ function seed(sim: KubernetesSimulator) {
           fake: {
             data: [
               { key: 'ZETA', value: CANARY },
+              {
+                key: 'DB_JSON',
+                value: JSON.stringify({ user: 'app', password: CANARY }),
+              },
               { key: 'ALPHA', value: CANARY, version: 'v1' },
               { key: 'ALPHA', value: CANARY, version: 'v2' },
             ],
@@ -98,7 +102,7 @@ describe('GET /stores/{cluster}/{kind}/{namespace}/{name}/keys', () => {
   beforeEach(() => denied.clear());
 
   it.each([
-    ['test/ClusterSecretStore/-/shared', ['ALPHA', 'ZETA']],
+    ['test/ClusterSecretStore/-/shared', ['ALPHA', 'DB_JSON', 'ZETA']],
     ['test/SecretStore/team-a/team-store', ['TEAM_KEY']],
     ['-/ClusterSecretStore/-/from-config', ['CONFIG_KEY']],
   ])(
@@ -217,6 +221,55 @@ describe('POST /stores/{cluster}/{kind}/{namespace}/{name}/keys/check', () => {
       },
     ]);
     expect(JSON.stringify(res.body)).not.toContain(CANARY);
+  });
+
+  it('should fail a remoteRef.property the reconciler could not resolve (value not JSON, no such property), naming key and property, never the value', async () => {
+    // As a sync resolves data[].remoteRef.property (ESO: gjson on the
+    // fetched value, pkg/controllers/externalsecret, getSecret → property):
+    // a value that is not JSON, or JSON without the property, fails the key.
+    const res = await request(backend.server)
+      .post(`${API}/test/ClusterSecretStore/-/shared/keys/check`)
+      .send({
+        keys: ['DB_JSON'],
+        properties: [
+          { key: 'DB_JSON', property: 'password' },
+          { key: 'DB_JSON', property: 'host' },
+          { key: 'ZETA', property: 'password' },
+          { key: 'ZETTA', property: 'password' },
+        ],
+      });
+
+    expect(res.status).toBe(200);
+    expect(res.body.results).toEqual([
+      { key: 'DB_JSON', readable: true, suggestions: [] },
+      { key: 'DB_JSON', property: 'password', readable: true, suggestions: [] },
+      {
+        key: 'DB_JSON',
+        property: 'host',
+        readable: false,
+        message:
+          'PropertyNotFound: property "host" does not exist in remote key "DB_JSON"',
+        suggestions: [],
+      },
+      {
+        key: 'ZETA',
+        property: 'password',
+        readable: false,
+        message: expect.stringMatching(
+          /^NotJson: property "password" needs a JSON value, but remote key "ZETA" is not JSON/,
+        ),
+        suggestions: [],
+      },
+      {
+        key: 'ZETTA',
+        property: 'password',
+        readable: false,
+        message: expect.stringContaining('ZETTA'),
+        suggestions: ['ZETA'],
+      },
+    ]);
+    expect(JSON.stringify(res.body)).not.toContain(CANARY);
+    expect(JSON.stringify(res.body)).not.toContain('canary');
   });
 
   it('should answer 403 without the keys permission', async () => {

@@ -6,6 +6,7 @@ import type {
   OverviewResponse,
   RestartRequest,
   RestartResponse,
+  StoreKeyCheckRequest,
   StoreKeyCheckResponse,
   StoreKeysResponse,
   StoresResponse,
@@ -143,18 +144,18 @@ export class ExternalSecretsBackendClient {
 
   /**
    * `POST /stores/{cluster}/{kind}/{namespace}/{name}/keys/check`: whether the
-   * reconciler can read each key through the store (names only).
+   * reconciler can read each key through the store, and resolve each
+   * `remoteRef.property` in its key's value as a sync does (names only).
+   * `keys` alone, or `{ keys, properties }`.
    */
   checkStoreKeys(
     store: StoreAddress,
-    keys: string[],
+    request: string[] | StoreKeyCheckRequest,
     options?: ExternalSecretsRequestOptions,
   ): Promise<StoreKeyCheckResponse> {
+    const body = Array.isArray(request) ? { keys: request } : request;
     return bodyOf(
-      this.client.checkStoreKeys(
-        { path: storePath(store), body: { keys } },
-        options,
-      ),
+      this.client.checkStoreKeys({ path: storePath(store), body }, options),
     );
   }
 

@@ -268,6 +268,17 @@ export type StoreKeysResponse = {
 };
 
 /**
+ * The body of `POST /stores/{cluster}/{kind}/{namespace}/{name}/keys/check`:
+ * remote keys as `remoteRef.key` writes them, and `remoteRef.property` paths
+ * to resolve in their values as a sync does.
+ * @public
+ */
+export type StoreKeyCheckRequest = {
+  keys: string[];
+  properties?: { key: string; property: string }[];
+};
+
+/**
  * `POST /stores/{cluster}/{kind}/{namespace}/{name}/keys/check`: whether the
  * reconciler can read each remote key through the store, resolved as a sync
  * resolves it. Names only, never values.
@@ -275,10 +286,12 @@ export type StoreKeysResponse = {
  */
 export type StoreKeyCheckResponse = {
   store: { cluster: string; kind: string; namespace: string; name: string };
-  /** One per key asked, in the order asked. */
+  /** One per key asked, in the order asked, then one per property asked. */
   results: {
     key: string;
-    /** The reconciler reads this key through the store today. */
+    /** The `remoteRef.property` checked, for a result of `properties`. */
+    property?: string;
+    /** The reconciler reads this key (and its property, if any) through the store today. */
     readable: boolean;
     /** Why it cannot be read (the provider's cause, free of values). */
     message?: string;

@@ -295,8 +295,10 @@ describe('external-secrets:create', () => {
       }),
     );
 
+    // Each key once; its property is resolved by the backend as a sync does.
     expect(backend.requests.at(-1)?.body).toEqual({
       keys: ['/payments/DB_PASWORD', 'MY_SECRET_NAME'],
+      properties: [{ key: 'MY_SECRET_NAME', property: 'x' }],
     });
     expect(error?.name).toBe('InputError');
     expect(error?.message).toBe(

@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   ExternalSecretsBackendClient,
+  StoreKeyCheckRequest,
   StoreKeyCheckResponse,
   StoreKeysResponse,
   StoreStatusDto,
@@ -61,15 +62,16 @@ export class ExternalSecretsApi {
   /**
    * `POST /stores/{cluster}/{kind}/{namespace}/{name}/keys/check` (permission
    * `external-secrets.stores.keys.read`): whether the reconciler can read each
-   * key through the store, resolved by the backend exactly as a sync reads it.
+   * key through the store, and resolve each `remoteRef.property` in its
+   * key's value, as the backend's sync reads and resolves them.
    */
   async checkKeys(
     store: Pick<StoreStatusDto, 'cluster' | 'kind' | 'namespace' | 'name'>,
-    keys: string[],
+    request: StoreKeyCheckRequest,
     onBehalfOf: BackstageCredentials,
   ): Promise<StoreKeyCheckResponse> {
     const token = await this.tokenFor(onBehalfOf);
-    return this.client.checkStoreKeys(store, keys, { token });
+    return this.client.checkStoreKeys(store, request, { token });
   }
 
   private async tokenFor(onBehalfOf: BackstageCredentials): Promise<string> {

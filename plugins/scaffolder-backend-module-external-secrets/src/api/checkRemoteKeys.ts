@@ -29,6 +29,24 @@ export function remoteKeysOf(externalSecret: ExternalSecret): string[] {
 }
 
 /**
+ * The `data[].remoteRef.property` paths an ExternalSecret reads from its own
+ * store, once each: the sync fails a key whose value is not JSON or lacks the
+ * property, so the check resolves them too.
+ */
+export function remotePropertiesOf(
+  externalSecret: ExternalSecret,
+): { key: string; property: string }[] {
+  const seen = new Set<string>();
+  return externalSecret.spec.data.flatMap(d => {
+    const { key, property } = d.remoteRef;
+    const id = JSON.stringify([key, property]);
+    if (d.sourceRef || !property || seen.has(id)) return [];
+    seen.add(id);
+    return [{ key, property }];
+  });
+}
+
+/**
  * `validateRemoteKeys`: asks the backend whether the reconciler can read each
  * key through the store. The backend reads each key with the provider's own
  * resolution (for Infisical: `secretsPath`, `/folder/KEY`, `sub/KEY`), so the
@@ -47,8 +65,13 @@ export async function checkRemoteKeys(options: {
   const label = `${store.kind} ${store.name}`;
   const keys = remoteKeysOf(externalSecret);
   if (keys.length === 0) return;
+  const properties = remotePropertiesOf(externalSecret);
   const { results } = await api
-    .checkKeys(store, keys, credentials)
+    .checkKeys(
+      store,
+      { keys, ...(properties.length ? { properties } : {}) },
+      credentials,
+    )
     .catch(error => {
       throw new InputError(
         `Cannot check the keys of ${label}: ${error.message}`,
@@ -59,17 +82,36 @@ export async function checkRemoteKeys(options: {
     logger.info(`All remote keys exist in ${label}`);
     return;
   }
-  throw new InputError(
-    `Remote key(s) ${unreadable
-      .map(r => `"${r.key}"`)
-      .join(', ')} not found in ${label}: ${unreadable
-      .map(describeUnreadable)
-      .join(' ')}`,
+  const missing = unreadable.filter(r => !r.property);
+  const badProperties = unreadable.filter(
+    r => r.property && !missing.some(m => m.key === r.key),
   );
+  const problems = [
+    ...(missing.length
+      ? [
+          `Remote key(s) ${missing
+            .map(r => `"${r.key}"`)
+            .join(', ')} not found in ${label}: ${missing
+            .map(describeUnreadable)
+            .join(' ')}`,
+        ]
+      : []),
+    ...(badProperties.length
+      ? [
+          `Remote key properties that cannot be read through ${label}: ${badProperties
+            .map(describeUnreadable)
+            .join(
+              ' ',
+            )} Point remoteRef.property at a field of the key's JSON value, or drop it to take the whole value.`,
+        ]
+      : []),
+  ];
+  throw new InputError(problems.join(' '));
 }
 
 function describeUnreadable(result: {
   key: string;
+  property?: string;
   message?: string;
   suggestions: string[];
 }): string {
@@ -79,5 +121,8 @@ function describeUnreadable(result: {
   const hint = result.suggestions.length
     ? ` Did you mean ${result.suggestions.map(s => `"${s}"`).join(' or ')}?`
     : '';
-  return `"${result.key}": ${cause}${cause.endsWith('.') ? '' : '.'}${hint}`;
+  const what = result.property
+    ? `"${result.key}" property "${result.property}"`
+    : `"${result.key}"`;
+  return `${what}: ${cause}${cause.endsWith('.') ? '' : '.'}${hint}`;
 }

@@ -596,8 +596,37 @@ export const spec = {
               maxLength: 1024,
             },
           },
+          properties: {
+            type: 'array',
+            description:
+              "data[].remoteRef.property paths to resolve in a key's value as a sync resolves them (a value that is not JSON, or JSON without the property, fails); one result each, after the keys' results.",
+            maxItems: 100,
+            items: {
+              $ref: '#/components/schemas/StoreKeyPropertyRef',
+            },
+          },
         },
         required: ['keys'],
+        additionalProperties: false,
+      },
+      StoreKeyPropertyRef: {
+        type: 'object',
+        properties: {
+          key: {
+            type: 'string',
+            description: 'remoteRef.key, as for keys.',
+            minLength: 1,
+            maxLength: 1024,
+          },
+          property: {
+            type: 'string',
+            description:
+              'remoteRef.property (a gjson path such as a.b or tls\\.crt).',
+            minLength: 1,
+            maxLength: 1024,
+          },
+        },
+        required: ['key', 'property'],
         additionalProperties: false,
       },
       StoreKeyCheck: {
@@ -630,10 +659,15 @@ export const spec = {
                 key: {
                   type: 'string',
                 },
+                property: {
+                  type: 'string',
+                  description:
+                    'The remoteRef.property checked, for a result of properties.',
+                },
                 readable: {
                   type: 'boolean',
                   description:
-                    'The reconciler reads this key through the store today.',
+                    'The reconciler reads this key (and its property, if any) through the store today.',
                 },
                 message: {
                   type: 'string',
@@ -1399,7 +1433,7 @@ export const spec = {
       post: {
         operationId: 'CheckStoreKeys',
         description:
-          'Whether the reconciler can read each remote key through the store, resolved exactly as a sync reads it (the provider\'s own key resolution, e.g. Infisical secretsPath + folder keys), answering names only, never values. A key it cannot read carries the provider\'s cause and the nearest existing names ("did you mean"). Same permission, rate limit and errors as ListStoreKeys (one check counts as one listing); 503 when the provider cannot answer now.',
+          "Whether the reconciler can read each remote key through the store, resolved exactly as a sync reads it (the provider's own key resolution, e.g. Infisical secretsPath + folder keys), answering names only, never values. A key it cannot read carries the provider's cause and the nearest existing names (\"did you mean\"). Each of properties is resolved in its key's value as a sync resolves remoteRef.property, and fails, naming key and property and never the value, where the sync would (NotJson, PropertyNotFound). Same permission, rate limit and errors as ListStoreKeys (one check counts as one listing); 503 when the provider cannot answer now.",
         parameters: [
           {
             name: 'cluster',

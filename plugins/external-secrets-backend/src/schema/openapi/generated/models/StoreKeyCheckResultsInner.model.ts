@@ -10,7 +10,11 @@
 export interface StoreKeyCheckResultsInner {
   key: string;
   /**
-   * The reconciler reads this key through the store today.
+   * The remoteRef.property checked, for a result of properties.
+   */
+  property?: string;
+  /**
+   * The reconciler reads this key (and its property, if any) through the store today.
    */
   readable: boolean;
   /**

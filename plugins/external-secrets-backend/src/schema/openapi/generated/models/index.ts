@@ -19,6 +19,7 @@ export * from '../models/Setup.model';
 export * from '../models/StoreKeyCheck.model';
 export * from '../models/StoreKeyCheckRequest.model';
 export * from '../models/StoreKeyCheckResultsInner.model';
+export * from '../models/StoreKeyPropertyRef.model';
 export * from '../models/StoreKeys.model';
 export * from '../models/StoreKeysStore.model';
 export * from '../models/StoreRef.model';

@@ -139,7 +139,7 @@ export class DefaultApiClient {
   }
 
   /**
-   * Whether the reconciler can read each remote key through the store, resolved exactly as a sync reads it (the provider\'s own key resolution, e.g. Infisical secretsPath + folder keys), answering names only, never values. A key it cannot read carries the provider\'s cause and the nearest existing names (\"did you mean\"). Same permission, rate limit and errors as ListStoreKeys (one check counts as one listing); 503 when the provider cannot answer now.
+   * Whether the reconciler can read each remote key through the store, resolved exactly as a sync reads it (the provider\'s own key resolution, e.g. Infisical secretsPath + folder keys), answering names only, never values. A key it cannot read carries the provider\'s cause and the nearest existing names (\"did you mean\"). Each of properties is resolved in its key\'s value as a sync resolves remoteRef.property, and fails, naming key and property and never the value, where the sync would (NotJson, PropertyNotFound). Same permission, rate limit and errors as ListStoreKeys (one check counts as one listing); 503 when the provider cannot answer now.
    * @param cluster -
    * @param kind -
    * @param namespace -
