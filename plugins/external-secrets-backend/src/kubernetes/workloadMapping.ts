@@ -1,8 +1,10 @@
 /**
  * Workloads and pods as the rollout step needs them, and nothing more: names,
- * labels, annotations, selector and the pod template's Secret references.
- * Literal env values (`env[].value`) and everything else of a pod spec are
- * dropped here, so they never travel further than the HTTP answer.
+ * labels, Reloader's annotations, selector and the pod template's Secret
+ * references. Literal env values (`env[].value`), other annotations (kubectl's
+ * last-applied-configuration holds the whole manifest, literal values
+ * included) and everything else of a pod spec are dropped here, so they never
+ * travel further than the HTTP answer.
  */
 import type {
   ContainerLike,
@@ -38,6 +40,24 @@ export type V1WorkloadLike = {
     jobTemplate?: { spec?: { template?: V1PodTemplateSpec } };
   };
 };
+
+/** `reloader.stakater.com/...`, `secret.reloader.stakater.com/...`: what the rollout reads. */
+function isReloaderKey(key: string): boolean {
+  const prefix = key.split('/')[0];
+  return (
+    prefix === 'reloader.stakater.com' ||
+    prefix.endsWith('.reloader.stakater.com')
+  );
+}
+
+function reloaderAnnotationsOnly(
+  annotations: Record<string, string> | undefined,
+): Record<string, string> | undefined {
+  if (!annotations) return undefined;
+  return Object.fromEntries(
+    Object.entries(annotations).filter(([key]) => isReloaderKey(key)),
+  );
+}
 
 function container(c: V1Container): ContainerLike {
   return {
@@ -83,7 +103,7 @@ function template(t: V1PodTemplateSpec | undefined): PodTemplateLike {
   return {
     metadata: {
       labels: t?.metadata?.labels,
-      annotations: t?.metadata?.annotations,
+      annotations: reloaderAnnotationsOnly(t?.metadata?.annotations),
     },
     spec: {
       containers: (t?.spec?.containers ?? []).map(container),
@@ -106,7 +126,7 @@ export function toWorkloadObject(
       namespace: meta.namespace,
       uid: meta.uid,
       labels: meta.labels,
-      annotations: meta.annotations,
+      annotations: reloaderAnnotationsOnly(meta.annotations),
     },
     spec:
       kind === 'CronJob'
