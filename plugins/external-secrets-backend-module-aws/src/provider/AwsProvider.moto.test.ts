@@ -228,6 +228,11 @@ describe('AwsSecretsManagerProvider against moto', () => {
     });
     expect(missing.message).toContain('ResourceNotFoundException');
     expect(missing.message).toContain('app/does-not-exist');
+    // The batch call's AWS request id, to find the call in CloudTrail.
+    expect(missing.details.requestId).toMatch(/\S/);
+    expect(missing.message).toContain(
+      `request id ${missing.details.requestId}`,
+    );
   });
 
   it('finds by name regexp through ListSecrets, keyed by secret name', async () => {

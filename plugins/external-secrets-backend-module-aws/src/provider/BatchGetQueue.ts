@@ -20,6 +20,9 @@ export type AwsSecretEntry = Pick<
   'Name' | 'ARN' | 'SecretString' | 'SecretBinary' | 'VersionId'
 >;
 
+/** One entry of BatchGetSecretValue's Errors, with the request id of the call that answered it. */
+type BatchEntryError = { code: string; message: string; requestId?: string };
+
 type Waiter = {
   key: string;
   resolve: (entry: AwsSecretEntry) => void;
@@ -79,7 +82,7 @@ export class BatchGetQueue {
   private async getBatch(batch: Map<string, Waiter[]>): Promise<void> {
     const names = [...batch.keys()];
     const found = new Map<string, AwsSecretEntry>();
-    const errors = new Map<string, { code: string; message: string }>();
+    const errors = new Map<string, BatchEntryError>();
     try {
       let nextToken: string | undefined;
       do {
@@ -99,6 +102,8 @@ export class BatchGetQueue {
             errors.set(e.SecretId, {
               code: e.ErrorCode ?? 'Unknown',
               message: e.Message ?? '',
+              // The call's id: the entry has none of its own.
+              requestId: out.$metadata.requestId,
             });
         }
         nextToken = out.NextToken;
@@ -144,21 +149,24 @@ export class BatchGetQueue {
     }
   }
 
-  private batchError(
-    key: string,
-    failure: { code: string; message: string },
-  ): ProviderError {
+  private batchError(key: string, failure: BatchEntryError): ProviderError {
     const context = this.session.errorContext(
       `reading key "${key}"`,
       'BatchGetSecretValue',
       key,
     );
     const type = errorTypeOfCode(failure.code);
+    const requestId = failure.requestId
+      ? `, request id ${failure.requestId}`
+      : '';
     return providerError(
       type,
-      `${failure.code}: ${failure.message}`,
+      `${failure.code}${requestId}: ${failure.message}`,
       context,
-      type === 'KEY_NOT_FOUND' ? { folderExists: true } : {},
+      {
+        ...(type === 'KEY_NOT_FOUND' ? { folderExists: true } : {}),
+        ...(failure.requestId ? { requestId: failure.requestId } : {}),
+      },
     );
   }
 
