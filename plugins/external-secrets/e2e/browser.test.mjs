@@ -219,6 +219,40 @@ async function checkEntityCard(page) {
   await screenshot(page, 'card.png', card);
 }
 
+/**
+ * Issue #24's demo: checkout-service's checkout-payment-gateway Secret draws
+ * from both stores (AWS Secrets Manager by its secretStoreRef, one key from
+ * Infisical by data[].sourceRef.storeRef), synced, each key with its source.
+ * @param {import('playwright-core').Page} page
+ */
+async function checkTwoStoreSecret(page) {
+  await page.goto(`${PORTAL_URL}${ROLLOUT_ENTITY_PATH}`, {
+    waitUntil: 'domcontentloaded',
+  });
+  const region = page.getByRole('region', {
+    name: 'ExternalSecret payments/checkout-payment-gateway',
+  });
+  await region.waitFor({ state: 'visible' });
+  const mappings = region.getByRole('list', {
+    name: 'Key mappings of payments/checkout-payment-gateway',
+  });
+  for (const mapping of [
+    'gateway-token ← aws-secrets-manager:checkout/payment-gateway.token',
+    'gateway-signing-key ← aws-secrets-manager:checkout/payment-gateway.signingKey',
+    'db-user ← infisical-archon-platform:/payments/DB_USER',
+  ]) {
+    assert(
+      (await mappings.getByText(mapping, { exact: true }).count()) > 0,
+      `the card does not show the mapping "${mapping}"`,
+    );
+  }
+  const state = await region.getByText(STATE_TEXT).first().innerText();
+  assert(
+    state === 'Synced',
+    `checkout-payment-gateway is ${state}, not Synced from both stores`,
+  );
+}
+
 /** @param {import('playwright-core').Page} page */
 async function openSecretsTab(page) {
   const tab = page
@@ -302,6 +336,26 @@ async function checkAdminPage(page) {
     .first()
     .waitFor({ state: 'visible' });
   await page.getByRole('table').first().waitFor({ state: 'visible' });
+  // Both providers of the demo (issue #24), each validated Ready.
+  for (const [store, provider] of [
+    ['aws-secrets-manager', 'aws'],
+    ['infisical-archon-platform', 'infisical'],
+  ]) {
+    const row = page.locator('tr', {
+      hasText: `ClusterSecretStore ${store}`,
+    });
+    assert(
+      (await row.count()) > 0,
+      `the admin page's store table does not list ${store}`,
+    );
+    const text = (await row.first().innerText()).replace(/\s+/g, ' ');
+    assert(
+      text.includes(provider) &&
+        text.includes('Ready') &&
+        !/Not ready/i.test(text),
+      `the ${store} row is not a Ready ${provider} store: ${text}`,
+    );
+  }
   assert(
     (await page
       .locator(SIDEBAR)
@@ -648,6 +702,11 @@ async function main() {
     const signedIn = await check('sign in as Guest', () => signInAsGuest(page));
     await checkIf(signedIn, 'entity card shows key mappings and states', () =>
       checkEntityCard(page),
+    );
+    await checkIf(
+      signedIn,
+      "one Secret draws from both stores: the demo's checkout-payment-gateway (AWS and Infisical)",
+      () => checkTwoStoreSecret(page),
     );
     const tabOpen = await checkIf(
       signedIn,
