@@ -256,6 +256,48 @@ describe.each([
       );
     });
 
+    it('gives the scaffolder picker the key names of both stores and checks AWS keys, never a value', async () => {
+      await backend!.runCycle();
+      const keysOf = (store: string) =>
+        request(backend!.server).get(
+          `/api/external-secrets/stores/-/ClusterSecretStore/-/${store}/keys`,
+        );
+
+      const awsKeys = await keysOf(AWS_STORE);
+      const infisicalKeys = await keysOf(STORE);
+      const check = await request(backend!.server)
+        .post(
+          `/api/external-secrets/stores/-/ClusterSecretStore/-/${AWS_STORE}/keys/check`,
+        )
+        .send({ keys: ['DB_PASSWORD', 'DB_PASSWORD_TYPO'] });
+
+      expect(awsKeys.status).toBe(200);
+      expect(awsKeys.body).toMatchObject({
+        keys: ['DB_PASSWORD', 'DB_USER'],
+        complete: true,
+      });
+      expect(infisicalKeys.status).toBe(200);
+      expect(infisicalKeys.body.keys).toEqual(
+        expect.arrayContaining(['DB_PASSWORD', 'DB_USER']),
+      );
+      expect(check.status).toBe(200);
+      expect(
+        check.body.results.map(
+          (r: { key: string; readable: boolean; suggestions: string[] }) => [
+            r.key,
+            r.readable,
+            r.suggestions[0],
+          ],
+        ),
+      ).toEqual([
+        ['DB_PASSWORD', true, undefined],
+        ['DB_PASSWORD_TYPO', false, 'DB_PASSWORD'],
+      ]);
+      expect(
+        JSON.stringify([awsKeys.body, infisicalKeys.body, check.body]),
+      ).not.toContain(PASSWORD);
+    });
+
     it('leaves the Secret as it was when the AWS store cannot serve a key yet (copied only in part)', async () => {
       await backend!.runCycle();
       await aws.deleteSecret('DB_PASSWORD');
