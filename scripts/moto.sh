@@ -82,7 +82,7 @@ install() {
     rm -rf "$venv"
     tmp="$(mktemp -d "$parent/.moto-install-tmp.XXXXXX")"
     trap 'rm -rf "$tmp"' EXIT
-    if python3 -m venv "$venv" >&2 && pip_install "$tmp"; then
+    if TMPDIR="$tmp" python3 -m venv "$venv" >&2 && pip_install "$tmp"; then
       echo "$pip_spec" >"$marker"
     else
       install_failed "$parent"
