@@ -68,4 +68,41 @@ describe('workspace layering', () => {
       expect(offending).toEqual([]);
     },
   );
+
+  // A path into another package's folder (its src/, its fixtures) is a
+  // dependency on its internals that no package.json shows.
+  it.each(pluginFolders().map(folder => [folder]))(
+    'plugins/%s should read no file of another package',
+    folder => {
+      const others = pluginFolders().filter(other => other !== folder);
+      // A relative path (`../../other/src`) or a package path into src/.
+      const reach = new RegExp(
+        `(\\.\\./(${others.join('|')})/)|(/backstage-plugin-[\\w-]+/src/)`,
+      );
+      const offending = sourceFiles(
+        resolve(REPO, 'plugins', folder, 'src'),
+      ).flatMap(file =>
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .map((line, index) => ({ line, index }))
+          .filter(({ line }) => reach.test(line))
+          .map(({ index }) => `${file.slice(REPO.length + 1)}:${index + 1}`),
+      );
+      expect(offending).toEqual([]);
+    },
+  );
 });
+
+function pluginFolders(): string[] {
+  return readdirSync(resolve(REPO, 'plugins'), { withFileTypes: true })
+    .filter(entry => entry.isDirectory())
+    .map(entry => entry.name);
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return /\.(ts|tsx|js|mjs|cjs)$/.test(entry.name) ? [path] : [];
+  });
+}

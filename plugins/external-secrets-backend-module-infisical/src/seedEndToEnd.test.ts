@@ -23,15 +23,10 @@ import {
 
 const tls = (name: string) =>
   readFileSync(resolve(simulatorTlsDir(), name), 'utf8');
+// This package's copies of the seed documents (as in the backend's
+// src/__fixtures__): no test reads another package's files.
 const seed = (name: string) =>
-  readFileSync(
-    resolve(
-      __dirname,
-      '../../external-secrets-common/src/validation/__fixtures__',
-      name,
-    ),
-    'utf8',
-  );
+  readFileSync(resolve(__dirname, '__fixtures__', name), 'utf8');
 
 /**
  * The seed documents as written (the ClusterSecretStore only re-pointed at the

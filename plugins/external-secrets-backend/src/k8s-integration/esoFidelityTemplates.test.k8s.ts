@@ -23,11 +23,9 @@ import {
 jest.setTimeout(120_000);
 
 const CANARY = 'canary-k8s-templates-7d21b4';
-// Made by openssl: external-secrets-node's __fixtures__/pkcs12/generate.sh.
-const PKCS12_FIXTURES = join(
-  __dirname,
-  '../../../external-secrets-node/src/template/__fixtures__/pkcs12',
-);
+// Made by openssl (external-secrets-node's __fixtures__/pkcs12/generate.sh);
+// this package's own copies, see __fixtures__/pkcs12/README.md.
+const PKCS12_FIXTURES = join(__dirname, '__fixtures__/pkcs12');
 
 describe('ESO fidelity templates (issue #17) against a real kube-apiserver', () => {
   let env: KubeTestEnv;

@@ -66,9 +66,7 @@ describe('external-secrets:create', () => {
     const path = 'kubernetes/externalsecret-my-secret.yaml';
     const written = readFileSync(join(workspace.path, path), 'utf8');
     const seed = readFileSync(
-      require.resolve(
-        '@external-secrets-backstage/backstage-plugin-external-secrets-common/src/validation/__fixtures__/seed-externalsecret.yaml',
-      ),
+      join(__dirname, '../__fixtures__/seed-externalsecret.yaml'),
       'utf8',
     );
     const reparsed = parseExternalSecret(written);
