@@ -95,6 +95,26 @@ export type RestartRecord = {
   by: 'on-change' | 'restart-now';
 };
 
+/**
+ * A restart on change the apiserver refused: retried at later cycles until
+ * one patch lands or the Secret's data changes again (a new change replaces
+ * it). Hashes, key NAMES and the error, never values.
+ */
+export type PendingRestartRecord = {
+  /** The Secret data-hash to restart for. */
+  hash: string;
+  previousHash: string;
+  changedKeys: string[];
+  /** Reloader's `match` / `ignore` on the Secret as written (its opt-in). */
+  secretAnnotations: Record<string, string>;
+  /** Patches tried so far (each audited). */
+  attempts: number;
+  lastAttemptAt: string;
+  /** The last refusal was a 403: retried less often (RBAC is fixed by a person). */
+  forbidden: boolean;
+  error: string;
+};
+
 /** A workload that reads the target Secret, and whether its pods run the current data. */
 export type ConsumerRecord = {
   kind: WorkloadKind;
@@ -110,6 +130,8 @@ export type ConsumerRecord = {
   /** The annotation that opted it into a restart on change. */
   restartOn?: RestartOptIn;
   lastRestart?: RestartRecord;
+  /** A restart on change that has not landed yet (never in the API answer). */
+  pendingRestart?: PendingRestartRecord;
 };
 
 /** What the rollout step found for the target Secret in its last cycle. */

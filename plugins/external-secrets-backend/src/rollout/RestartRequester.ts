@@ -122,7 +122,15 @@ export class RestartRequester {
     await statusStore.saveRollout(record, {
       ...record.rollout!,
       consumers: record.rollout!.consumers.map(c =>
-        c === consumer ? { ...c, verdict: 'restarting', lastRestart } : c,
+        c === consumer
+          ? {
+              ...c,
+              verdict: 'restarting',
+              lastRestart,
+              // the restart on change it replaces is no longer pending
+              pendingRestart: undefined,
+            }
+          : c,
       ),
     });
     return {

@@ -4,6 +4,7 @@ import {
   consumerVerdict,
   findConsumer,
   PodStart,
+  RELOADER_ANNOTATIONS,
   restartOptIn,
   SecretConsumer,
   WorkloadObject,
@@ -11,6 +12,7 @@ import {
 import {
   ConsumerRecord,
   ExternalSecretRecord,
+  PendingRestartRecord,
   RestartRecord,
   RolloutRecord,
   StatusStore,
@@ -18,6 +20,12 @@ import {
 import { selectorString } from '../kubernetes/workloadMapping';
 import { SyncOutcome } from '../reconciler/CycleContext';
 import { WorkItem } from '../reconciler/WorkItem';
+import {
+  describePending,
+  pendingAfterFailure,
+  RestartChange,
+  retryDue,
+} from './pendingRestart';
 import { restartWorkload } from './restartWorkload';
 import { WorkloadListings } from './WorkloadListings';
 
@@ -88,16 +96,18 @@ async function findRollout(
       outcome,
       workload,
       consumer,
+      before,
       mode,
       options,
-    ).catch(e => {
+    );
+    if (restart.pending) {
       errors.push(
-        `could not restart ${consumer.kind} ${item.namespace}/${
-          consumer.name
-        }: ${(e as Error).message}`,
+        describePending(
+          `${consumer.kind} ${item.namespace}/${consumer.name}`,
+          restart.pending,
+        ),
       );
-      return undefined;
-    });
+    }
     const pods = await podsOf(item, workload, consumer, options).catch(e => {
       errors.push((e as Error).message);
       return undefined;
@@ -108,8 +118,9 @@ async function findRollout(
         workload,
         outcome.record,
         pods,
-        restart?.lastRestart ?? before?.lastRestart,
-        restart?.optIn,
+        restart.lastRestart ?? before?.lastRestart,
+        restart.optIn,
+        restart.pending,
       ),
     );
   }
@@ -126,17 +137,26 @@ async function findRollout(
  * (never a failed, unchanged or first sync), never a paused Deployment or a
  * CronJob (its next run reads the new value), and at most once per change:
  * a pod template that already names this hash is left alone.
+ *
+ * A patch the apiserver refused stays pending (saved with the consumer) and
+ * is tried again at the next cycles, each attempt audited, until one lands or
+ * the data changes again; a 403 is retried every FORBIDDEN_RETRY_MS only.
  */
 async function restartOnChange(
   item: WorkItem,
   outcome: SyncOutcome,
   workload: WorkloadObject,
   consumer: SecretConsumer,
+  before: ConsumerRecord | undefined,
   mode: 'observe' | 'restart',
   options: RolloutStepOptions,
-): Promise<{ lastRestart?: RestartRecord; optIn?: string }> {
+): Promise<{
+  lastRestart?: RestartRecord;
+  optIn?: string;
+  pending?: PendingRestartRecord;
+}> {
   const secret = outcome.record.targetSecret;
-  const change = outcome.dataChanged;
+  const { change, carried } = restartChangeFor(outcome, before);
   const optIn = restartOptIn({
     workload,
     secretName: secret,
@@ -147,38 +167,79 @@ async function restartOnChange(
   if (
     !optIn ||
     !change ||
-    change.previousHash === undefined ||
     mode !== 'restart' ||
     item.inventory.config.mode !== 'reconcile' ||
-    outcome.record.state !== 'Synced' ||
     consumer.kind === 'CronJob' ||
     consumer.paused ||
+    (carried && before?.lastRestart?.hash === change.hash) ||
     alreadyRestartedFor(workload, secret, change.hash)
   ) {
     return { optIn };
   }
-  const lastRestart = await restartWorkload(
-    {
-      client: item.inventory.client,
-      namespace: item.namespace,
-      kind: consumer.kind,
-      workload: consumer.name,
-      secret: outcome.record.targetSecret,
-      externalSecret: item.name,
-      entityRef: item.entityRef,
-      dataHash: change.hash,
-      uses: consumer.uses,
-      by: 'on-change',
-      now: options.now,
-      change: {
-        previousHash: change.previousHash,
-        changedKeys: change.changedKeys,
+  if (
+    outcome.record.state !== 'Synced' ||
+    (carried && !retryDue(carried, options.now))
+  ) {
+    return { optIn, pending: carried };
+  }
+  const attempt = (carried?.attempts ?? 0) + 1;
+  try {
+    const lastRestart = await restartWorkload(
+      {
+        client: item.inventory.client,
+        namespace: item.namespace,
+        kind: consumer.kind,
+        workload: consumer.name,
+        secret,
+        externalSecret: item.name,
+        entityRef: item.entityRef,
+        dataHash: change.hash,
+        uses: consumer.uses,
+        by: 'on-change',
+        now: options.now,
+        change: {
+          previousHash: change.previousHash,
+          changedKeys: change.changedKeys,
+        },
+        optIn,
+        attempt,
       },
+      options.auditor,
+    );
+    return { lastRestart, optIn };
+  } catch (e) {
+    return {
       optIn,
-    },
-    options.auditor,
-  );
-  return { lastRestart, optIn };
+      pending: pendingAfterFailure(change, attempt, e as Error, options.now),
+    };
+  }
+}
+
+/**
+ * The change to restart for: this cycle's write that changed the data-hash,
+ * or else a restart still pending for the data the Secret holds now (a newer
+ * change replaces it).
+ */
+function restartChangeFor(
+  outcome: SyncOutcome,
+  before: ConsumerRecord | undefined,
+): { change?: RestartChange; carried?: PendingRestartRecord } {
+  const fresh = outcome.dataChanged;
+  if (fresh && fresh.previousHash !== undefined) {
+    return {
+      change: {
+        hash: fresh.hash,
+        previousHash: fresh.previousHash,
+        changedKeys: fresh.changedKeys,
+        secretAnnotations: reloaderSecretAnnotations(fresh.secretAnnotations),
+      },
+    };
+  }
+  const carried = before?.pendingRestart;
+  if (!fresh && carried && carried.hash === outcome.record.dataHash) {
+    return { change: carried, carried };
+  }
+  return {};
 }
 
 async function podsOf(
@@ -204,6 +265,7 @@ function toConsumerRecord(
   pods: PodStart[] | undefined,
   lastRestart: RestartRecord | undefined,
   optIn: string | undefined,
+  pendingRestart: PendingRestartRecord | undefined,
 ): ConsumerRecord {
   const restartedForChange =
     Boolean(record.dataHash) &&
@@ -234,7 +296,19 @@ function toConsumerRecord(
     paused: consumer.paused,
     ...(optIn && { restartOn: optIn as ConsumerRecord['restartOn'] }),
     ...(lastRestart && { lastRestart }),
+    ...(pendingRestart && { pendingRestart }),
   };
+}
+
+/** Reloader's match / ignore on the Secret: all a retry needs of its annotations. */
+function reloaderSecretAnnotations(
+  annotations: Record<string, string>,
+): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const key of [RELOADER_ANNOTATIONS.match, RELOADER_ANNOTATIONS.ignore]) {
+    if (annotations[key] !== undefined) kept[key] = annotations[key];
+  }
+  return kept;
 }
 
 function annotationsOf(raw: unknown): Record<string, string> {

@@ -24,6 +24,8 @@ export type RestartRequest = {
   change?: { previousHash?: string; changedKeys: string[] };
   /** The annotation that opted the workload in (on-change). */
   optIn?: string;
+  /** 1 for the first patch for this change, 2.. for retries (on-change). */
+  attempt?: number;
 };
 
 /**
@@ -53,6 +55,7 @@ export async function restartWorkload(
         changedKeys: request.change.changedKeys,
       }),
       ...(request.optIn && { optIn: request.optIn }),
+      ...(request.attempt && { attempt: request.attempt }),
     },
   });
   try {

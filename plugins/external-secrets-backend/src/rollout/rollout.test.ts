@@ -266,6 +266,108 @@ describe('rollout: consumers of a synced Secret (simulated cluster)', () => {
     expect(JSON.stringify(audited)).not.toMatch(/v2|v1"|CANARY/);
   });
 
+  describe('a restart patch the apiserver refused', () => {
+    const optedIn = () =>
+      deployment('web', ENV_READER, {
+        annotations: { 'reloader.stakater.com/auto': 'true' },
+      });
+    const restartAudits = (b: ReconcilerTestBackend) =>
+      b.auditor.createEvent.mock.calls
+        .map(([e]: any[], i: number) => ({
+          meta: e.meta,
+          eventId: e.eventId,
+          handle: b.auditor.createEvent.mock.results[i].value,
+        }))
+        .filter((e: any) => e.eventId === 'workload-restart');
+
+    it.each([409, 500])(
+      'is retried at the next cycle and lands once (HTTP %i)',
+      async httpStatus => {
+        sim.seed(store('v1'), externalSecret(), optedIn());
+        sim.seed(pod('web', 'web-1', LONG_AGO));
+        const b = await start({ rollout: 'restart' });
+        await b.runCycle();
+        sim.injectFault({
+          verb: 'patch',
+          resource: 'deployments',
+          status: httpStatus,
+          times: 1,
+        });
+        sim.seed(store('v2'));
+        await b.runCycle(); // the change: the patch is refused
+        expect(patches()).toHaveLength(1);
+        expect(template('web')[LAST_RELOADED]).toBeUndefined();
+        let es = await status(b);
+        expect(es.rollout.consumers[0]).toMatchObject({
+          name: 'web',
+          verdict: 'restart-needed',
+        });
+        expect(es.rollout.error).toContain(`HTTP ${httpStatus}`);
+        expect(es.rollout.error).toContain('retried at the next cycle');
+        await b.runCycle(); // nothing changed: the restart is retried
+        expect(patches()).toHaveLength(2);
+        expect(JSON.parse(template('web')[LAST_RELOADED])).toMatchObject({
+          name: 'db',
+        });
+        await b.runCycle();
+        await b.runCycle();
+        expect(patches()).toHaveLength(2);
+        es = await status(b);
+        expect(es.rollout.error).toBeUndefined();
+        expect(es.rollout.consumers[0]).toMatchObject({
+          verdict: 'restarting',
+          lastRestart: { by: 'on-change' },
+        });
+        const audits = restartAudits(b);
+        expect(audits.map((a: any) => a.meta.attempt)).toEqual([1, 2]);
+        expect(audits[0].meta.changedKeys).toEqual(['password']);
+        expect(audits[1].meta.changedKeys).toEqual(['password']);
+        expect((await audits[0].handle).fail).toHaveBeenCalled();
+        expect((await audits[1].handle).success).toHaveBeenCalled();
+      },
+    );
+
+    it('is superseded by the next change: one patch, for the new data', async () => {
+      sim.seed(store('v1'), externalSecret(), optedIn());
+      sim.seed(pod('web', 'web-1', LONG_AGO));
+      const b = await start({ rollout: 'restart' });
+      await b.runCycle();
+      sim.injectFault({
+        verb: 'patch',
+        resource: 'deployments',
+        status: 500,
+        times: 1,
+      });
+      sim.seed(store('v2'));
+      await b.runCycle(); // refused
+      sim.seed(store('v3'));
+      await b.runCycle(); // the new change is the one restarted for
+      await b.runCycle();
+      expect(patches()).toHaveLength(2);
+      const hash = (
+        sim.get({ kind: 'Secret', namespace: NS, name: 'db' }) as any
+      ).metadata.annotations['reconcile.external-secrets.io/data-hash'];
+      expect(JSON.parse(template('web')[LAST_RELOADED]).hash).toBe(hash);
+    });
+
+    it('403: names the missing RBAC verb and is not retried at every cycle', async () => {
+      sim.seed(store('v1'), externalSecret(), optedIn());
+      sim.seed(pod('web', 'web-1', LONG_AGO));
+      const b = await start({ rollout: 'restart' });
+      await b.runCycle();
+      sim.injectFault({ verb: 'patch', resource: 'deployments', status: 403 });
+      sim.seed(store('v2'));
+      await b.runCycle();
+      await b.runCycle();
+      await b.runCycle();
+      expect(patches()).toHaveLength(1);
+      const es = await status(b);
+      expect(es.rollout.error).toContain('"patch" on "deployments"');
+      expect(es.rollout.error).toContain('retried every 10 minutes');
+      expect(es.rollout.consumers[0].verdict).toBe('restart-needed');
+    });
+  });
+
   it('restart: at most once per change across a backend restart (the change is read from the Secret in the cluster)', async () => {
     sim.seed(
       store('v1'),

@@ -1,0 +1,59 @@
+import { ClusterError } from '../kubernetes/ClusterError';
+import { PendingRestartRecord } from '../database/StatusStore';
+
+/**
+ * How long a restart refused with 403 waits before its next try. A missing
+ * RBAC grant is fixed by a person, not by the next cycle: retrying every cycle
+ * would only add a forbidden request and a failed audit event per cycle, while
+ * retrying at all lets the restart land on its own once `patch` is granted.
+ */
+export const FORBIDDEN_RETRY_MS = 10 * 60_000;
+
+/** The change a restart is for: hashes, key NAMES, Reloader's match/ignore on the Secret. */
+export type RestartChange = Pick<
+  PendingRestartRecord,
+  'hash' | 'previousHash' | 'changedKeys' | 'secretAnnotations'
+>;
+
+/**
+ * The pending restart after a refused patch: counts the attempt and keeps the
+ * refusal (conflicts and server errors are retried at the next cycle, a 403
+ * every {@link FORBIDDEN_RETRY_MS}).
+ */
+export function pendingAfterFailure(
+  change: RestartChange,
+  attempt: number,
+  error: Error,
+  now: Date,
+): PendingRestartRecord {
+  return {
+    hash: change.hash,
+    previousHash: change.previousHash,
+    changedKeys: change.changedKeys,
+    secretAnnotations: change.secretAnnotations,
+    attempts: attempt,
+    lastAttemptAt: now.toISOString(),
+    forbidden: error instanceof ClusterError && error.errorType === 'FORBIDDEN',
+    error: error.message,
+  };
+}
+
+/** Whether a pending restart is tried again in this cycle. */
+export function retryDue(pending: PendingRestartRecord, now: Date): boolean {
+  if (!pending.forbidden) return true;
+  const last = Date.parse(pending.lastAttemptAt);
+  return Number.isNaN(last) || now.getTime() - last >= FORBIDDEN_RETRY_MS;
+}
+
+/** The pending restart in the rollout's error: the refusal and when it is retried. */
+export function describePending(
+  workload: string,
+  pending: PendingRestartRecord,
+): string {
+  const retry = pending.forbidden
+    ? `retried every ${
+        FORBIDDEN_RETRY_MS / 60_000
+      } minutes until the grant is in place`
+    : 'retried at the next cycle until it lands or the data changes again';
+  return `could not restart ${workload} (attempt ${pending.attempts}): ${pending.error}; ${retry}`;
+}
