@@ -15,6 +15,7 @@ import {
   IntegrationBackend,
   startIntegrationBackend,
 } from '../__testUtils__/startIntegrationBackend';
+import { universalAuthProvider } from '../__testUtils__/infisicalProvider';
 
 jest.setTimeout(60_000);
 
@@ -48,28 +49,16 @@ function entity(team: string): Entity {
 
 /** Universal-auth credentials without a namespace: each namespace's own. */
 function clusterSecretStore(hostAPI: string): StoredObject {
-  const ref = (key: string) => ({ name: 'infisical-credentials', key });
   return {
     apiVersion: 'external-secrets.io/v1',
     kind: 'ClusterSecretStore',
     metadata: { name: STORE },
     spec: {
-      provider: {
-        infisical: {
-          hostAPI,
-          auth: {
-            universalAuthCredentials: {
-              clientId: ref('clientId'),
-              clientSecret: ref('clientSecret'),
-            },
-          },
-          secretsScope: {
-            projectSlug: PROJECT,
-            environmentSlug: 'prod',
-            secretsPath: '/',
-          },
-        },
-      },
+      provider: universalAuthProvider({
+        hostAPI,
+        credentials: 'infisical-credentials',
+        project: PROJECT,
+      }),
     },
   };
 }
@@ -149,17 +138,6 @@ describe('hole 1: credentials of a ClusterSecretStore are never shared across na
     backend = await startIntegrationBackend({
       sim: kubernetes,
       entities: [entity(TEAM_A.ns), entity(TEAM_B.ns)],
-      config: {
-        clusters: [
-          {
-            name: 'test',
-            url: kubernetes.url,
-            serviceAccountToken: kubernetes.token,
-            mode: 'reconcile',
-            esoFree: true,
-          },
-        ],
-      },
       extraFeatures: [infisicalModule],
     });
     await backend.runCycle();

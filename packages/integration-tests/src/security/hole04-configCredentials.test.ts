@@ -15,6 +15,7 @@ import {
   IntegrationBackend,
   startIntegrationBackend,
 } from '../__testUtils__/startIntegrationBackend';
+import { universalAuthProvider } from '../__testUtils__/infisicalProvider';
 
 jest.setTimeout(60_000);
 
@@ -42,25 +43,12 @@ const TEAM_B: Entity = {
   spec: { type: 'service', owner: 'team-b', lifecycle: 'production' },
 };
 
-function provider(hostAPI: string) {
-  const ref = (key: string) => ({ name: ADMIN_CREDENTIALS, key });
-  return {
-    infisical: {
-      hostAPI,
-      auth: {
-        universalAuthCredentials: {
-          clientId: ref('clientId'),
-          clientSecret: ref('clientSecret'),
-        },
-      },
-      secretsScope: {
-        projectSlug: PROJECT,
-        environmentSlug: 'prod',
-        secretsPath: '/',
-      },
-    },
-  };
-}
+const provider = (hostAPI: string) =>
+  universalAuthProvider({
+    hostAPI,
+    credentials: ADMIN_CREDENTIALS,
+    project: PROJECT,
+  });
 
 function externalSecret(
   name: string,
@@ -123,15 +111,6 @@ describe("hole 4: a namespaced SecretStore cannot borrow the admin's app-config 
       sim: kubernetes,
       entities: [TEAM_B],
       config: {
-        clusters: [
-          {
-            name: 'test',
-            url: kubernetes.url,
-            serviceAccountToken: kubernetes.token,
-            mode: 'reconcile',
-            esoFree: true,
-          },
-        ],
         // The host is allowed, so only the credential rule can refuse the store.
         security: { namespacedStoreHosts: ['*'] },
         // The admin's own store, which may use the admin's credentials.
