@@ -314,6 +314,33 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('should move lastAttemptAt of exactly the rows named, however many, and the status version with it', async () => {
+      const named = Array.from({ length: 1203 }, (_, i) =>
+        record({ name: `observed-${i}`, mode: 'observe' }),
+      );
+      await store.saveSyncResults(
+        [...named, record({ name: 'untouched' })].map(r => ({
+          record: r,
+          events: [],
+        })),
+        50,
+      );
+      const before = await store.entityStatusVersion(CHECKOUT);
+      const at = new Date('2026-11-23T10:05:00.000Z');
+
+      await store.markAttempted(named, at);
+
+      const all = await store.listAll();
+      const moved = all.filter(
+        r => r.lastAttemptAt?.getTime() === at.getTime(),
+      );
+      expect(moved).toHaveLength(1203);
+      expect(all.find(r => r.name === 'untouched')?.lastAttemptAt).toEqual(
+        new Date('2026-11-23T10:00:00.000Z'),
+      );
+      expect(await store.entityStatusVersion(CHECKOUT)).not.toBe(before);
+    });
+
     it('should delete an ExternalSecret with its keys, claims and events', async () => {
       await store.saveExternalSecret(record(), [CHECKOUT, PLATFORM]);
       await store.addEvent(event('created'));

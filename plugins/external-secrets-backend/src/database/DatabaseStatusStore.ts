@@ -145,6 +145,10 @@ export class DatabaseStatusStore implements StatusStore {
     return this.externalSecrets.requestSync(ids, at);
   }
 
+  markAttempted(ids: ExternalSecretId[], at: Date): Promise<void> {
+    return this.externalSecrets.markAttempted(ids, at);
+  }
+
   hasPendingSyncRequest(cluster: string): Promise<boolean> {
     return this.externalSecrets.hasPendingSyncRequest(cluster);
   }

@@ -35,6 +35,12 @@ const ALL_STATES: ExternalSecretState[] = [
 ];
 
 /**
+ * Rows per markAttempted statement: 3 parameters each stays far below
+ * SQLite's and PostgreSQL's limits on bound parameters.
+ */
+const ATTEMPTED_BATCH = 500;
+
+/**
  * The ExternalSecret tables: one status row per ExternalSecret
  * (`es_external_secrets`), its key rows (`es_keys`) and the entities that
  * claim it (`es_entity_claims`).
@@ -54,6 +60,7 @@ export class ExternalSecretTables
       | 'saveClaims'
       | 'listClaims'
       | 'requestSync'
+      | 'markAttempted'
       | 'hasPendingSyncRequest'
       | 'saveRollout'
       | 'overview'
@@ -222,6 +229,18 @@ export class ExternalSecretTables
       await this.db('es_external_secrets')
         .where(idFilter(id))
         .update({ sync_requested_at: at.toISOString() });
+    }
+  }
+
+  async markAttempted(ids: ExternalSecretId[], at: Date): Promise<void> {
+    const updatedAt = new Date().toISOString();
+    for (let i = 0; i < ids.length; i += ATTEMPTED_BATCH) {
+      const batch = ids.slice(i, i + ATTEMPTED_BATCH);
+      await this.db('es_external_secrets')
+        .where(query => {
+          for (const id of batch) query.orWhere(idFilter(id));
+        })
+        .update({ last_attempt_at: at.toISOString(), updated_at: updatedAt });
     }
   }
 

@@ -261,6 +261,13 @@ export interface StatusStore {
 
   /** Marks ExternalSecrets for an immediate sync (sync-now of declared manifests). */
   requestSync(ids: ExternalSecretId[], at: Date): Promise<void>;
+  /**
+   * Moves `lastAttemptAt` of rows a cycle attempted without a change to save
+   * (observe mode looks at every ExternalSecret every cycle), and their
+   * update time so the status ETag changes: one statement per
+   * ATTEMPTED_BATCH rows, instead of a row save each.
+   */
+  markAttempted(ids: ExternalSecretId[], at: Date): Promise<void>;
   /** Whether a sync was requested in the cluster and not attempted since. */
   hasPendingSyncRequest(cluster: string): Promise<boolean>;
   /**

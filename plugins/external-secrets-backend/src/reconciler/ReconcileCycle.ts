@@ -11,7 +11,11 @@ import { loadBindings } from '../catalog/CatalogSource';
 import { ManifestReader } from '../catalog/ManifestReader';
 import { ManifestSource } from '../catalog/ManifestSource';
 import { ExternalSecretsConfig } from '../config/readExternalSecretsConfig';
-import { ExternalSecretRecord, StatusStore } from '../database/StatusStore';
+import {
+  ExternalSecretId,
+  ExternalSecretRecord,
+  StatusStore,
+} from '../database/StatusStore';
 import { ClusterInventory } from './ClusterInventory';
 import { collectWorkItems, loadInventories } from './cycleWorkItems';
 import { CycleScope } from './CycleScope';
@@ -181,6 +185,8 @@ export class ReconcileCycle {
       options.statusStore,
       options.config.eventsPerExternalSecret,
     );
+    // Observed with nothing to save but when: one statement after the items.
+    const attempted: ExternalSecretId[] = [];
     try {
       await Promise.all(
         items.map(item =>
@@ -221,6 +227,8 @@ export class ReconcileCycle {
               });
               if (outcome.changed) {
                 item.claimants.forEach(ref => changedEntities.add(ref));
+              } else if (outcome.record.mode === 'observe') {
+                attempted.push(outcome.record);
               }
               await runRolloutStep(item, outcome, ctx.previous(item), {
                 statusStore: options.statusStore,
@@ -238,6 +246,7 @@ export class ReconcileCycle {
           ),
         ),
       );
+      await options.statusStore.markAttempted(attempted, now);
     } finally {
       await clients.closeAll();
     }

@@ -1,4 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import {
   KubernetesSimulator,
@@ -130,6 +131,91 @@ describe('observe mode: ESO status as ESO means it', () => {
     expect(await observe()).toMatchObject({
       state: 'Synced',
       reason: 'SecretSynced',
+    });
+  });
+
+  describe('last attempt (issue #19 item 6: it moves on every attempt)', () => {
+    const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+    let clock = 0;
+    beforeEach(() => {
+      clock = Math.floor(Date.now() / 1000) * 1000;
+      // Only Date: the backend's timers, sockets and database run as usual.
+      jest.useFakeTimers({
+        now: clock,
+        doNotFake: [
+          'hrtime',
+          'nextTick',
+          'performance',
+          'queueMicrotask',
+          'requestAnimationFrame',
+          'cancelAnimationFrame',
+          'requestIdleCallback',
+          'cancelIdleCallback',
+          'setImmediate',
+          'clearImmediate',
+          'setInterval',
+          'clearInterval',
+          'setTimeout',
+          'clearTimeout',
+        ],
+      });
+    });
+    afterEach(() => jest.useRealTimers());
+
+    it('should move lastAttemptAt on every observation, with one statement per cycle rather than a row save per ExternalSecret', async () => {
+      const other = observed(ago(60_000));
+      other.metadata.name = 'cache';
+      other.spec.target.name = 'cache';
+      sim.seed(observed(ago(60_000)), other, SECRET, {
+        ...SECRET,
+        metadata: { name: 'cache', namespace: NS },
+      });
+      const knex = await databases.init('SQLITE_3');
+      backend = await startReconcilerTestBackend({
+        sim,
+        entities: [CHECKOUT],
+        cluster: { mode: 'observe', esoFree: false },
+        knex,
+      });
+      const status = () =>
+        request(backend!.server).get(
+          '/api/external-secrets/entities/component/default/checkout/status',
+        );
+      await backend.runCycle();
+      const first = await status();
+      expect(
+        first.body.externalSecrets.map((e: any) => e.lastAttemptAt),
+      ).toEqual([new Date(clock).toISOString(), new Date(clock).toISOString()]);
+
+      // A minute later ESO's status is the same: nothing to save but when we looked.
+      clock += 60_000;
+      jest.setSystemTime(clock);
+      const writes: string[] = [];
+      const onQuery = (q: { sql: string }) => {
+        if (
+          /^(update|insert into|delete from) .es_external_secrets/i.test(q.sql)
+        )
+          writes.push(q.sql);
+      };
+      knex.on('query', onQuery);
+      await backend.runCycle();
+      knex.off('query', onQuery);
+
+      const second = await status().set('If-None-Match', first.headers.etag);
+      expect(second.status).toBe(200);
+      expect(second.body.externalSecrets).toEqual([
+        expect.objectContaining({
+          name: 'cache',
+          state: 'Synced',
+          lastAttemptAt: new Date(clock).toISOString(),
+        }),
+        expect.objectContaining({
+          name: 'db',
+          state: 'Synced',
+          lastAttemptAt: new Date(clock).toISOString(),
+        }),
+      ]);
+      expect(writes).toHaveLength(1);
     });
   });
 });

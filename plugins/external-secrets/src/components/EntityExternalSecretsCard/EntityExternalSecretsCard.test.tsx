@@ -6,6 +6,7 @@ import {
 } from '../../__fixtures__/entities';
 import {
   failingExternalSecret,
+  minutesFromNow,
   statusResponse,
   syncedExternalSecret,
   twoStoreExternalSecret,
@@ -259,6 +260,34 @@ describe('EntityExternalSecretsCard', () => {
     expect(
       screen.getByRole('status', { name: 'Key summary' }),
     ).toHaveTextContent('2 ExternalSecrets, 5 keys, 2 failing');
+  });
+
+  it('should show when an observed ExternalSecret was last checked, apart from when ESO last synced it', async () => {
+    // Observe mode: ESO syncs, the cycle looks at ESO's status every time;
+    // "Last sync" is ESO's refreshTime, "Last checked" when we last looked.
+    const observed = {
+      ...syncedExternalSecret(),
+      mode: 'observe' as const,
+      lastSyncAt: minutesFromNow(-40),
+      lastAttemptAt: minutesFromNow(-1),
+    };
+    const api = mockExternalSecretsApi({
+      getEntityStatus: jest.fn(async () => statusResponse(observed)),
+    });
+
+    await renderForEntity(<EntityExternalSecretsCard />, {
+      entity: annotatedEntity,
+      api,
+    });
+
+    const card = within(
+      await screen.findByRole('region', {
+        name: 'ExternalSecret orders/orders-db',
+      }),
+    );
+    expect(card.getByText('Last checked')).toBeInTheDocument();
+    expect(card.getByText('1 minute ago')).toBeInTheDocument();
+    expect(card.getByText('40 minutes ago')).toBeInTheDocument();
   });
 
   it("should show the location as text when the Kubernetes plugin does not know the cluster (the demo's simulated one)", async () => {

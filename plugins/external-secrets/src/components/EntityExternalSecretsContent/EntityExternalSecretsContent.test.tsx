@@ -6,6 +6,7 @@ import {
   CANARY,
   eventsResponse,
   failingExternalSecret,
+  minutesFromNow,
   statusResponse,
   syncedExternalSecret,
 } from '../../__fixtures__/status';
@@ -97,6 +98,28 @@ describe('EntityExternalSecretsContent', () => {
     expect(failing.getByText(/Last sync/)).toBeInTheDocument();
     expect(failing.getByText('2 hours ago')).toBeInTheDocument();
     expect(failing.getByText('2 minutes ago')).toBeInTheDocument();
+  });
+
+  it('should show when an observed ExternalSecret was last checked', async () => {
+    const api = loadedApi();
+    api.getEntityStatus.mockImplementation(async () =>
+      statusResponse({
+        ...syncedExternalSecret(),
+        mode: 'observe',
+        lastAttemptAt: minutesFromNow(-1),
+      }),
+    );
+    await renderForEntity(<EntityExternalSecretsContent />, {
+      entity: annotatedEntity,
+      api,
+    });
+
+    const times = within(
+      await screen.findByRole('list', { name: 'Sync times' }),
+    );
+    expect(times.getByText(/Last checked/)).toBeInTheDocument();
+    expect(times.getByText('1 minute ago')).toBeInTheDocument();
+    expect(times.queryByText(/Last attempt/)).not.toBeInTheDocument();
   });
 
   it('should reload status and events after "Sync now" and keep the result visible', async () => {

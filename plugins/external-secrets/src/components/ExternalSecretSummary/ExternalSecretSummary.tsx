@@ -69,9 +69,19 @@ export function ExternalSecretSummary(props: {
           <RelativeTime value={es.lastSyncAt} />
         </dd>
         {/* A failing one keeps trying: when it last did. */}
-        {es.lastAttemptAt && es.state !== 'Synced' && (
+        {es.lastAttemptAt && es.state !== 'Synced' && es.mode !== 'observe' && (
           <>
             <dt>Last attempt</dt>
+            <dd>
+              <RelativeTime value={es.lastAttemptAt} />
+            </dd>
+          </>
+        )}
+        {/* Observe mode: ESO syncs ("Last sync" is its refreshTime); every
+            cycle reads ESO's status, and this is when it last did. */}
+        {es.lastAttemptAt && es.mode === 'observe' && (
+          <>
+            <dt>Last checked</dt>
             <dd>
               <RelativeTime value={es.lastAttemptAt} />
             </dd>

@@ -6,7 +6,8 @@ import { ExternalSecretStateBadge } from '../StateBadge';
 
 /**
  * Per ExternalSecret: its state, when it last synced, when it was last
- * attempted (a failing one keeps trying) and when it refreshes next.
+ * attempted (a failing one keeps trying; in observe mode, when ESO's status
+ * was last checked) and when it refreshes next.
  */
 export function SyncTimesList(props: {
   externalSecrets: ExternalSecretStatusDto[];
@@ -31,7 +32,8 @@ export function SyncTimesList(props: {
             Last sync: <RelativeTime value={es.lastSyncAt} />
           </Typography>
           <Typography variant="body2" component="span">
-            Last attempt:{' '}
+            {/* Observe mode: when ESO's status was last read. */}
+            {es.mode === 'observe' ? 'Last checked' : 'Last attempt'}:{' '}
             <RelativeTime value={es.lastAttemptAt} fallback="none yet" />
           </Typography>
           <Typography variant="body2" component="span">
