@@ -1,4 +1,3 @@
-import { Entity } from '@backstage/catalog-model';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import {
@@ -9,6 +8,12 @@ import {
   ReconcilerTestBackend,
   startReconcilerTestBackend,
 } from '../__testUtils__/startReconcilerTestBackend';
+import {
+  CHECKOUT,
+  checkoutExternalSecret,
+  fakeStore,
+  NS,
+} from '../__testUtils__/checkoutFixtures';
 
 jest.setTimeout(60_000);
 
@@ -18,44 +23,8 @@ jest.setTimeout(60_000);
  * pkg/controllers/secretstore/client_manager.go), issue #17 items 4 and 8.
  */
 
-const NS = 'payments';
-const CHECKOUT: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'checkout',
-    namespace: 'default',
-    annotations: { 'backstage.io/kubernetes-id': 'checkout' },
-  },
-  spec: { type: 'service', owner: 'team-payments', lifecycle: 'production' },
-};
-const STORE = {
-  apiVersion: 'external-secrets.io/v1',
-  kind: 'ClusterSecretStore',
-  metadata: { name: 'fake-store' },
-  spec: {
-    provider: { fake: { data: [{ key: 'DB_PASSWORD', value: 'pw' }] } },
-  },
-};
-
-function externalSecret(name: string, spec: Record<string, unknown> = {}) {
-  return {
-    apiVersion: 'external-secrets.io/v1',
-    kind: 'ExternalSecret',
-    metadata: {
-      name,
-      namespace: NS,
-      labels: { 'backstage.io/kubernetes-id': 'checkout' },
-    },
-    spec: {
-      refreshInterval: '1h',
-      secretStoreRef: { kind: 'ClusterSecretStore', name: 'fake-store' },
-      target: { name },
-      data: [{ secretKey: 'password', remoteRef: { key: 'DB_PASSWORD' } }],
-      ...spec,
-    },
-  };
-}
+const STORE = fakeStore();
+const externalSecret = checkoutExternalSecret;
 
 describe('ExternalSecret lifecycle', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
@@ -95,6 +64,24 @@ describe('ExternalSecret lifecycle', () => {
       ?.conditions?.[0];
   const decoded = (name: string, key: string) =>
     Buffer.from(secret(name).data[key], 'base64').toString();
+  /** Secret `shared` with a key of its own; fake-store serves `remote`. */
+  const seedSharedSecret = (remote: Record<string, string>) => {
+    sim.seed(
+      fakeStore(Object.entries(remote).map(([key, value]) => ({ key, value }))),
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'shared', namespace: NS },
+        data: { other: Buffer.from('kept').toString('base64') },
+      },
+    );
+  };
+  /** A creationPolicy Merge ExternalSecret writing `password` into `shared`. */
+  const merging = (name: string, remote: string) =>
+    externalSecret(name, {
+      target: { name: 'shared', creationPolicy: 'Merge' },
+      data: [{ secretKey: 'password', remoteRef: { key: remote } }],
+    });
 
   describe('renaming target.name (ESO: deleteOrphanedSecrets)', () => {
     it('should delete the Secret it owned under the old name', async () => {
@@ -209,30 +196,7 @@ describe('ExternalSecret lifecycle', () => {
   // the shared Secret every cycle: the one created first keeps the key.
   describe('two Merge ExternalSecrets writing the same key', () => {
     it("should keep the first one's value and report the conflict on both", async () => {
-      sim.seed({
-        ...STORE,
-        spec: {
-          provider: {
-            fake: {
-              data: [
-                { key: 'A_PASSWORD', value: 'from-a' },
-                { key: 'B_PASSWORD', value: 'from-b' },
-              ],
-            },
-          },
-        },
-      });
-      sim.seed({
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: 'shared', namespace: NS },
-        data: { other: Buffer.from('kept').toString('base64') },
-      });
-      const merging = (name: string, remote: string) =>
-        externalSecret(name, {
-          target: { name: 'shared', creationPolicy: 'Merge' },
-          data: [{ secretKey: 'password', remoteRef: { key: remote } }],
-        });
+      seedSharedSecret({ A_PASSWORD: 'from-a', B_PASSWORD: 'from-b' });
       sim.seed(merging('a-first', 'A_PASSWORD'));
       sim.seed(merging('b-second', 'B_PASSWORD'));
       const b = await start();
@@ -265,30 +229,10 @@ describe('ExternalSecret lifecycle', () => {
   // newer wrote first and the older overwrote it: the key flipped once.
   describe('two new Merge ExternalSecrets of one Secret in one cycle', () => {
     it('should write the shared key once, as the one created first', async () => {
-      sim.seed({
-        ...STORE,
-        spec: {
-          provider: {
-            fake: {
-              data: [
-                { key: 'OLD_PASSWORD', value: 'from-older' },
-                { key: 'NEW_PASSWORD', value: 'from-newer' },
-              ],
-            },
-          },
-        },
+      seedSharedSecret({
+        OLD_PASSWORD: 'from-older',
+        NEW_PASSWORD: 'from-newer',
       });
-      sim.seed({
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: 'shared', namespace: NS },
-        data: { other: Buffer.from('kept').toString('base64') },
-      });
-      const merging = (name: string, remote: string) =>
-        externalSecret(name, {
-          target: { name: 'shared', creationPolicy: 'Merge' },
-          data: [{ secretKey: 'password', remoteRef: { key: remote } }],
-        });
       sim.seed(merging('z-older', 'OLD_PASSWORD'));
       // creationTimestamp has whole seconds: make the newer one really newer.
       await new Promise(r => setTimeout(r, 1100));

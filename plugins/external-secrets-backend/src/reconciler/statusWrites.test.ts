@@ -1,4 +1,3 @@
-import { Entity } from '@backstage/catalog-model';
 import {
   KubernetesSimulator,
   startKubernetesSimulator,
@@ -7,6 +6,12 @@ import {
   ReconcilerTestBackend,
   startReconcilerTestBackend,
 } from '../__testUtils__/startReconcilerTestBackend';
+import {
+  CHECKOUT,
+  checkoutExternalSecret,
+  fakeStore,
+  NS,
+} from '../__testUtils__/checkoutFixtures';
 
 jest.setTimeout(60_000);
 
@@ -18,44 +23,9 @@ jest.setTimeout(60_000);
  * SetExternalSecretCondition keeps lastTransitionTime while the status stays).
  */
 
-const NS = 'payments';
-const CHECKOUT: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'checkout',
-    namespace: 'default',
-    annotations: { 'backstage.io/kubernetes-id': 'checkout' },
-  },
-  spec: { type: 'service', owner: 'team-payments', lifecycle: 'production' },
-};
-const STORE = {
-  apiVersion: 'external-secrets.io/v1',
-  kind: 'ClusterSecretStore',
-  metadata: { name: 'fake-store' },
-  spec: {
-    provider: { fake: { data: [{ key: 'DB_PASSWORD', value: 'pw' }] } },
-  },
-};
-
-function externalSecret(spec: Record<string, unknown> = {}) {
-  return {
-    apiVersion: 'external-secrets.io/v1',
-    kind: 'ExternalSecret',
-    metadata: {
-      name: 'db',
-      namespace: NS,
-      labels: { 'backstage.io/kubernetes-id': 'checkout' },
-    },
-    spec: {
-      refreshInterval: '1h',
-      secretStoreRef: { kind: 'ClusterSecretStore', name: 'fake-store' },
-      target: { name: 'db' },
-      data: [{ secretKey: 'password', remoteRef: { key: 'DB_PASSWORD' } }],
-      ...spec,
-    },
-  };
-}
+const STORE = fakeStore();
+const externalSecret = (spec: Record<string, unknown> = {}) =>
+  checkoutExternalSecret('db', spec);
 
 const WHOLE_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 

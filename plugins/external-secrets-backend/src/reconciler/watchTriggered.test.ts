@@ -1,4 +1,3 @@
-import { Entity } from '@backstage/catalog-model';
 import {
   KubernetesSimulator,
   SimulatorRequest,
@@ -8,6 +7,12 @@ import {
   ReconcilerTestBackend,
   startReconcilerTestBackend,
 } from '../__testUtils__/startReconcilerTestBackend';
+import {
+  CHECKOUT,
+  checkoutExternalSecret,
+  fakeStore,
+  NS,
+} from '../__testUtils__/checkoutFixtures';
 
 jest.setTimeout(60_000);
 
@@ -20,43 +25,8 @@ jest.setTimeout(60_000);
  * cause no further cycle.
  */
 
-const NS = 'payments';
-const CHECKOUT: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'checkout',
-    namespace: 'default',
-    annotations: { 'backstage.io/kubernetes-id': 'checkout' },
-  },
-  spec: { type: 'service', owner: 'team-payments', lifecycle: 'production' },
-};
-const STORE = {
-  apiVersion: 'external-secrets.io/v1',
-  kind: 'ClusterSecretStore',
-  metadata: { name: 'fake-store' },
-  spec: {
-    provider: { fake: { data: [{ key: 'DB_PASSWORD', value: 'pw-1' }] } },
-  },
-};
-
-function externalSecret(name: string) {
-  return {
-    apiVersion: 'external-secrets.io/v1',
-    kind: 'ExternalSecret',
-    metadata: {
-      name,
-      namespace: NS,
-      labels: { 'backstage.io/kubernetes-id': 'checkout' },
-    },
-    spec: {
-      refreshInterval: '1h',
-      secretStoreRef: { kind: 'ClusterSecretStore', name: 'fake-store' },
-      target: { name },
-      data: [{ secretKey: 'password', remoteRef: { key: 'DB_PASSWORD' } }],
-    },
-  };
-}
+const STORE = fakeStore([{ key: 'DB_PASSWORD', value: 'pw-1' }]);
+const externalSecret = (name: string) => checkoutExternalSecret(name);
 
 const isWrite = (r: SimulatorRequest) =>
   ['create', 'update', 'patch', 'delete'].includes(r.verb ?? '') &&
