@@ -19,9 +19,9 @@ const ShiftedDate = new Proxy(RealDate, {
       return Reflect.construct(target, [shiftedNow()], newTarget);
     return Reflect.construct(target, args, newTarget);
   },
-  apply(target) {
+  apply(Target) {
     // `Date()` called as a function answers a string of the current time.
-    return new target(shiftedNow()).toString();
+    return new Target(shiftedNow()).toString();
   },
   get(target, property, receiver) {
     if (property === 'now') return shiftedNow;

@@ -58,6 +58,8 @@ type Options = {
   out: string;
 };
 
+// The bench runs from its sources (never built), so __dirname is bench/src.
+// eslint-disable-next-line no-restricted-syntax
 const REPO_ROOT = resolve(__dirname, '..', '..');
 const CHANGED_SCOPE = 3;
 const CHANGED_KEY = 7;
@@ -71,6 +73,15 @@ const PROPAGATION_MODES: PropagationModeRun['mode'][] = [
   'webhook',
   'poll',
 ];
+
+/** A `--<step>-at <size>|none` flag: `none` skips the step, no flag takes the default size. */
+function sizeOrNone(
+  flag: string | undefined,
+  fallback: number | undefined,
+): number | undefined {
+  if (flag === 'none') return undefined;
+  return flag ? Number(flag) : fallback;
+}
 
 function parseArgs(argv: string[]): Options {
   const value = (name: string) => {
@@ -94,13 +105,8 @@ function parseArgs(argv: string[]): Options {
     latencyMs: Number(value('latency') ?? 20),
     apiSeconds: Number(value('api-seconds') ?? 10),
     apiConnections: Number(value('connections') ?? 50),
-    hourAt: hour === 'none' ? undefined : hour ? Number(hour) : hourDefault,
-    propagationAt:
-      value('propagation-at') === 'none'
-        ? undefined
-        : value('propagation-at')
-        ? Number(value('propagation-at'))
-        : hourDefault,
+    hourAt: sizeOrNone(hour, hourDefault),
+    propagationAt: sizeOrNone(value('propagation-at'), hourDefault),
     awsAt:
       value('aws-at') === 'none'
         ? undefined

@@ -337,21 +337,7 @@ function targets(results: BenchResults): Verdict[] {
       }),
       cause:
         c && c.wallMs >= WALL_TIME_TARGET_MS
-          ? label === 'cold'
-            ? `every new ExternalSecret costs sequential apiserver round trips (${Object.entries(
-                c.counts.kubernetes.byVerbAndResource,
-              )
-                .filter(([, n]) => n >= TARGET_ENTITIES)
-                .map(([k]) => k)
-                .join(' → ')}: ${
-                c.counts.kubernetes.total
-              } requests) with concurrency.kubernetesRequests (${
-                results.parameters.kubernetesConcurrency ?? 32
-              }) ExternalSecrets in flight, plus ${round(
-                c.cpuMs / 1000,
-                1,
-              )} s of CPU (database rows, Kubernetes client, parsing)`
-            : `CPU per ExternalSecret (parse, pure core, one database transaction with its key rows) plus lists that wait for each other; see Findings`
+          ? slowCycleCause(label, c, results)
           : undefined,
     });
   }
@@ -419,8 +405,8 @@ function targets(results: BenchResults): Verdict[] {
       s.api[db] ? [s.api[db]!] : [],
     );
     const api = measuredApis.reduce<(typeof measuredApis)[number] | undefined>(
-      (worst, a) =>
-        !worst || a.latencyMs.p95 > worst.latencyMs.p95 ? a : worst,
+      (slowest, a) =>
+        !slowest || a.latencyMs.p95 > slowest.latencyMs.p95 ? a : slowest,
       undefined,
     );
     if (!api && db.startsWith('postgres')) {
@@ -484,12 +470,11 @@ function targets(results: BenchResults): Verdict[] {
   const poll = modes.find(m => m.mode === 'poll');
   const none = modes.find(m => m.mode === 'none');
   const changes = results.propagation?.changes ?? 0;
-  const seconds = (ms?: number) =>
-    ms === undefined
-      ? 'n/a'
-      : ms >= 120_000
-      ? `${round(ms / 60_000, 1)} min`
-      : `${round(ms / 1000, 1)} s`;
+  const seconds = (ms?: number) => {
+    if (ms === undefined) return 'n/a';
+    if (ms >= 120_000) return `${round(ms / 60_000, 1)} min`;
+    return `${round(ms / 1000, 1)} s`;
+  };
   const latency = (m?: (typeof modes)[number]) =>
     m?.latencyMs
       ? `median ${seconds(m.latencyMs.median)}, max ${seconds(
@@ -501,6 +486,15 @@ function targets(results: BenchResults): Verdict[] {
     webhook.propagated === changes &&
     webhook.webhooksRefused === 0 &&
     webhook.latencyMs.max + SCHEDULER_WORK_CHECK_MS <= WEBHOOK_TARGET_MS;
+  const webhookCause = () => {
+    if (!webhook || webhookMet) return undefined;
+    if (webhook.webhooksRefused > 0) {
+      return `${webhook.webhooksRefused} webhook deliveries were not accepted (202)`;
+    }
+    return `webhook mode: ${
+      webhook.propagated
+    }/${changes} changes propagated, worst ${seconds(webhook.latencyMs?.max)}`;
+  };
   verdicts.push({
     target: `Change propagation in seconds via webhooks (≤ ${
       WEBHOOK_TARGET_MS / 1000
@@ -521,22 +515,37 @@ function targets(results: BenchResults): Verdict[] {
       : `not measured (--propagation-at none); without propagation a change waits for refreshInterval (1h) plus up to one tick; the cycle itself takes ${secondsOf(
           p?.allSecretsMs,
         )}`,
-    cause:
-      webhook && !webhookMet
-        ? webhook.webhooksRefused > 0
-          ? `${webhook.webhooksRefused} webhook deliveries were not accepted (202)`
-          : `webhook mode: ${
-              webhook.propagated
-            }/${changes} changes propagated, worst ${seconds(
-              webhook.latencyMs?.max,
-            )}`
-        : undefined,
+    cause: webhookCause(),
   });
   verdicts.push(...eventLatencyVerdicts(results));
   verdicts.push(
     replicaSplitVerdict(results.replicas, results.parameters.postgres),
   );
   return verdicts;
+}
+
+/** Why a cycle missed its wall-time target. */
+function slowCycleCause(
+  label: 'cold' | 'refresh',
+  c: CycleMeasurement,
+  results: BenchResults,
+): string {
+  if (label !== 'cold') {
+    return `CPU per ExternalSecret (parse, pure core, one database transaction with its key rows) plus lists that wait for each other; see Findings`;
+  }
+  return `every new ExternalSecret costs sequential apiserver round trips (${Object.entries(
+    c.counts.kubernetes.byVerbAndResource,
+  )
+    .filter(([, n]) => n >= TARGET_ENTITIES)
+    .map(([k]) => k)
+    .join(' → ')}: ${
+    c.counts.kubernetes.total
+  } requests) with concurrency.kubernetesRequests (${
+    results.parameters.kubernetesConcurrency ?? 32
+  }) ExternalSecrets in flight, plus ${round(
+    c.cpuMs / 1000,
+    1,
+  )} s of CPU (database rows, Kubernetes client, parsing)`;
 }
 
 /** Watches: a kubectl-style apply and a deleted Secret are handled in seconds, not at the tick. */

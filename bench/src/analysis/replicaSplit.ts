@@ -126,10 +126,9 @@ export function replicaSplitVerdict(
     }, ${s.overlapping} overlapping${
       s.moved.length ? `, moved between runs: ${s.moved.join(', ')}` : ''
     }${result.incomplete ? `; incomplete: ${result.incomplete}` : ''}`,
-    cause: met
-      ? undefined
-      : working.length < 2 && s.overlapping === 0
-      ? 'one replica claimed every cluster task first (the scheduler gives a due task to whichever replica polls first)'
-      : undefined,
+    cause:
+      !met && working.length < 2 && s.overlapping === 0
+        ? 'one replica claimed every cluster task first (the scheduler gives a due task to whichever replica polls first)'
+        : undefined,
   };
 }

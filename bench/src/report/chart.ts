@@ -251,7 +251,7 @@ function panel(options: {
   return out.join('\n');
 }
 
-function series(
+function seriesOf(
   sizes: SizeResult[],
   entries: [string, (s: SizeResult) => number | undefined][],
 ): Series[] {
@@ -296,7 +296,7 @@ export function renderChart(results: BenchResults): string {
       kind: 'line',
       yLog: true,
       target: { value: 5, label: 'target: 5 s at 1,000 entities' },
-      series: series(sizes, [
+      series: seriesOf(sizes, [
         ['cold (creates all)', s => sec(s.cycles.cold?.wallMs)],
         ['refresh (all due)', s => sec(s.cycles.refresh?.wallMs)],
         ['idle (nothing due)', s => sec(s.cycles.idle?.wallMs)],
@@ -310,7 +310,7 @@ export function renderChart(results: BenchResults): string {
       xs,
       kind: 'bars',
       yLog: true,
-      series: series(sizes, [
+      series: seriesOf(sizes, [
         [
           'this plugin (measured)',
           s => s.cycles.refresh?.counts.infisical.total,
@@ -326,7 +326,7 @@ export function renderChart(results: BenchResults): string {
       kind: 'line',
       yLog: true,
       target: { value: 400, label: 'RSS target: 400 MB' },
-      series: series(sizes, [
+      series: seriesOf(sizes, [
         ['peak RSS, MB', s => s.peakRssMb],
         ['RSS after boot, MB', s => s.rssAfterStartMb],
         ['max event-loop delay, ms', s => maxLoop(s)],
@@ -340,7 +340,7 @@ export function renderChart(results: BenchResults): string {
       kind: 'bars',
       yLog: false,
       target: { value: 50, label: 'p95 target: 50 ms' },
-      series: series(sizes, apiSeries),
+      series: seriesOf(sizes, apiSeries),
     }),
   ];
   const subtitle = `${results.parameters.scopes} scopes, ${

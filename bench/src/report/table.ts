@@ -271,12 +271,17 @@ export function growthTable(results: BenchResults): string {
   );
 }
 
+function verdictLabel(met: boolean | undefined): string {
+  if (met === undefined) return 'not measured';
+  return met ? '**met**' : '**missed**';
+}
+
 export function targetsTable(results: BenchResults): string {
   return markdownTable(
     ['target', 'verdict', 'measured', 'cause'],
     results.targets.map(t => [
       t.target,
-      t.met === undefined ? 'not measured' : t.met ? '**met**' : '**missed**',
+      verdictLabel(t.met),
       t.measured,
       t.cause,
     ]),
