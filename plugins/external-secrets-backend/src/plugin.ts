@@ -140,6 +140,7 @@ export const externalSecretsPlugin = createBackendPlugin({
         const statusStore = await DatabaseStatusStore.create({
           database: deps.database,
           logger,
+          scheduler: deps.scheduler,
         });
         const metrics = new ExternalSecretsMetrics({
           listExternalSecrets: () => statusStore.listAll(),

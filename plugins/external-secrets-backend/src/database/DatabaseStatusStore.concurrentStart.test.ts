@@ -1,3 +1,6 @@
+import { DefaultSchedulerService } from '@backstage/backend-defaults/scheduler';
+import type { DatabaseService } from '@backstage/backend-plugin-api';
+import type { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import { mockServices } from '@backstage/backend-test-utils';
 import knexFactory, { Knex } from 'knex';
 import { readdirSync } from 'node:fs';
@@ -9,7 +12,9 @@ import { DatabaseStatusStore } from './DatabaseStatusStore';
  * PostgreSQL database: each runs the plugin's migrations. knex creates its
  * own migrations tables without a lock (check, then CREATE TABLE), so all but
  * one used to fail to start with `duplicate key value violates unique
- * constraint "pg_class_relname_nsp_index"` (issue #22).
+ * constraint "pg_class_relname_nsp_index"` (issue #22). Backstage's scheduler
+ * migrates its own tables in the plugin's database on its first use, with the
+ * same race: a replica failed in its first scheduleTask instead.
  */
 jest.setTimeout(120_000);
 
@@ -35,19 +40,56 @@ function replicaClient(connection: string, database: string): Knex {
   return knexFactory({ client: 'pg', connection: url.toString() });
 }
 
+const noMetrics = {
+  createCounter: () => ({ add: () => undefined }),
+  createHistogram: () => ({ record: () => undefined }),
+  createGauge: () => ({ record: () => undefined }),
+} as unknown as MetricsService;
+
+function replicaScheduler(database: DatabaseService) {
+  return DefaultSchedulerService.create({
+    database,
+    logger: mockServices.logger.mock(),
+    metrics: noMetrics,
+    rootLifecycle: mockServices.rootLifecycle.mock(),
+    httpRouter: mockServices.httpRouter.mock(),
+    pluginMetadata: { getId: () => 'external-secrets' },
+  });
+}
+
+/**
+ * What the plugin does at startup on each replica: its store, then its first
+ * scheduler call (scheduleTask). The replicas reach that call at the same
+ * moment, as in a rollout (the bench's replicas hit this race 1 start in 8).
+ */
 async function startTogether(clients: Knex[]) {
   const loggers = clients.map(() => mockServices.logger.mock());
-  const started = await Promise.allSettled(
-    clients.map((knex, i) =>
-      DatabaseStatusStore.create({
-        database: mockServices.database({ knex, migrations: { skip: false } }),
-        logger: loggers[i],
-      }),
+  const replicas = clients.map(knex => {
+    const database = mockServices.database({
+      knex,
+      migrations: { skip: false },
+    });
+    return { database, scheduler: replicaScheduler(database) };
+  });
+  const failures: string[] = [];
+  const failed = (error: unknown) => {
+    failures.push(String((error as Error)?.message ?? error));
+  };
+  const stores = await Promise.allSettled(
+    replicas.map(({ database, scheduler }, i) =>
+      DatabaseStatusStore.create({ database, logger: loggers[i], scheduler }),
     ),
   );
-  const failures = started
-    .filter((s): s is PromiseRejectedResult => s.status === 'rejected')
-    .map(s => String(s.reason?.message ?? s.reason));
+  stores.forEach(s => s.status === 'rejected' && failed(s.reason));
+  // The scheduler's tables are usable: a task no one scheduled is not found.
+  await Promise.all(
+    replicas.map(({ scheduler }) =>
+      scheduler.triggerTask('not-scheduled').then(
+        () => failed('triggerTask of a task no one scheduled succeeded'),
+        error => (error?.name === 'NotFoundError' ? undefined : failed(error)),
+      ),
+    ),
+  );
   const infos = loggers.flatMap(l => l.info.mock.calls.map(c => String(c[0])));
   return { failures, infos };
 }
@@ -88,7 +130,7 @@ describeEachPostgres('$name', ({ connection }) => {
     await admin.destroy();
   });
 
-  it(`should start ${REPLICAS} replicas together on an empty database, every time, and leave one migration lock`, async () => {
+  it(`should start ${REPLICAS} replicas together on an empty database, every time, with the scheduler's tables, and leave one migration lock`, async () => {
     let waited = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const database = `esb_concurrent_start_${process.pid}_${round}`;

@@ -2,6 +2,7 @@ import {
   DatabaseService,
   LoggerService,
   resolvePackagePath,
+  SchedulerService,
 } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
 import { DEFAULT_EVENTS_KEPT, EventTable, writeEvents } from './EventTable';
@@ -22,6 +23,7 @@ import {
   SyncResultSave,
 } from './StatusStore';
 import { migrateToLatest } from './migrateToLatest';
+import { prepareSchedulerTables } from './schedulerTables';
 import { StoreTable } from './StoreTable';
 import { writeExternalSecrets } from './writeExternalSecrets';
 
@@ -38,15 +40,19 @@ const migrationsDir = resolvePackagePath(
 export class DatabaseStatusStore implements StatusStore {
   static async create(options: {
     database: DatabaseService;
-    /** Where a retried migration (replicas starting together) is logged. */
+    /** Where waiting for another replica's migration is logged. */
     logger?: LoggerService;
+    /** The plugin's scheduler: its tables in this database are created under the same lock. */
+    scheduler?: SchedulerService;
   }): Promise<DatabaseStatusStore> {
+    const { scheduler } = options;
     const client = await options.database.getClient();
     if (!options.database.migrations?.skip) {
       await migrateToLatest({
         knex: client,
         directory: migrationsDir,
         logger: options.logger,
+        alsoUnderLock: scheduler && (() => prepareSchedulerTables(scheduler)),
       });
     }
     return new DatabaseStatusStore(client);

@@ -28,14 +28,19 @@ export const MIGRATIONS_LOCK_KEY = [0x455342, 0x4d494752] as const;
  * this one changes nothing for them (a future `config.transaction = false`
  * migration, e.g. CREATE INDEX CONCURRENTLY, would need another way).
  *
+ * `alsoUnderLock` runs after them, still holding the lock, on another
+ * connection of the pool (skipped when the pool has only one: it would wait
+ * for the connection the lock holds).
+ *
  * SQLite (one process per database file) migrates as before.
  */
 export async function migrateToLatest(options: {
   knex: Knex;
   directory: string;
   logger?: LoggerService;
+  alsoUnderLock?: () => Promise<void>;
 }): Promise<void> {
-  const { knex, directory, logger } = options;
+  const { knex, directory, logger, alsoUnderLock } = options;
   if (knex.client.dialect !== 'postgresql') {
     await knex.migrate.latest({ directory });
     return;
@@ -55,5 +60,8 @@ export async function migrateToLatest(options: {
       ]);
     }
     await trx.migrate.latest({ directory });
+    if (alsoUnderLock && (knex.client.config.pool?.max ?? 2) >= 2) {
+      await alsoUnderLock();
+    }
   });
 }
