@@ -1,5 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { JsonObject } from '@backstage/types';
 import request from 'supertest';
 import {
   KubernetesSimulator,
@@ -58,40 +59,49 @@ function seed(sim: KubernetesSimulator) {
   );
 }
 
+/**
+ * The seeded cluster and a backend after its first cycle (stores validated),
+ * whose permission policy denies the permissions `denied` holds.
+ */
+async function startStoreKeysWorld(denied: Set<string>, config?: JsonObject) {
+  const sim = await startKubernetesSimulator();
+  seed(sim);
+  const backend = await startReconcilerTestBackend({
+    sim,
+    entities: [],
+    permissions: mockServices.permissions.mock({
+      authorize: async requests =>
+        requests.map(r => ({
+          result: denied.has(r.permission.name)
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+        })),
+    }),
+    ...(config && { config }),
+  });
+  await backend.runCycle();
+  return { sim, backend };
+}
+
 describe('GET /stores/{cluster}/{kind}/{namespace}/{name}/keys', () => {
   let sim: KubernetesSimulator;
   let backend: ReconcilerTestBackend;
   const denied = new Set<string>();
 
   beforeAll(async () => {
-    sim = await startKubernetesSimulator();
-    seed(sim);
-    backend = await startReconcilerTestBackend({
-      sim,
-      entities: [],
-      permissions: mockServices.permissions.mock({
-        authorize: async requests =>
-          requests.map(r => ({
-            result: denied.has(r.permission.name)
-              ? AuthorizeResult.DENY
-              : AuthorizeResult.ALLOW,
-          })),
-      }),
-      config: {
-        stores: [
-          {
-            kind: 'ClusterSecretStore',
-            metadata: { name: 'from-config' },
-            spec: {
-              provider: {
-                fake: { data: [{ key: 'CONFIG_KEY', value: CANARY }] },
-              },
+    ({ sim, backend } = await startStoreKeysWorld(denied, {
+      stores: [
+        {
+          kind: 'ClusterSecretStore',
+          metadata: { name: 'from-config' },
+          spec: {
+            provider: {
+              fake: { data: [{ key: 'CONFIG_KEY', value: CANARY }] },
             },
           },
-        ],
-      },
-    });
-    await backend.runCycle();
+        },
+      ],
+    }));
   });
 
   afterAll(async () => {
@@ -178,21 +188,7 @@ describe('POST /stores/{cluster}/{kind}/{namespace}/{name}/keys/check', () => {
   const denied = new Set<string>();
 
   beforeAll(async () => {
-    sim = await startKubernetesSimulator();
-    seed(sim);
-    backend = await startReconcilerTestBackend({
-      sim,
-      entities: [],
-      permissions: mockServices.permissions.mock({
-        authorize: async requests =>
-          requests.map(r => ({
-            result: denied.has(r.permission.name)
-              ? AuthorizeResult.DENY
-              : AuthorizeResult.ALLOW,
-          })),
-      }),
-    });
-    await backend.runCycle();
+    ({ sim, backend } = await startStoreKeysWorld(denied));
   });
 
   afterAll(async () => {
