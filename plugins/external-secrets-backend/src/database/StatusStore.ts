@@ -127,6 +127,8 @@ export type ConsumerRecord = {
   pods: number;
   stalePods: number;
   paused: boolean;
+  /** A StatefulSet/DaemonSet whose pods roll only when deleted. */
+  updateStrategy?: 'OnDelete';
   /** The annotation that opted it into a restart on change. */
   restartOn?: RestartOptIn;
   lastRestart?: RestartRecord;

@@ -88,4 +88,19 @@ describe('toWorkloadObject: metadata and the pod template, nothing else', () => 
       { name: 'cfg' },
     ]);
   });
+
+  it('keeps the update strategy type of a StatefulSet or DaemonSet (OnDelete rolls nothing on a template change)', () => {
+    const statefulSet = {
+      metadata: { name: 'db' },
+      spec: {
+        updateStrategy: {
+          type: 'OnDelete',
+          rollingUpdate: { partition: 0 },
+        },
+        template: { spec: { containers: [] } },
+      },
+    };
+    const mapped = toWorkloadObject('StatefulSet', statefulSet as any);
+    expect(mapped.spec?.updateStrategy).toEqual({ type: 'OnDelete' });
+  });
 });

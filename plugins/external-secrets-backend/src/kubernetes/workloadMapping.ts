@@ -35,6 +35,7 @@ export type V1WorkloadLike = {
   metadata?: Meta;
   spec?: {
     paused?: boolean;
+    updateStrategy?: { type?: string };
     selector?: V1LabelSelector;
     template?: V1PodTemplateSpec;
     jobTemplate?: { spec?: { template?: V1PodTemplateSpec } };
@@ -137,6 +138,9 @@ export function toWorkloadObject(
           }
         : {
             ...(spec.paused !== undefined && { paused: spec.paused }),
+            ...(spec.updateStrategy?.type && {
+              updateStrategy: { type: spec.updateStrategy.type },
+            }),
             selector: spec.selector && {
               matchLabels: spec.selector.matchLabels,
               matchExpressions: spec.selector.matchExpressions,

@@ -90,6 +90,11 @@ export class RestartRequester {
         `${workloadName} is paused: a template change would not roll it; resume it (kubectl rollout resume) first`,
       );
     }
+    if (reading.onDelete) {
+      throw new ConflictError(
+        `${workloadName} uses the OnDelete update strategy: a template change does not roll its pods; delete its stale pods (kubectl delete pod) so they start with the current data`,
+      );
+    }
     const bucket = `restart-now:${record.cluster}/${record.namespace}/${request.workloadKind}/${request.workload}`;
     const { maxPerWorkload, windowMs } = this.options;
     if (

@@ -276,6 +276,7 @@ function toConsumerRecord(
     pods,
     dataChangedAt: record.dataChangedAt,
     restartRequestedForChange: restartedForChange,
+    onDelete: consumer.onDelete,
   });
   const reads = [
     ...new Set(
@@ -294,6 +295,7 @@ function toConsumerRecord(
     pods: verdict.pods,
     stalePods: verdict.stalePods,
     paused: consumer.paused,
+    ...(consumer.onDelete && { updateStrategy: 'OnDelete' as const }),
     ...(optIn && { restartOn: optIn as ConsumerRecord['restartOn'] }),
     ...(lastRestart && { lastRestart }),
     ...(pendingRestart && { pendingRestart }),

@@ -429,6 +429,39 @@ describe('rollout: consumers of a synced Secret (simulated cluster)', () => {
     });
   });
 
+  it('restart: an OnDelete StatefulSet gets the patch (as Reloader does) but stays "restart needed": its pods roll only when deleted', async () => {
+    const statefulSet = {
+      ...deployment('db-0', ENV_READER, {
+        annotations: { 'reloader.stakater.com/auto': 'true' },
+      }),
+      kind: 'StatefulSet',
+    };
+    (statefulSet.spec as any).updateStrategy = { type: 'OnDelete' };
+    sim.seed(
+      store('v1'),
+      externalSecret(),
+      statefulSet,
+      pod('db-0', 'db-0-0', LONG_AGO),
+    );
+    const b = await start({ rollout: 'restart' });
+    await b.runCycle();
+    sim.seed(store('v2'));
+    await b.runCycle();
+    await b.runCycle();
+    const stsPatches = sim.requests.filter(
+      r => r.resource === 'statefulsets' && r.verb === 'patch',
+    );
+    expect(stsPatches).toHaveLength(1);
+    expect((await status(b)).rollout.consumers[0]).toMatchObject({
+      kind: 'StatefulSet',
+      name: 'db-0',
+      verdict: 'restart-needed',
+      updateStrategy: 'OnDelete',
+      stalePods: 1,
+      lastRestart: { by: 'on-change' },
+    });
+  });
+
   it('restart: never for a paused Deployment, nor without an opt-in', async () => {
     sim.seed(
       store('v1'),
@@ -680,6 +713,36 @@ describe('rollout: consumers of a synced Secret (simulated cluster)', () => {
       expect(
         backend.auditor.createEvent.mock.calls.filter(
           ([e]: any[]) => e.eventId === 'workload-restart',
+        ),
+      ).toEqual([]);
+    });
+
+    it('is refused (409) for an OnDelete StatefulSet: a template patch would not roll it, its pods must be deleted', async () => {
+      const statefulSet = {
+        ...deployment('db-0', ENV_READER),
+        kind: 'StatefulSet',
+      };
+      (statefulSet.spec as any).updateStrategy = { type: 'OnDelete' };
+      sim.seed(statefulSet, pod('db-0', 'db-0-0', LONG_AGO));
+      const b = await start({ rollout: 'restart' });
+      await b.runCycle();
+      const res = await request(b.server)
+        .post(
+          '/api/external-secrets/entities/component/default/checkout-service/restart',
+        )
+        .send({
+          cluster: 'test',
+          namespace: NS,
+          name: 'db',
+          workloadKind: 'StatefulSet',
+          workload: 'db-0',
+        });
+      expect(res.status).toBe(409);
+      expect(res.body.error.message).toContain('OnDelete');
+      expect(res.body.error.message).toContain('delete');
+      expect(
+        sim.requests.filter(
+          r => r.resource === 'statefulsets' && r.verb === 'patch',
         ),
       ).toEqual([]);
     });

@@ -71,6 +71,7 @@ function rolloutToDto(rollout: RolloutRecord): RolloutDto {
         pods: c.pods,
         stalePods: c.stalePods,
         paused: c.paused,
+        updateStrategy: c.updateStrategy,
         restartOn: c.restartOn,
         lastRestart: c.lastRestart && {
           at: c.lastRestart.at,

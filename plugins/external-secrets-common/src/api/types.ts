@@ -72,6 +72,8 @@ export type SecretConsumerDto = {
   stalePods: number;
   /** A paused Deployment: never restarted on change. */
   paused: boolean;
+  /** A StatefulSet/DaemonSet whose pods roll only when deleted: "restart" means deleting its pods. */
+  updateStrategy?: 'OnDelete';
   /** The annotation that opted it into a restart on change. */
   restartOn?: string;
   lastRestart?: { at: string; by: 'on-change' | 'restart-now' };

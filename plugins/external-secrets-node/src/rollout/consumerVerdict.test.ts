@@ -67,6 +67,27 @@ describe('consumerVerdict', () => {
     ).toEqual({ state: 'restarting', pods: 2, stalePods: 1 });
   });
 
+  it('OnDelete update strategy: a patched template rolls nothing, the pods must be deleted (restart needed, never restarting)', () => {
+    expect(
+      consumerVerdict({
+        updates: 'restart',
+        pods: [before('a'), before('b')],
+        dataChangedAt: CHANGE,
+        restartRequestedForChange: true,
+        onDelete: true,
+      }),
+    ).toEqual({ state: 'restart-needed', pods: 2, stalePods: 2 });
+    expect(
+      consumerVerdict({
+        updates: 'restart',
+        pods: [after('a')],
+        dataChangedAt: CHANGE,
+        restartRequestedForChange: true,
+        onDelete: true,
+      }).state,
+    ).toBe('current');
+  });
+
   it('a requested restart that finished is current', () => {
     expect(
       consumerVerdict({

@@ -23,7 +23,9 @@ function startedBefore(pod: PodStart, changedAtMs: number): boolean {
  * `dataChangedAt` is when the Secret's data last changed (our write, or the
  * first time we saw its new data-hash); undefined when no change is on record,
  * in which case running pods are taken as current. `restartRequestedForChange`
- * says a restart for this very change was already requested (template patched).
+ * says a restart for this very change was already requested (template patched);
+ * `onDelete` (the OnDelete update strategy) says such a request rolls nothing:
+ * stale pods stay "restart needed" until they are deleted.
  *
  * @public
  */
@@ -33,6 +35,7 @@ export function consumerVerdict(input: {
   pods: PodStart[] | undefined;
   dataChangedAt?: Date;
   restartRequestedForChange?: boolean;
+  onDelete?: boolean;
 }): ConsumerVerdict {
   if (input.updates === 'next-run') {
     return { state: 'next-run', pods: 0, stalePods: 0 };
@@ -51,7 +54,10 @@ export function consumerVerdict(input: {
   }
   if (stalePods === 0) return { state: 'current', ...counts };
   return {
-    state: input.restartRequestedForChange ? 'restarting' : 'restart-needed',
+    state:
+      input.restartRequestedForChange && !input.onDelete
+        ? 'restarting'
+        : 'restart-needed',
     ...counts,
   };
 }

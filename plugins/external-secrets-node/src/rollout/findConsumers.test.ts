@@ -238,6 +238,19 @@ describe('findConsumer: how a workload reads the Secret', () => {
     ).toBe(false);
   });
 
+  it('marks a StatefulSet or DaemonSet with the OnDelete update strategy: a template change does not roll its pods', () => {
+    const withStrategy = (kind: WorkloadKind, type?: string) => {
+      const w = workload([envRef(SECRET)], { kind });
+      w.spec = { ...w.spec, ...(type && { updateStrategy: { type } }) };
+      return findConsumer(w, SECRET)?.onDelete;
+    };
+    expect(withStrategy('StatefulSet', 'OnDelete')).toBe(true);
+    expect(withStrategy('DaemonSet', 'OnDelete')).toBe(true);
+    expect(withStrategy('StatefulSet', 'RollingUpdate')).toBe(false);
+    expect(withStrategy('DaemonSet')).toBe(false);
+    expect(withStrategy('Deployment')).toBe(false);
+  });
+
   it('findConsumers keeps only the workloads that read the Secret, in order', () => {
     const consumers = findConsumers(
       [
@@ -272,6 +285,7 @@ describe('findConsumer: how a workload reads the Secret', () => {
       uses: [],
       updates: 'restart',
       paused: false,
+      onDelete: false,
     });
     expect(findConsumer(unnamed, SECRET)).toBeUndefined();
   });

@@ -132,6 +132,9 @@ export function findConsumer(
     uses,
     updates: updateModeOf(workload, uses),
     paused: workload.kind === 'Deployment' && workload.spec?.paused === true,
+    onDelete:
+      (workload.kind === 'StatefulSet' || workload.kind === 'DaemonSet') &&
+      workload.spec?.updateStrategy?.type === 'OnDelete',
   };
 }
 

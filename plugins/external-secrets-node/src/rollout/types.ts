@@ -84,6 +84,8 @@ export type WorkloadObject = {
   };
   spec?: {
     paused?: boolean;
+    /** StatefulSets and DaemonSets: `OnDelete` rolls pods only when they are deleted. */
+    updateStrategy?: { type?: string };
     selector?: {
       matchLabels?: Record<string, string>;
       matchExpressions?: {
@@ -133,6 +135,11 @@ export type SecretConsumer = {
   updates: UpdateMode;
   /** A paused Deployment: a template change does not roll it. */
   paused: boolean;
+  /**
+   * A StatefulSet or DaemonSet with `updateStrategy.type: OnDelete`: a
+   * template change (a restart) replaces no pod until someone deletes it.
+   */
+  onDelete: boolean;
 };
 
 /** A pod as far as the verdict needs it. @public */
@@ -148,7 +155,9 @@ export type PodStart = {
 /**
  * Whether the consumer's pods run the Secret's current data:
  * - `current`: every running pod started after the last data change;
- * - `restart-needed`: `stalePods` of `pods` started before it;
+ * - `restart-needed`: `stalePods` of `pods` started before it (with the
+ *   OnDelete update strategy even after a restart was requested: its pods
+ *   roll only when deleted);
  * - `restarting`: a restart for this very change was requested, pods still
  *   roll;
  * - `updates-in-place`: volume consumers, refreshed by the kubelet;

@@ -32,6 +32,25 @@ describe('describeVerdict', () => {
     ).toBe('restart needed: 3 of 3 pods run the value from before 14:02');
   });
 
+  it('OnDelete update strategy: says to delete the pods, even after the template was patched', () => {
+    expect(
+      describeVerdict(
+        consumer({
+          kind: 'StatefulSet',
+          verdict: 'restart-needed',
+          stalePods: 2,
+          pods: 2,
+          updateStrategy: 'OnDelete',
+          lastRestart: { at: changed, by: 'on-change' },
+        }),
+        changed,
+        now,
+      ),
+    ).toBe(
+      'restart needed: delete the pods (OnDelete update strategy): 2 of 2 pods run the value from before 14:02',
+    );
+  });
+
   it('says a paused Deployment is never restarted automatically', () => {
     expect(
       describeVerdict(

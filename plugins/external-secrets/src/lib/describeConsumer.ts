@@ -47,7 +47,11 @@ export function describeVerdict(
   const stale = `${consumer.stalePods} of ${pods(consumer.pods)}`;
   switch (consumer.verdict) {
     case 'restart-needed':
-      return `restart needed: ${stale} run the value${before}${
+      return `restart needed: ${
+        consumer.updateStrategy === 'OnDelete'
+          ? 'delete the pods (OnDelete update strategy): '
+          : ''
+      }${stale} run the value${before}${
         consumer.paused ? ' (paused: never restarted automatically)' : ''
       }`;
     case 'restarting':

@@ -19,7 +19,11 @@ import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { externalSecretsApiRef } from '../../api/ExternalSecretsApi';
 import { serverMessageOf } from '../../lib/statusCodeOf';
 
-/** Only a stale, restartable consumer in a cluster that allows restarts gets the button. */
+/**
+ * Only a stale, restartable consumer in a cluster that allows restarts gets
+ * the button: not a paused Deployment, nor an OnDelete StatefulSet/DaemonSet
+ * (a template change rolls none of its pods; they must be deleted).
+ */
 export function canRestart(
   es: ExternalSecretStatusDto,
   consumer: SecretConsumerDto,
@@ -28,7 +32,8 @@ export function canRestart(
     es.rollout?.mode === 'restart' &&
     consumer.verdict === 'restart-needed' &&
     consumer.kind !== 'CronJob' &&
-    !consumer.paused
+    !consumer.paused &&
+    consumer.updateStrategy !== 'OnDelete'
   );
 }
 

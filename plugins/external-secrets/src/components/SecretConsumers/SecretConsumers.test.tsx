@@ -221,6 +221,35 @@ describe('SecretConsumersTable (tab)', () => {
     expect(restartButtons()).toEqual([]);
   });
 
+  it('no button for an OnDelete StatefulSet: the row says to delete its pods', async () => {
+    mockUsePermission.mockReturnValue({ loading: false, allowed: true });
+    const es = withConsumers('restart');
+    es.rollout!.consumers = [
+      {
+        kind: 'StatefulSet',
+        name: 'orders-db',
+        reads: ['env'],
+        containers: ['db'],
+        updates: 'restart',
+        verdict: 'restart-needed',
+        pods: 2,
+        stalePods: 2,
+        paused: false,
+        updateStrategy: 'OnDelete',
+        lastRestart: { at: CHANGED, by: 'on-change' },
+      },
+    ];
+    await renderForEntity(
+      <SecretConsumersTable entity={annotatedEntity} externalSecrets={[es]} />,
+      { entity: annotatedEntity, api: mockExternalSecretsApi() },
+    );
+    const row = screen.getByText('StatefulSet orders-db').closest('tr')!;
+    expect(row).toHaveTextContent(
+      'restart needed: delete the pods (OnDelete update strategy): 2 of 2 pods',
+    );
+    expect(restartButtons()).toEqual([]);
+  });
+
   it('says why a restart was refused (rate limit)', async () => {
     mockUsePermission.mockReturnValue({ loading: false, allowed: true });
     const api = mockExternalSecretsApi({

@@ -150,6 +150,10 @@ export const spec = {
           paused: {
             type: 'boolean',
           },
+          updateStrategy: {
+            type: 'string',
+            enum: ['OnDelete'],
+          },
           restartOn: {
             type: 'string',
           },

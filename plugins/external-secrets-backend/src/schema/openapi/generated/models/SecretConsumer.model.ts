@@ -19,6 +19,7 @@ export interface SecretConsumer {
   pods: number;
   stalePods: number;
   paused: boolean;
+  updateStrategy?: SecretConsumerUpdateStrategyEnum;
   restartOn?: string;
   lastRestart?: SecretConsumerLastRestart;
 }
@@ -55,3 +56,7 @@ export type SecretConsumerVerdictEnum =
   | 'next-run'
   | 'no-pods'
   | 'unknown';
+/**
+ * @public
+ */
+export type SecretConsumerUpdateStrategyEnum = 'OnDelete';
