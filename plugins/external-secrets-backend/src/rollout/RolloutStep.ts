@@ -7,6 +7,8 @@ import {
   RELOADER_ANNOTATIONS,
   restartOptIn,
   SecretConsumer,
+  WORKLOAD_KINDS,
+  WorkloadKind,
   WorkloadObject,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import {
@@ -124,11 +126,42 @@ async function findRollout(
       ),
     );
   }
+  const carried = carriedConsumers(previous, listed.unlisted);
+  for (const consumer of carried) {
+    if (consumer.pendingRestart) {
+      errors.push(
+        describePending(
+          `${consumer.kind} ${item.namespace}/${consumer.name}`,
+          consumer.pendingRestart,
+        ),
+      );
+    }
+  }
   return {
     mode,
-    consumers,
+    consumers: inKindOrder([...consumers, ...carried]),
     ...(errors.length > 0 && { error: errors.join('; ') }),
   };
+}
+
+/**
+ * The previous consumers of the kinds that could not be listed this cycle,
+ * unchanged: a kind that failed to list (a timeout, a missing grant) says
+ * nothing about its workloads, and dropping them would erase their pending
+ * restart and last restart, so the restart would never be retried.
+ */
+function carriedConsumers(
+  previous: ExternalSecretRecord | undefined,
+  unlisted: readonly WorkloadKind[],
+): ConsumerRecord[] {
+  return (previous?.rollout?.consumers ?? []).filter(c =>
+    unlisted.includes(c.kind),
+  );
+}
+
+/** Consumers in list order: kind by kind, as the listings return them. */
+function inKindOrder(consumers: ConsumerRecord[]): ConsumerRecord[] {
+  return WORKLOAD_KINDS.flatMap(kind => consumers.filter(c => c.kind === kind));
 }
 
 /**

@@ -1,6 +1,7 @@
 import {
   PodStart,
   WORKLOAD_KINDS,
+  WorkloadKind,
   WorkloadObject,
 } from '@external-secrets-backstage/backstage-plugin-external-secrets-node';
 import { ClusterClient } from '../kubernetes/ClusterClient';
@@ -8,6 +9,8 @@ import { ClusterClient } from '../kubernetes/ClusterClient';
 /** A namespace's workloads, and why some kinds could not be listed. */
 export type ListedWorkloads = {
   workloads: WorkloadObject[];
+  /** The kinds that could not be listed: their consumers are unknown this cycle. */
+  unlisted: WorkloadKind[];
   error?: string;
 };
 
@@ -58,18 +61,23 @@ async function listAll(
     WORKLOAD_KINDS.map(kind => client.listWorkloads(kind, namespace)),
   );
   const workloads: WorkloadObject[] = [];
+  const unlisted: WorkloadKind[] = [];
   const errors: string[] = [];
   results.forEach((result, i) => {
-    if (result.status === 'fulfilled') workloads.push(...result.value);
-    else
-      errors.push(
-        `could not list ${WORKLOAD_KINDS[i]}s in namespace ${namespace}: ${
-          (result.reason as Error).message
-        }`,
-      );
+    if (result.status === 'fulfilled') {
+      workloads.push(...result.value);
+      return;
+    }
+    unlisted.push(WORKLOAD_KINDS[i]);
+    errors.push(
+      `could not list ${WORKLOAD_KINDS[i]}s in namespace ${namespace}: ${
+        (result.reason as Error).message
+      }`,
+    );
   });
   return {
     workloads,
+    unlisted,
     ...(errors.length > 0 && { error: errors.join('; ') }),
   };
 }

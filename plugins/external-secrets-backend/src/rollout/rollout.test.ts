@@ -350,6 +350,49 @@ describe('rollout: consumers of a synced Secret (simulated cluster)', () => {
       expect(JSON.parse(template('web')[LAST_RELOADED]).hash).toBe(hash);
     });
 
+    it('a Deployment list that times out keeps the pending restart, which lands at the next cycle', async () => {
+      sim.seed(store('v1'), externalSecret(), optedIn());
+      sim.seed(pod('web', 'web-1', LONG_AGO));
+      const b = await start({ rollout: 'restart' });
+      await b.runCycle();
+      sim.injectFault({
+        verb: 'patch',
+        resource: 'deployments',
+        status: 500,
+        times: 1,
+      });
+      sim.seed(store('v2'));
+      await b.runCycle(); // the change: the patch is refused, pending
+      sim.injectFault({
+        verb: 'list',
+        resource: 'deployments',
+        status: 504,
+        message: 'the list timed out',
+        times: 1,
+      });
+      await b.runCycle(); // Deployments cannot be listed this cycle
+      let es = await status(b);
+      expect(es.rollout.error).toContain(
+        `could not list Deployments in namespace ${NS}`,
+      );
+      expect(es.rollout.error).toContain('retried at the next cycle');
+      expect(es.rollout.consumers).toEqual([
+        expect.objectContaining({ name: 'web', verdict: 'restart-needed' }),
+      ]);
+      expect(patches()).toHaveLength(1);
+      await b.runCycle(); // listed again: the pending restart lands
+      expect(patches()).toHaveLength(2);
+      expect(JSON.parse(template('web')[LAST_RELOADED])).toMatchObject({
+        name: 'db',
+      });
+      es = await status(b);
+      expect(es.rollout.error).toBeUndefined();
+      expect(es.rollout.consumers[0]).toMatchObject({
+        verdict: 'restarting',
+        lastRestart: { by: 'on-change' },
+      });
+    });
+
     it('403: names the missing RBAC verb and is not retried at every cycle', async () => {
       sim.seed(store('v1'), externalSecret(), optedIn());
       sim.seed(pod('web', 'web-1', LONG_AGO));
