@@ -25,6 +25,7 @@ import { WorkItem } from '../reconciler/WorkItem';
 import {
   describePending,
   pendingAfterFailure,
+  pendingWhilePaused,
   RestartChange,
   retryDue,
 } from './pendingRestart';
@@ -102,7 +103,7 @@ async function findRollout(
       mode,
       options,
     );
-    if (restart.pending) {
+    if (restart.pending && !consumer.paused) {
       errors.push(
         describePending(
           `${consumer.kind} ${item.namespace}/${consumer.name}`,
@@ -128,7 +129,7 @@ async function findRollout(
   }
   const carried = carriedConsumers(previous, listed.unlisted);
   for (const consumer of carried) {
-    if (consumer.pendingRestart) {
+    if (consumer.pendingRestart && !consumer.paused) {
       errors.push(
         describePending(
           `${consumer.kind} ${item.namespace}/${consumer.name}`,
@@ -167,9 +168,10 @@ function inKindOrder(consumers: ConsumerRecord[]): ConsumerRecord[] {
 /**
  * The restart on change: only where we wrote the change ourselves (reconcile
  * mode, `rollout: restart`), only for an update that changed the data-hash
- * (never a failed, unchanged or first sync), never a paused Deployment or a
- * CronJob (its next run reads the new value), and at most once per change:
- * a pod template that already names this hash is left alone.
+ * (never a failed, unchanged or first sync), never a CronJob (its next run
+ * reads the new value), and at most once per change: a pod template that
+ * already names this hash is left alone. A paused Deployment keeps the
+ * restart pending (no patch, no error) and gets it once resumed.
  *
  * A patch the apiserver refused stays pending (saved with the consumer) and
  * is tried again at the next cycles, each attempt audited, until one lands or
@@ -203,11 +205,17 @@ async function restartOnChange(
     mode !== 'restart' ||
     item.inventory.config.mode !== 'reconcile' ||
     consumer.kind === 'CronJob' ||
-    consumer.paused ||
     (carried && before?.lastRestart?.hash === change.hash) ||
     alreadyRestartedFor(workload, secret, change.hash)
   ) {
     return { optIn };
+  }
+  if (consumer.paused) {
+    // Not now, but not forgotten: the restart lands once it is resumed.
+    return {
+      optIn,
+      pending: carried ?? pendingWhilePaused(change, options.now),
+    };
   }
   if (
     outcome.record.state !== 'Synced' ||

@@ -38,6 +38,27 @@ export function pendingAfterFailure(
   };
 }
 
+/**
+ * The restart of a paused Deployment, kept until it is resumed: no patch was
+ * tried (a paused Deployment would not roll), so its first try is attempt 1.
+ */
+export function pendingWhilePaused(
+  change: RestartChange,
+  now: Date,
+): PendingRestartRecord {
+  return {
+    hash: change.hash,
+    previousHash: change.previousHash,
+    changedKeys: change.changedKeys,
+    secretAnnotations: change.secretAnnotations,
+    attempts: 0,
+    lastAttemptAt: now.toISOString(),
+    forbidden: false,
+    error:
+      'the Deployment is paused (spec.paused); restarted once it is resumed',
+  };
+}
+
 /** Whether a pending restart is tried again in this cycle. */
 export function retryDue(pending: PendingRestartRecord, now: Date): boolean {
   if (!pending.forbidden) return true;

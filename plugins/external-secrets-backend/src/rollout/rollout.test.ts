@@ -529,6 +529,41 @@ describe('rollout: consumers of a synced Secret (simulated cluster)', () => {
     ]);
   });
 
+  it('a Deployment paused when the data changed gets its one patch after it is resumed', async () => {
+    const web = (paused: boolean) =>
+      deployment('web', ENV_READER, {
+        paused,
+        annotations: { 'reloader.stakater.com/auto': 'true' },
+      });
+    sim.seed(store('v1'), externalSecret(), web(true));
+    sim.seed(pod('web', 'web-1', LONG_AGO));
+    const b = await start({ rollout: 'restart' });
+    await b.runCycle();
+    sim.seed(store('v2'));
+    await b.runCycle(); // the change, while paused: no patch
+    await b.runCycle();
+    expect(patches()).toEqual([]);
+    let es = await status(b);
+    expect(es.rollout.error).toBeUndefined();
+    expect(es.rollout.consumers[0]).toMatchObject({
+      verdict: 'restart-needed',
+      paused: true,
+    });
+    sim.seed(web(false)); // resumed
+    await b.runCycle();
+    await b.runCycle();
+    expect(patches()).toHaveLength(1);
+    const hash = (sim.get({ kind: 'Secret', namespace: NS, name: 'db' }) as any)
+      .metadata.annotations['reconcile.external-secrets.io/data-hash'];
+    expect(JSON.parse(template('web')[LAST_RELOADED]).hash).toBe(hash);
+    es = await status(b);
+    expect(es.rollout.consumers[0]).toMatchObject({
+      verdict: 'restarting',
+      paused: false,
+      lastRestart: { by: 'on-change' },
+    });
+  });
+
   it('restart: our ExternalSecret annotation opts its readers in', async () => {
     sim.seed(
       store('v1'),
