@@ -177,12 +177,10 @@ export function selectProperty(
   let root: JsonNode;
   try {
     root = parseJsonDocument(value.text());
-  } catch (e) {
+  } catch {
     return {
       reason: 'NotJson',
-      message: `property "${property}" needs a JSON value, but remote key "${remoteKey}" is not JSON (${
-        (e as Error).message
-      })`,
+      message: `property "${property}" needs a JSON value, but remote key "${remoteKey}" is not JSON`,
     };
   }
   const node = selectJson(root, path.parts);

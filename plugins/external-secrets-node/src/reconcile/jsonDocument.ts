@@ -2,7 +2,8 @@
  * A small JSON parser that keeps the raw text of every value, so non-string
  * leaves are written exactly as the remote secret has them (as ESO does with
  * `json.RawMessage` for `extract`), and big numbers keep their digits.
- * Errors carry positions only, never the text around them.
+ * Errors say only that the text is not JSON: the text is a secret's value,
+ * and even a position tells its shape ("1234abcd" fails at column 5).
  */
 export type JsonNode =
   | { type: 'object'; raw: string; entries: Map<string, JsonNode> }
@@ -12,7 +13,7 @@ export type JsonNode =
   | { type: 'boolean'; raw: string; value: boolean }
   | { type: 'null'; raw: string };
 
-/** A JSON syntax error; the message names the position only. */
+/** A JSON syntax error; the message names neither position nor character. */
 export class JsonSyntaxError extends Error {
   readonly name = 'JsonSyntaxError';
 }
@@ -34,13 +35,8 @@ class Parser {
   pos = 0;
   constructor(readonly text: string) {}
 
-  fail(what: string): never {
-    const before = this.text.slice(0, this.pos);
-    const line = before.split('\n').length;
-    const column = this.pos - before.lastIndexOf('\n');
-    throw new JsonSyntaxError(
-      `invalid JSON at line ${line} column ${column}: ${what}`,
-    );
+  fail(): never {
+    throw new JsonSyntaxError('the value is not valid JSON');
   }
 
   skipSpace() {
@@ -48,7 +44,10 @@ class Parser {
   }
 
   value(depth: number): JsonNode {
-    if (depth > MAX_DEPTH) this.fail('nested too deeply');
+    if (depth > MAX_DEPTH)
+      throw new JsonSyntaxError(
+        `the value is JSON nested deeper than ${MAX_DEPTH} levels`,
+      );
     this.skipSpace();
     const start = this.pos;
     const c = this.text[this.pos];
@@ -72,10 +71,7 @@ class Parser {
     }
     NUMBER.lastIndex = this.pos;
     const match = NUMBER.exec(this.text);
-    if (!match)
-      return this.fail(
-        c === undefined ? 'unexpected end' : 'unexpected character',
-      );
+    if (!match) return this.fail();
     this.pos += match[0].length;
     return { type: 'number', value: Number(match[0]), raw: match[0] };
   }
@@ -90,10 +86,10 @@ class Parser {
     }
     for (;;) {
       this.skipSpace();
-      if (this.text[this.pos] !== '"') this.fail('expected a field name');
+      if (this.text[this.pos] !== '"') this.fail();
       const key = this.string();
       this.skipSpace();
-      if (this.text[this.pos] !== ':') this.fail("expected ':'");
+      if (this.text[this.pos] !== ':') this.fail();
       this.pos++;
       entries.set(key, this.value(depth + 1));
       this.skipSpace();
@@ -104,7 +100,7 @@ class Parser {
           entries,
           raw: this.text.slice(start, this.pos),
         };
-      if (next !== ',') this.fail("expected ',' or '}'");
+      if (next !== ',') this.fail();
     }
   }
 
@@ -122,7 +118,7 @@ class Parser {
       const next = this.text[this.pos++];
       if (next === ']')
         return { type: 'array', items, raw: this.text.slice(start, this.pos) };
-      if (next !== ',') this.fail("expected ',' or ']'");
+      if (next !== ',') this.fail();
     }
   }
 
@@ -131,9 +127,9 @@ class Parser {
     this.pos++;
     for (;;) {
       const c = this.text[this.pos++];
-      if (c === undefined) this.fail('unterminated string');
+      if (c === undefined) this.fail();
       if (c === '"') return out;
-      if (c < ' ') this.fail('control character in string');
+      if (c < ' ') this.fail();
       if (c !== '\\') {
         out += c;
         continue;
@@ -141,13 +137,13 @@ class Parser {
       const e = this.text[this.pos++];
       if (e === 'u') {
         const hex = this.text.slice(this.pos, this.pos + 4);
-        if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('invalid \\u escape');
+        if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail();
         out += String.fromCharCode(parseInt(hex, 16));
         this.pos += 4;
       } else if (e !== undefined && e in ESCAPES) {
         out += ESCAPES[e];
       } else {
-        this.fail('invalid escape');
+        this.fail();
       }
     }
   }
@@ -158,8 +154,7 @@ export function parseJsonDocument(text: string): JsonNode {
   const parser = new Parser(text);
   const node = parser.value(0);
   parser.skipSpace();
-  if (parser.pos !== text.length)
-    parser.fail('unexpected content after the value');
+  if (parser.pos !== text.length) parser.fail();
   return node;
 }
 

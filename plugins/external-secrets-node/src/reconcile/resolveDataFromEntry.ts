@@ -119,12 +119,10 @@ function extractItems(
   } else {
     try {
       node = parseJsonDocument(value.text());
-    } catch (e) {
+    } catch {
       return {
         reason: 'NotJson',
-        message: `extract needs a JSON object, but remote key "${remoteKey}" is not JSON (${
-          (e as Error).message
-        })`,
+        message: `extract needs a JSON object, but remote key "${remoteKey}" is not JSON`,
       };
     }
   }

@@ -215,7 +215,7 @@ describe('renderTemplate', () => {
       'fromJson of text that is not JSON',
       '{{ fromJson .user }}',
       '1:4',
-      'fromJson: invalid JSON at line 1 column 1: unexpected character',
+      'fromJson: the value is not valid JSON',
     ],
     [
       'upper of a number',

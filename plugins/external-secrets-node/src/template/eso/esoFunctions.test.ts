@@ -145,4 +145,12 @@ describe('ESO JWK functions', () => {
     );
     expect(() => render('{{ jwkPublicKeyPem "{}" }}', {})).toThrow('kty');
   });
+
+  it('should fail on a JWK that is not JSON without quoting any of it', () => {
+    expect(() =>
+      render('{{ jwkPrivateKeyPem .k }}', { k: '1234abcd-not-a-key' }),
+    ).toThrow(
+      /^(?!.*(1234|abcd|position|column)).*jwkPrivateKeyPem: failed to parse key: the value is not valid JSON/s,
+    );
+  });
 });

@@ -4,14 +4,16 @@ import { fail, text, type Fn } from '../functionSupport';
 type JsonWebKey = { kty: string; d?: string; [field: string]: unknown };
 
 function parseJwk(fn: string, json: string): JsonWebKey {
+  let parsed;
   try {
-    const parsed = JSON.parse(json);
-    if (typeof parsed !== 'object' || parsed === null || !parsed.kty)
-      return fail(`${fn}: failed to parse key: the JSON has no "kty"`);
-    return parsed as JsonWebKey;
-  } catch (e) {
-    return fail(`${fn}: failed to parse key: ${(e as Error).message}`);
+    parsed = JSON.parse(json);
+  } catch {
+    // JSON.parse's message quotes the text around the error: the key itself.
+    return fail(`${fn}: failed to parse key: the value is not valid JSON`);
   }
+  if (typeof parsed !== 'object' || parsed === null || !parsed.kty)
+    return fail(`${fn}: failed to parse key: the JSON has no "kty"`);
+  return parsed as JsonWebKey;
 }
 
 /** ESO's jwkPublicKeyPem: a JWK (public or private) as PKIX `PUBLIC KEY` PEM. */
