@@ -246,7 +246,19 @@ export class ReconcileCycle {
           ),
         ),
       );
-      await options.statusStore.markAttempted(attempted, now);
+      // Only "last checked" of unchanged observed rows: a failure here must not
+      // skip the cleanup and notifications below.
+      await options.statusStore
+        .markAttempted(attempted, now)
+        .catch(e =>
+          options.logger.warn(
+            `Could not save the last attempt of ${
+              attempted.length
+            } unchanged observed ExternalSecret(s); they show the previous one until the next cycle: ${
+              (e as Error).message
+            }`,
+          ),
+        );
     } finally {
       await clients.closeAll();
     }

@@ -1,6 +1,7 @@
 import { Entity } from '@backstage/catalog-model';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
+import { DatabaseStatusStore } from '../database/DatabaseStatusStore';
 import {
   KubernetesSimulator,
   startKubernetesSimulator,
@@ -216,6 +217,42 @@ describe('observe mode: ESO status as ESO means it', () => {
         }),
       ]);
       expect(writes).toHaveLength(1);
+    });
+
+    it('should finish the cycle when saving the last attempt fails: a vanished ExternalSecret is still forgotten', async () => {
+      const other = observed(ago(60_000));
+      other.metadata.name = 'cache';
+      other.spec.target.name = 'cache';
+      sim.seed(observed(ago(60_000)), other, SECRET);
+      backend = await startReconcilerTestBackend({
+        sim,
+        entities: [CHECKOUT],
+        cluster: { mode: 'observe', esoFree: false },
+        knex: await databases.init('SQLITE_3'),
+      });
+      const names = async () =>
+        (
+          await request(backend!.server).get(
+            '/api/external-secrets/entities/component/default/checkout/status',
+          )
+        ).body.externalSecrets.map((e: { name: string }) => e.name);
+      await backend.runCycle();
+      expect(await names()).toEqual(['cache', 'db']);
+
+      // 'db' is unchanged (its last attempt is saved), 'cache' is deleted.
+      sim.remove({ kind: 'ExternalSecret', namespace: NS, name: 'cache' });
+      const markAttempted = jest
+        .spyOn(DatabaseStatusStore.prototype, 'markAttempted')
+        .mockRejectedValue(new Error('SQLITE_BUSY: database is locked'));
+      try {
+        clock += 60_000;
+        jest.setSystemTime(clock);
+        await backend.runCycle();
+        expect(markAttempted).toHaveBeenCalled();
+      } finally {
+        markAttempted.mockRestore();
+      }
+      expect(await names()).toEqual(['db']);
     });
   });
 });
