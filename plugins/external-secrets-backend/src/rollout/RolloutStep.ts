@@ -25,7 +25,7 @@ import { WorkItem } from '../reconciler/WorkItem';
 import {
   describePending,
   pendingAfterFailure,
-  pendingWhilePaused,
+  pendingNotTried,
   RestartChange,
   retryDue,
 } from './pendingRestart';
@@ -103,7 +103,7 @@ async function findRollout(
       mode,
       options,
     );
-    if (restart.pending && !consumer.paused) {
+    if (restart.pending && restart.pending.attempts > 0) {
       errors.push(
         describePending(
           `${consumer.kind} ${item.namespace}/${consumer.name}`,
@@ -127,9 +127,14 @@ async function findRollout(
       ),
     );
   }
-  const carried = carriedConsumers(previous, listed.unlisted);
+  const carried = carriedConsumers(
+    previous,
+    listed.unlisted,
+    restartsOnChange(item, outcome, mode) ? freshChange(outcome) : undefined,
+    options.now,
+  );
   for (const consumer of carried) {
-    if (consumer.pendingRestart && !consumer.paused) {
+    if (consumer.pendingRestart && consumer.pendingRestart.attempts > 0) {
       errors.push(
         describePending(
           `${consumer.kind} ${item.namespace}/${consumer.name}`,
@@ -146,17 +151,45 @@ async function findRollout(
 }
 
 /**
- * The previous consumers of the kinds that could not be listed this cycle,
- * unchanged: a kind that failed to list (a timeout, a missing grant) says
- * nothing about its workloads, and dropping them would erase their pending
- * restart and last restart, so the restart would never be retried.
+ * The previous consumers of the kinds that could not be listed this cycle: a
+ * kind that failed to list (a timeout, a missing grant) says nothing about
+ * its workloads, and dropping them would erase their pending restart and last
+ * restart, so the restart would never be retried. Kept as they were, except
+ * that an opted-in one gets this cycle's data change as a pending restart,
+ * tried (opt-in and template checked again) once its kind lists again.
  */
 function carriedConsumers(
   previous: ExternalSecretRecord | undefined,
   unlisted: readonly WorkloadKind[],
+  change: RestartChange | undefined,
+  now: Date,
 ): ConsumerRecord[] {
-  return (previous?.rollout?.consumers ?? []).filter(c =>
-    unlisted.includes(c.kind),
+  return (previous?.rollout?.consumers ?? [])
+    .filter(c => unlisted.includes(c.kind))
+    .map(c =>
+      change && c.restartOn && c.kind !== 'CronJob'
+        ? {
+            ...c,
+            pendingRestart: pendingNotTried(
+              change,
+              now,
+              `its ${c.kind}s could not be listed; restarted once they list again`,
+            ),
+          }
+        : c,
+    );
+}
+
+/** Whether this cycle's data change restarts opted-in workloads at all. */
+function restartsOnChange(
+  item: WorkItem,
+  outcome: SyncOutcome,
+  mode: 'observe' | 'restart',
+): boolean {
+  return (
+    mode === 'restart' &&
+    item.inventory.config.mode === 'reconcile' &&
+    outcome.record.state === 'Synced'
   );
 }
 
@@ -214,7 +247,13 @@ async function restartOnChange(
     // Not now, but not forgotten: the restart lands once it is resumed.
     return {
       optIn,
-      pending: carried ?? pendingWhilePaused(change, options.now),
+      pending:
+        carried ??
+        pendingNotTried(
+          change,
+          options.now,
+          'the Deployment is paused (spec.paused); restarted once it is resumed',
+        ),
     };
   }
   if (
@@ -265,22 +304,29 @@ function restartChangeFor(
   outcome: SyncOutcome,
   before: ConsumerRecord | undefined,
 ): { change?: RestartChange; carried?: PendingRestartRecord } {
-  const fresh = outcome.dataChanged;
-  if (fresh && fresh.previousHash !== undefined) {
-    return {
-      change: {
-        hash: fresh.hash,
-        previousHash: fresh.previousHash,
-        changedKeys: fresh.changedKeys,
-        secretAnnotations: reloaderSecretAnnotations(fresh.secretAnnotations),
-      },
-    };
-  }
+  const fresh = freshChange(outcome);
+  if (fresh) return { change: fresh };
   const carried = before?.pendingRestart;
-  if (!fresh && carried && carried.hash === outcome.record.dataHash) {
+  if (
+    !outcome.dataChanged &&
+    carried &&
+    carried.hash === outcome.record.dataHash
+  ) {
     return { change: carried, carried };
   }
   return {};
+}
+
+/** This cycle's write that changed the data-hash (never the Secret's creation). */
+function freshChange(outcome: SyncOutcome): RestartChange | undefined {
+  const fresh = outcome.dataChanged;
+  if (!fresh || fresh.previousHash === undefined) return undefined;
+  return {
+    hash: fresh.hash,
+    previousHash: fresh.previousHash,
+    changedKeys: fresh.changedKeys,
+    secretAnnotations: reloaderSecretAnnotations(fresh.secretAnnotations),
+  };
 }
 
 async function podsOf(

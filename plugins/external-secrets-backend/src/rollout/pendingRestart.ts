@@ -39,12 +39,14 @@ export function pendingAfterFailure(
 }
 
 /**
- * The restart of a paused Deployment, kept until it is resumed: no patch was
- * tried (a paused Deployment would not roll), so its first try is attempt 1.
+ * A restart kept for later without a patch tried (a paused Deployment would
+ * not roll; a workload kind that could not be listed cannot be patched), so
+ * its first try is attempt 1. `reason` says why it waits.
  */
-export function pendingWhilePaused(
+export function pendingNotTried(
   change: RestartChange,
   now: Date,
+  reason: string,
 ): PendingRestartRecord {
   return {
     hash: change.hash,
@@ -54,8 +56,7 @@ export function pendingWhilePaused(
     attempts: 0,
     lastAttemptAt: now.toISOString(),
     forbidden: false,
-    error:
-      'the Deployment is paused (spec.paused); restarted once it is resumed',
+    error: reason,
   };
 }
 

@@ -393,6 +393,30 @@ describe('rollout: consumers of a synced Secret (simulated cluster)', () => {
       });
     });
 
+    it('a data change while Deployments cannot be listed is restarted for once they list again', async () => {
+      sim.seed(store('v1'), externalSecret(), optedIn());
+      sim.seed(pod('web', 'web-1', LONG_AGO));
+      const b = await start({ rollout: 'restart' });
+      await b.runCycle();
+      sim.injectFault({
+        verb: 'list',
+        resource: 'deployments',
+        status: 504,
+        times: 1,
+      });
+      sim.seed(store('v2'));
+      await b.runCycle(); // the change, with no Deployment listed
+      expect(patches()).toEqual([]);
+      await b.runCycle(); // listed again: the restart for v2 lands
+      await b.runCycle();
+      expect(patches()).toHaveLength(1);
+      const hash = (
+        sim.get({ kind: 'Secret', namespace: NS, name: 'db' }) as any
+      ).metadata.annotations['reconcile.external-secrets.io/data-hash'];
+      expect(JSON.parse(template('web')[LAST_RELOADED]).hash).toBe(hash);
+      expect((await status(b)).rollout.error).toBeUndefined();
+    });
+
     it('403: names the missing RBAC verb and is not retried at every cycle', async () => {
       sim.seed(store('v1'), externalSecret(), optedIn());
       sim.seed(pod('web', 'web-1', LONG_AGO));
