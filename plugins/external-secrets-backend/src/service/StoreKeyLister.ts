@@ -24,7 +24,11 @@ import { keySuggestions } from './keySuggestions';
 import { KnownStores, StoreAddress } from './KnownStores';
 
 /** A `data[].remoteRef` with a `property`, as the check takes it. */
-export type PropertyRef = { key: string; property: string };
+export type PropertyRef = { key: string; property: string; version?: string };
+
+/** One read of the check: a key, at `remoteRef.version` when one is pinned. */
+type Read = { key: string; version?: string };
+const readId = ({ key, version }: Read) => JSON.stringify([key, version]);
 
 type KeyCheck = {
   /** Why the key itself cannot be read; absent when it can. */
@@ -119,23 +123,30 @@ export class StoreKeyLister {
     try {
       // Each key read once, concurrently, as a cycle reads: the provider's
       // client shares its list calls (Infisical's one list per folder, AWS's
-      // batched reads).
-      const asked = [...new Set([...keys, ...properties.map(p => p.key)])];
+      // batched reads). A property is resolved in the version it pins, as
+      // the sync reads it.
+      const reads: Read[] = [
+        ...keys.map(key => ({ key })),
+        ...properties.map(({ key, version }) => ({ key, version })),
+      ];
+      const asked = new Map(reads.map(read => [readId(read), read]));
       const checked = new Map(
         await Promise.all(
-          asked.map(async key => {
-            const wanted = properties.filter(p => p.key === key);
-            const check = await this.checkKey(client, key, wanted, label);
+          [...asked].map(async ([id, read]) => {
+            const wanted = properties.filter(p => readId(p) === id);
+            const check = await this.checkKey(client, read, wanted, label);
             const suggestions = check.failure
-              ? await keySuggestions(key, check.failure.similarKeys, names)
+              ? await keySuggestions(read.key, check.failure.similarKeys, names)
               : [];
-            return [key, { ...check, suggestions }] as const;
+            return [id, { ...check, suggestions }] as const;
           }),
         ),
       );
       const results = [
-        ...keys.map(key => keyResult(key, checked.get(key)!)),
-        ...properties.map(ref => propertyResult(ref, checked.get(ref.key)!)),
+        ...keys.map(key => keyResult(key, checked.get(readId({ key }))!)),
+        ...properties.map(ref =>
+          propertyResult(ref, checked.get(readId(ref))!),
+        ),
       ];
       return { store: { ...address }, results };
     } finally {
@@ -144,17 +155,18 @@ export class StoreKeyLister {
   }
 
   /**
-   * Reads `key` once: why it cannot be read, or why each of its `properties`
-   * cannot be resolved in its value. Transient failures throw 503.
+   * Reads `key` (at `version`, if pinned) once: why it cannot be read, or why
+   * each of its `properties` cannot be resolved in its value. Transient
+   * failures throw 503.
    */
   private async checkKey(
     client: SecretsClient,
-    key: string,
+    { key, version }: Read,
     properties: PropertyRef[],
     label: string,
   ): Promise<KeyCheck> {
     try {
-      const { value } = await client.getSecret({ key });
+      const { value } = await client.getSecret({ key, version });
       // Only value-free causes survive this line: the value is dropped.
       const propertyFailures = new Map<string, string>();
       for (const { property } of properties) {
@@ -166,7 +178,9 @@ export class StoreKeyLister {
     } catch (error) {
       if (!isProviderError(error) || error.isTransient) {
         throw new ServiceUnavailableError(
-          `${label}: checking key "${key}" failed: ${(error as Error).message}`,
+          `${label}: checking key "${key}"${
+            version ? ` version "${version}"` : ''
+          } failed: ${(error as Error).message}`,
         );
       }
       const { hint, similarKeys } = error.details;
@@ -272,9 +286,10 @@ function propertyResult(
   ref: PropertyRef,
   check: KeyCheck & { suggestions: string[] },
 ): CheckResult {
-  const { key, property } = ref;
-  if (check.failure) return { ...keyResult(key, check), property };
+  const { key, property, version } = ref;
+  const asked = { key, property, ...(version ? { version } : {}) };
+  if (check.failure) return { ...keyResult(key, check), ...asked };
   const message = check.propertyFailures.get(property);
-  if (!message) return { key, property, readable: true, suggestions: [] };
-  return { key, property, readable: false, message, suggestions: [] };
+  if (!message) return { ...asked, readable: true, suggestions: [] };
+  return { ...asked, readable: false, message, suggestions: [] };
 }

@@ -34,6 +34,11 @@ function seed(sim: KubernetesSimulator) {
                 key: 'DB_JSON',
                 value: JSON.stringify({ user: 'app', password: CANARY }),
               },
+              {
+                key: 'DB_JSON',
+                value: JSON.stringify({ password: CANARY, host: 'db-v1' }),
+                version: 'v1',
+              },
               { key: 'ALPHA', value: CANARY, version: 'v1' },
               { key: 'ALPHA', value: CANARY, version: 'v2' },
             ],
@@ -266,6 +271,50 @@ describe('POST /stores/{cluster}/{kind}/{namespace}/{name}/keys/check', () => {
     ]);
     expect(JSON.stringify(res.body)).not.toContain(CANARY);
     expect(JSON.stringify(res.body)).not.toContain('canary');
+  });
+
+  it('should resolve a property in the version remoteRef.version pins, as the sync reads it', async () => {
+    // The sync reads getSecret({ key, version }) (executeReads.ts), so the
+    // check must too: v1 has "host", the latest value does not.
+    const res = await request(backend.server)
+      .post(`${API}/test/ClusterSecretStore/-/shared/keys/check`)
+      .send({
+        keys: ['DB_JSON'],
+        properties: [
+          { key: 'DB_JSON', property: 'host', version: 'v1' },
+          { key: 'DB_JSON', property: 'host' },
+          { key: 'DB_JSON', property: 'host', version: 'v9' },
+        ],
+      });
+
+    expect(res.status).toBe(200);
+    expect(res.body.results).toEqual([
+      { key: 'DB_JSON', readable: true, suggestions: [] },
+      {
+        key: 'DB_JSON',
+        property: 'host',
+        version: 'v1',
+        readable: true,
+        suggestions: [],
+      },
+      {
+        key: 'DB_JSON',
+        property: 'host',
+        readable: false,
+        message:
+          'PropertyNotFound: property "host" does not exist in remote key "DB_JSON"',
+        suggestions: [],
+      },
+      {
+        key: 'DB_JSON',
+        property: 'host',
+        version: 'v9',
+        readable: false,
+        message: expect.stringContaining('version "v9" does not exist'),
+        suggestions: expect.any(Array),
+      },
+    ]);
+    expect(JSON.stringify(res.body)).not.toContain(CANARY);
   });
 
   it('should answer 403 without the keys permission', async () => {

@@ -277,7 +277,8 @@ export type StoreKeysResponse = {
  */
 export type StoreKeyCheckRequest = {
   keys: string[];
-  properties?: { key: string; property: string }[];
+  /** `version`: `remoteRef.version`; the property is resolved in that version's value. */
+  properties?: { key: string; property: string; version?: string }[];
 };
 
 /**
@@ -293,6 +294,8 @@ export type StoreKeyCheckResponse = {
     key: string;
     /** The `remoteRef.property` checked, for a result of `properties`. */
     property?: string;
+    /** The `remoteRef.version` the property was resolved in, when asked with one. */
+    version?: string;
     /** The reconciler reads this key (and its property, if any) through the store today. */
     readable: boolean;
     /** Why it cannot be read (the provider's cause, free of values). */

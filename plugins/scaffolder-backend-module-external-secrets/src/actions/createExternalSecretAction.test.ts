@@ -289,14 +289,22 @@ describe('external-secrets:create', () => {
             secretKey: 'c',
             remoteRef: { key: 'MY_SECRET_NAME', property: 'x' },
           },
+          {
+            secretKey: 'd',
+            remoteRef: { key: 'MY_SECRET_NAME', property: 'x', version: 'v1' },
+          },
         ],
       }),
     );
 
-    // Each key once; its property is resolved by the backend as a sync does.
+    // Each key once; its property is resolved by the backend as a sync does,
+    // in the version remoteRef.version pins.
     expect(backend.requests.at(-1)?.body).toEqual({
       keys: ['/payments/DB_PASWORD', 'MY_SECRET_NAME'],
-      properties: [{ key: 'MY_SECRET_NAME', property: 'x' }],
+      properties: [
+        { key: 'MY_SECRET_NAME', property: 'x' },
+        { key: 'MY_SECRET_NAME', property: 'x', version: 'v1' },
+      ],
     });
     expect(error?.name).toBe('InputError');
     expect(error?.message).toBe(

@@ -30,19 +30,20 @@ export function remoteKeysOf(externalSecret: ExternalSecret): string[] {
 
 /**
  * The `data[].remoteRef.property` paths an ExternalSecret reads from its own
- * store, once each: the sync fails a key whose value is not JSON or lacks the
- * property, so the check resolves them too.
+ * store, with the `remoteRef.version` each reads, once each: the sync fails a
+ * key whose value (at that version) is not JSON or lacks the property, so the
+ * check resolves them too.
  */
 export function remotePropertiesOf(
   externalSecret: ExternalSecret,
-): { key: string; property: string }[] {
+): { key: string; property: string; version?: string }[] {
   const seen = new Set<string>();
   return externalSecret.spec.data.flatMap(d => {
-    const { key, property } = d.remoteRef;
-    const id = JSON.stringify([key, property]);
+    const { key, property, version } = d.remoteRef;
+    const id = JSON.stringify([key, property, version]);
     if (d.sourceRef || !property || seen.has(id)) return [];
     seen.add(id);
-    return [{ key, property }];
+    return [{ key, property, ...(version ? { version } : {}) }];
   });
 }
 
@@ -112,6 +113,7 @@ export async function checkRemoteKeys(options: {
 function describeUnreadable(result: {
   key: string;
   property?: string;
+  version?: string;
   message?: string;
   suggestions: string[];
 }): string {
@@ -121,8 +123,9 @@ function describeUnreadable(result: {
   const hint = result.suggestions.length
     ? ` Did you mean ${result.suggestions.map(s => `"${s}"`).join(' or ')}?`
     : '';
+  const at = result.version ? ` version "${result.version}"` : '';
   const what = result.property
-    ? `"${result.key}" property "${result.property}"`
+    ? `"${result.key}"${at} property "${result.property}"`
     : `"${result.key}"`;
   return `${what}: ${cause}${cause.endsWith('.') ? '' : '.'}${hint}`;
 }

@@ -629,6 +629,13 @@ export const spec = {
             minLength: 1,
             maxLength: 1024,
           },
+          version: {
+            type: 'string',
+            description:
+              "remoteRef.version; the property is resolved in that version's value, as the sync reads it. Absent - the latest value.",
+            minLength: 1,
+            maxLength: 1024,
+          },
         },
         required: ['key', 'property'],
         additionalProperties: false,
@@ -667,6 +674,11 @@ export const spec = {
                   type: 'string',
                   description:
                     'The remoteRef.property checked, for a result of properties.',
+                },
+                version: {
+                  type: 'string',
+                  description:
+                    'The remoteRef.version the property was resolved in, when the request named one.',
                 },
                 readable: {
                   type: 'boolean',

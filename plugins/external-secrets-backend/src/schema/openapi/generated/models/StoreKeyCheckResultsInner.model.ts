@@ -14,6 +14,10 @@ export interface StoreKeyCheckResultsInner {
    */
   property?: string;
   /**
+   * The remoteRef.version the property was resolved in, when the request named one.
+   */
+  version?: string;
+  /**
    * The reconciler reads this key (and its property, if any) through the store today.
    */
   readable: boolean;

@@ -16,4 +16,8 @@ export interface StoreKeyPropertyRef {
    * remoteRef.property (a gjson path such as a.b or tls\\.crt).
    */
   property: string;
+  /**
+   * remoteRef.version; the property is resolved in that version\'s value, as the sync reads it. Absent - the latest value.
+   */
+  version?: string;
 }
