@@ -10,6 +10,7 @@ import {
   ReconcilerTestBackend,
   startReconcilerTestBackend,
 } from '../__testUtils__/startReconcilerTestBackend';
+import { useFrozenDate } from '../__testUtils__/frozenDate';
 
 jest.setTimeout(60_000);
 
@@ -137,31 +138,7 @@ describe('observe mode: ESO status as ESO means it', () => {
 
   describe('last attempt (issue #19 item 6: it moves on every attempt)', () => {
     const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-    let clock = 0;
-    beforeEach(() => {
-      clock = Math.floor(Date.now() / 1000) * 1000;
-      // Only Date: the backend's timers, sockets and database run as usual.
-      jest.useFakeTimers({
-        now: clock,
-        doNotFake: [
-          'hrtime',
-          'nextTick',
-          'performance',
-          'queueMicrotask',
-          'requestAnimationFrame',
-          'cancelAnimationFrame',
-          'requestIdleCallback',
-          'cancelIdleCallback',
-          'setImmediate',
-          'clearImmediate',
-          'setInterval',
-          'clearInterval',
-          'setTimeout',
-          'clearTimeout',
-        ],
-      });
-    });
-    afterEach(() => jest.useRealTimers());
+    const clock = useFrozenDate(() => Math.floor(Date.now() / 1000) * 1000);
 
     it('should move lastAttemptAt on every observation, with one statement per cycle rather than a row save per ExternalSecret', async () => {
       const other = observed(ago(60_000));
@@ -186,11 +163,13 @@ describe('observe mode: ESO status as ESO means it', () => {
       const first = await status();
       expect(
         first.body.externalSecrets.map((e: any) => e.lastAttemptAt),
-      ).toEqual([new Date(clock).toISOString(), new Date(clock).toISOString()]);
+      ).toEqual([
+        new Date(clock.now()).toISOString(),
+        new Date(clock.now()).toISOString(),
+      ]);
 
       // A minute later ESO's status is the same: nothing to save but when we looked.
-      clock += 60_000;
-      jest.setSystemTime(clock);
+      clock.advance(60_000);
       const writes: string[] = [];
       const onQuery = (q: { sql: string }) => {
         if (
@@ -208,12 +187,12 @@ describe('observe mode: ESO status as ESO means it', () => {
         expect.objectContaining({
           name: 'cache',
           state: 'Synced',
-          lastAttemptAt: new Date(clock).toISOString(),
+          lastAttemptAt: new Date(clock.now()).toISOString(),
         }),
         expect.objectContaining({
           name: 'db',
           state: 'Synced',
-          lastAttemptAt: new Date(clock).toISOString(),
+          lastAttemptAt: new Date(clock.now()).toISOString(),
         }),
       ]);
       expect(writes).toHaveLength(1);
@@ -245,8 +224,7 @@ describe('observe mode: ESO status as ESO means it', () => {
         .spyOn(DatabaseStatusStore.prototype, 'markAttempted')
         .mockRejectedValue(new Error('SQLITE_BUSY: database is locked'));
       try {
-        clock += 60_000;
-        jest.setSystemTime(clock);
+        clock.advance(60_000);
         await backend.runCycle();
         expect(markAttempted).toHaveBeenCalled();
       } finally {

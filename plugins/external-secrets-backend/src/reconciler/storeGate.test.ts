@@ -16,6 +16,7 @@ import {
   newLoginProviderCalls,
   REVOKED_TOKEN,
 } from '../__testUtils__/loginProvider';
+import { useFrozenDate } from '../__testUtils__/frozenDate';
 
 jest.setTimeout(60_000);
 
@@ -272,35 +273,10 @@ describe('store gate (ESO: flood gate, assertStoreIsUsable)', () => {
     // Here a failed store is validated again at the next cycle, then after
     // 30 s, 1, 2, 4 minutes..., at most every spec.refreshInterval.
     const MINUTE = 60_000;
-    let clock = 0;
-    beforeEach(() => {
-      clock = Date.parse('2026-12-06T12:00:00Z');
-      // Only Date: the backend's timers, sockets and database run as usual.
-      jest.useFakeTimers({
-        now: clock,
-        doNotFake: [
-          'hrtime',
-          'nextTick',
-          'performance',
-          'queueMicrotask',
-          'requestAnimationFrame',
-          'cancelAnimationFrame',
-          'requestIdleCallback',
-          'cancelIdleCallback',
-          'setImmediate',
-          'clearImmediate',
-          'setInterval',
-          'clearInterval',
-          'setTimeout',
-          'clearTimeout',
-        ],
-      });
-    });
-    afterEach(() => jest.useRealTimers());
+    const clock = useFrozenDate(() => Date.parse('2026-12-06T12:00:00Z'));
     /** Runs the cycle `minutes` after the previous one, as the scheduler's 1-minute cadence would. */
     const cycleAfter = async (b: ReconcilerTestBackend, minutes = 1) => {
-      clock += minutes * MINUTE;
-      jest.setSystemTime(clock);
+      clock.advance(minutes * MINUTE);
       await b.runCycle();
     };
     const failingStore = () =>
