@@ -15,6 +15,16 @@ export type RestartChange = Pick<
   'hash' | 'previousHash' | 'changedKeys' | 'secretAnnotations'
 >;
 
+/** The change's own fields only: a caller's record may carry more (e.g. a whole pending restart). */
+function changeFields(change: RestartChange): RestartChange {
+  return {
+    hash: change.hash,
+    previousHash: change.previousHash,
+    changedKeys: change.changedKeys,
+    secretAnnotations: change.secretAnnotations,
+  };
+}
+
 /**
  * The pending restart after a refused patch: counts the attempt and keeps the
  * refusal (conflicts and server errors are retried at the next cycle, a 403
@@ -27,10 +37,7 @@ export function pendingAfterFailure(
   now: Date,
 ): PendingRestartRecord {
   return {
-    hash: change.hash,
-    previousHash: change.previousHash,
-    changedKeys: change.changedKeys,
-    secretAnnotations: change.secretAnnotations,
+    ...changeFields(change),
     attempts: attempt,
     lastAttemptAt: now.toISOString(),
     forbidden: error instanceof ClusterError && error.errorType === 'FORBIDDEN',
@@ -49,10 +56,7 @@ export function pendingNotTried(
   reason: string,
 ): PendingRestartRecord {
   return {
-    hash: change.hash,
-    previousHash: change.previousHash,
-    changedKeys: change.changedKeys,
-    secretAnnotations: change.secretAnnotations,
+    ...changeFields(change),
     attempts: 0,
     lastAttemptAt: now.toISOString(),
     forbidden: false,
