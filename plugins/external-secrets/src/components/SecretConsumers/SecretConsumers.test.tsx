@@ -26,7 +26,15 @@ const mockUsePermission = usePermission as jest.MockedFunction<
   typeof usePermission
 >;
 
-const CHANGED = new Date(2026, 11, 6, 14, 2).toISOString();
+// Today at 14:02 local time: the card names a change of today by its time only.
+const TODAY = new Date();
+const CHANGED = new Date(
+  TODAY.getFullYear(),
+  TODAY.getMonth(),
+  TODAY.getDate(),
+  14,
+  2,
+).toISOString();
 
 function withConsumers(mode: 'observe' | 'restart'): ExternalSecretStatusDto {
   return {
